@@ -1,0 +1,164 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type ScanCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { Client } from '../core/client.ts';
+import { conflict, notFound } from '../core/errors.ts';
+import { validateNamespace } from '../core/object-name.ts';
+import { constantTimeEqual, generateClientId, generateSecret, secretLookupHash } from '../core/secret.ts';
+import { TABLES, tableName } from '../resources.ts';
+import { dynamo } from './aws-clients.ts';
+import { secretSealer } from './secret-sealer.ts';
+
+interface ClientRecord extends Client {
+  readonly secretHash: string;
+  readonly sealedSecret: string;
+}
+
+export interface NewClient {
+  readonly clientId?: string;
+  readonly name: string;
+  readonly namespaces: readonly string[];
+  readonly workspaces?: readonly string[];
+  /** Only for fixed local demo credentials; otherwise a random secret is generated. */
+  readonly secret?: string;
+}
+
+const toClient = ({ secretHash: _hash, sealedSecret: _sealed, ...client }: ClientRecord): Client => client;
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** The client registry in DynamoDB: every change is a conditional write on the client's item. */
+export const clientRegistry = {
+  async create(input: NewClient): Promise<{ client: Client; secret: string }> {
+    const clientId = input.clientId ?? generateClientId();
+    const secret = input.secret ?? generateSecret();
+    const record: ClientRecord = {
+      clientId,
+      name: input.name,
+      status: 'active',
+      namespaces: input.namespaces.map(validateNamespace),
+      workspaces: [...(input.workspaces ?? [])],
+      createdAt: new Date().toISOString(),
+      secretVersion: 1,
+      secretHash: secretLookupHash(secret),
+      sealedSecret: await secretSealer().seal(secret, clientId),
+    };
+    try {
+      await dynamo().send(
+        new PutCommand({
+          TableName: tableName('clients'),
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(clientId)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw conflict(`client ${clientId} already exists`);
+      throw error;
+    }
+    return { client: toClient(record), secret };
+  },
+
+  async get(clientId: string): Promise<Client | undefined> {
+    const record = await this.getRecord(clientId);
+    return record && toClient(record);
+  },
+
+  async getRecord(clientId: string): Promise<ClientRecord | undefined> {
+    const result = await dynamo().send(
+      new GetCommand({ TableName: tableName('clients'), Key: { clientId }, ConsistentRead: true }),
+    );
+    return result.Item as ClientRecord | undefined;
+  },
+
+  /**
+   * Finds the client a secret belongs to. The index is eventually consistent, so the match is
+   * confirmed against a strongly consistent read of the item: a rotated secret stops working at once.
+   */
+  async findBySecret(secret: string): Promise<Client | undefined> {
+    const hash = secretLookupHash(secret);
+    const result = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('clients'),
+        IndexName: TABLES.clients.indexes[0].name,
+        KeyConditionExpression: 'secretHash = :hash',
+        ExpressionAttributeValues: { ':hash': hash },
+        Limit: 2,
+      }),
+    );
+    for (const item of result.Items ?? []) {
+      const record = await this.getRecord(String(item.clientId));
+      if (record && constantTimeEqual(record.secretHash, hash)) return toClient(record);
+    }
+    return undefined;
+  },
+
+  async openSecret(clientId: string): Promise<string | undefined> {
+    const record = await this.getRecord(clientId);
+    return record && secretSealer().open(record.sealedSecret, clientId);
+  },
+
+  async list(): Promise<Client[]> {
+    const clients: Client[] = [];
+    let startKey: ScanCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await dynamo().send(
+        new ScanCommand({ TableName: tableName('clients'), ExclusiveStartKey: startKey }),
+      );
+      clients.push(...((page.Items ?? []) as ClientRecord[]).map(toClient));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return clients.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  },
+
+  async rotate(clientId: string): Promise<string> {
+    const current = await this.getRecord(clientId);
+    if (!current) throw notFound(`no client ${clientId}`);
+    const secret = generateSecret();
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('clients'),
+          Key: { clientId },
+          UpdateExpression: 'SET secretHash = :hash, sealedSecret = :sealed, secretVersion = :next',
+          ConditionExpression: 'secretVersion = :current',
+          ExpressionAttributeValues: {
+            ':hash': secretLookupHash(secret),
+            ':sealed': await secretSealer().seal(secret, clientId),
+            ':next': current.secretVersion + 1,
+            ':current': current.secretVersion,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw conflict(`client ${clientId} was rotated concurrently; try again`);
+      throw error;
+    }
+    return secret;
+  },
+
+  async setStatus(clientId: string, status: Client['status']): Promise<void> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('clients'),
+          Key: { clientId },
+          UpdateExpression: 'SET #status = :status',
+          ConditionExpression: 'attribute_exists(clientId)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw notFound(`no client ${clientId}`);
+      throw error;
+    }
+  },
+};
+
+export type ClientRegistry = typeof clientRegistry;

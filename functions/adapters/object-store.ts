@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { bucketName } from '../resources.ts';
+import { s3 } from './aws-clients.ts';
+
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly etag: string;
+  readonly lastModified: Date;
+}
+
+const isMissing = (error: unknown) =>
+  error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey');
+
+const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
+
+/** The one bucket, by key. Bodies stream: a source of hundreds of MB never sits in memory. */
+export const objectStore = {
+  async put(key: string, body: Buffer | Readable, options: { contentType: string; createOnly: boolean }): Promise<void> {
+    const upload = new Upload({
+      client: s3(),
+      params: {
+        Bucket: bucketName(),
+        Key: key,
+        Body: body,
+        ContentType: options.contentType,
+        // S3 itself refuses to replace the object, as a second guard behind the write claim.
+        ...(options.createOnly ? { IfNoneMatch: '*' } : {}),
+      },
+      queueSize: 4,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  },
+
+  async copyWithin(sourceKey: string, targetKey: string): Promise<void> {
+    const bucket = bucketName();
+    await s3().send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: targetKey,
+        CopySource: `${bucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`,
+      }),
+    );
+  },
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    try {
+      const result = await s3().send(new HeadObjectCommand({ Bucket: bucketName(), Key: key }));
+      return {
+        key,
+        size: result.ContentLength ?? 0,
+        contentType: result.ContentType ?? 'application/octet-stream',
+        etag: unquote(result.ETag),
+        lastModified: result.LastModified ?? new Date(0),
+      };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  },
+
+  /** The first bytes of an object: enough to read an image header without fetching the image. */
+  async readStart(key: string, bytes: number): Promise<Buffer> {
+    const result = await s3().send(
+      new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${bytes - 1}` }),
+    );
+    return Buffer.from((await result.Body?.transformToByteArray()) ?? []);
+  },
+
+  async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucketName(), Key: key }), {
+      expiresIn: expiresInSeconds,
+    });
+  },
+
+  /**
+   * If a URL is one of this bucket's own download URLs, the key it names; otherwise undefined.
+   * The prefix is taken from a URL the SDK signs now, so path-style, virtual-hosted and custom
+   * endpoints all match the way they were issued.
+   */
+  async keyOfDownloadUrl(url: URL): Promise<string | undefined> {
+    const probe = new URL(await objectStore.downloadUrl('__probe__', 60));
+    const prefix = probe.pathname.slice(0, -'__probe__'.length);
+    if (url.origin !== probe.origin || !url.pathname.startsWith(prefix) || !url.searchParams.has('X-Amz-Signature')) {
+      return undefined;
+    }
+    const key = url.pathname.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+    return key.length > 0 ? key : undefined;
+  },
+};
+
+export type ObjectStore = typeof objectStore;

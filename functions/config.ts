@@ -1,0 +1,22 @@
+/**
+ * Settings read from the environment. Read on every call rather than once at import, so the
+ * local stack and tests can start handlers before they set the environment.
+ */
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+};
+
+export const config = {
+  /** Local development only: lets `source` and callback URLs reach 127.0.0.0/8 and ::1. */
+  allowLoopbackUrls: () => process.env.TESSERA_ALLOW_LOOPBACK_URLS === '1',
+  sourceMaxBytes: () => int('TESSERA_SOURCE_MAX_BYTES', 512 * 1024 * 1024),
+  sourceTimeoutMs: () => int('TESSERA_SOURCE_TIMEOUT_MS', 25_000),
+  sourceMaxRedirects: () => int('TESSERA_SOURCE_MAX_REDIRECTS', 5),
+  downloadUrlTtlSeconds: () => int('TESSERA_DOWNLOAD_URL_TTL_SECONDS', 7 * 24 * 3600),
+  /** How long an in-flight write holds a name before another request may take it over. */
+  writeLeaseMs: () => int('TESSERA_WRITE_LEASE_MS', 120_000),
+};

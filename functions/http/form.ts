@@ -1,0 +1,105 @@
+import busboy from 'busboy';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { invalidInput } from '../core/errors.ts';
+
+export interface UploadedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly data: Buffer;
+}
+
+export interface ParsedForm {
+  readonly fields: Readonly<Record<string, string>>;
+  readonly files: Readonly<Record<string, UploadedFile>>;
+}
+
+const LIMITS = { fields: 200, fieldSize: 64 * 1024, files: 10, parts: 210 };
+
+export function requestBody(event: APIGatewayProxyEventV2): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+function addField(target: Record<string, string>, name: string, value: string): void {
+  if (Object.hasOwn(target, name)) throw invalidInput(`field ${name} is given more than once`);
+  target[name] = value;
+}
+
+function parseMultipart(contentType: string, body: Buffer): Promise<ParsedForm> {
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string> = {};
+    const files: Record<string, UploadedFile> = {};
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { 'content-type': contentType }, limits: LIMITS, defParamCharset: 'utf8' });
+    } catch (error) {
+      reject(invalidInput(`malformed multipart body: ${(error as Error).message}`));
+      return;
+    }
+    const fail = (message: string) => reject(invalidInput(`malformed multipart body: ${message}`));
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(`field ${name} is longer than ${LIMITS.fieldSize} bytes`);
+      try {
+        addField(fields, name, value);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    parser.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (Object.hasOwn(files, name)) return reject(invalidInput(`file ${name} is given more than once`));
+        files[name] = { filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) };
+      });
+    });
+    parser.on('partsLimit', () => fail(`more than ${LIMITS.parts} parts`));
+    parser.on('filesLimit', () => fail(`more than ${LIMITS.files} files`));
+    parser.on('fieldsLimit', () => fail(`more than ${LIMITS.fields} fields`));
+    parser.on('error', (error: Error) => fail(error.message));
+    parser.on('close', () => resolve({ fields, files }));
+    parser.end(body);
+  });
+}
+
+function parseJson(body: Buffer): ParsedForm {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw invalidInput('body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput('JSON body must be an object');
+  const fields: Record<string, string> = {};
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field === 'string') fields[name] = field;
+    else if (typeof field === 'number' || typeof field === 'boolean') fields[name] = String(field);
+    else if (field !== null) throw invalidInput(`field ${name} must be a string or a number`);
+  }
+  return { fields, files: {} };
+}
+
+function parseUrlEncoded(text: string): ParsedForm {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(text)) addField(fields, name, value);
+  return { fields, files: {} };
+}
+
+/**
+ * Reads the fields of a request from its query string and its body, whichever encoding the body
+ * uses (multipart, urlencoded or JSON), so clients may send the original API's fields any way
+ * they already do. A field in the body wins over the same field in the query.
+ */
+export async function parseForm(event: APIGatewayProxyEventV2): Promise<ParsedForm> {
+  const query = parseUrlEncoded(event.rawQueryString ?? '');
+  const body = requestBody(event);
+  if (body.length === 0) return query;
+  const contentType = event.headers?.['content-type'] ?? '';
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  let parsed: ParsedForm;
+  if (mediaType === 'multipart/form-data') parsed = await parseMultipart(contentType, body);
+  else if (mediaType === 'application/x-www-form-urlencoded') parsed = parseUrlEncoded(body.toString('utf8'));
+  else if (mediaType === 'application/json') parsed = parseJson(body);
+  else throw invalidInput(`unsupported content type "${mediaType || 'none'}": send multipart/form-data, urlencoded or JSON`);
+  return { fields: { ...query.fields, ...parsed.fields }, files: parsed.files };
+}

@@ -1,0 +1,59 @@
+/**
+ * The AWS resources Tessera needs, described once. The CDK stack builds them from this and the
+ * local stack creates them in the emulators from this, so the two cannot drift apart.
+ */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly indexes: readonly IndexDefinition[];
+  readonly ttlAttribute: string;
+}
+
+export const TABLES = {
+  clients: {
+    id: 'ClientsTable',
+    envVar: 'TESSERA_CLIENTS_TABLE',
+    partitionKey: { name: 'clientId', type: 'S' },
+    indexes: [{ name: 'bySecretHash', partitionKey: { name: 'secretHash', type: 'S' } }],
+    ttlAttribute: 'expiresAt',
+  },
+  objects: {
+    id: 'ObjectsTable',
+    envVar: 'TESSERA_OBJECTS_TABLE',
+    partitionKey: { name: 'objectKey', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof TABLES;
+
+export const BUCKET = {
+  id: 'FilesBucket',
+  envVar: 'TESSERA_BUCKET',
+  /** Days after which S3 aborts a multipart upload nobody completed. */
+  abortIncompleteMultipartAfterDays: 2,
+} as const;
+
+/** Reads a resource name that the stack (or the local stack) put in the environment. */
+export function resourceName(envVar: string): string {
+  const value = process.env[envVar];
+  if (!value) throw new Error(`${envVar} is not set: the function was started outside its stack`);
+  return value;
+}
+
+export const tableName = (table: TableName): string => resourceName(TABLES[table].envVar);
+export const bucketName = (): string => resourceName(BUCKET.envVar);

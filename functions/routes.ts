@@ -1,0 +1,30 @@
+/**
+ * Every HTTP route Tessera serves. The CDK stack makes one API Gateway route and one Lambda per
+ * group from this table; the local server dispatches on it. `handler` is the module, relative to
+ * functions/, whose `handler` export serves the route.
+ */
+export type Dialect = 'platform' | 'storage' | 'ost' | 'ci' | 'kmp' | 'vision';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Route {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly dialect: Dialect;
+  readonly group: string;
+  readonly handler: string;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/health', dialect: 'platform', group: 'platform', handler: 'platform/health.ts' },
+  { method: 'POST', path: '/upload', dialect: 'storage', group: 'storage', handler: 'storage/upload.ts' },
+  { method: 'GET', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
+  { method: 'POST', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
+];
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+export function routeGroups(routes: readonly Route[] = ROUTES): Map<string, Route[]> {
+  const groups = new Map<string, Route[]>();
+  for (const route of routes) groups.set(route.group, [...(groups.get(route.group) ?? []), route]);
+  return groups;
+}

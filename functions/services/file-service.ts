@@ -1,0 +1,124 @@
+import { imageSize } from 'image-size';
+import type { Client } from '../core/client.ts';
+import { conflict, invalidInput, notFound } from '../core/errors.ts';
+import { isInsideNamespace, validateObjectName } from '../core/object-name.ts';
+import { config } from '../config.ts';
+import { objectLedger } from '../adapters/object-ledger.ts';
+import { objectStore } from '../adapters/object-store.ts';
+import { fetchSource } from '../adapters/url-fetcher.ts';
+
+export type FileContent =
+  | { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string }
+  | { readonly kind: 'url'; readonly url: string };
+
+export interface StoreRequest {
+  readonly client: Client;
+  readonly filename: string;
+  readonly overwrite: boolean;
+  readonly content: FileContent;
+}
+
+/**
+ * Stores a file under a client's name. With overwrite=false the name is claimed first, so of
+ * two racing uploads exactly one stores its bytes and the other is told the file exists.
+ */
+export async function storeFile(request: StoreRequest): Promise<{ key: string; size: number; etag: string }> {
+  const key = validateObjectName(request.filename, request.client.namespaces);
+  const claim = await objectLedger.claim(key, request.client.clientId, {
+    overwrite: request.overwrite,
+    leaseMs: config.writeLeaseMs(),
+  });
+  try {
+    if (!request.overwrite && (await objectStore.head(key))) throw conflict(`file ${key} already exists`);
+    await writeContent(request.client, key, request.content, !request.overwrite);
+  } catch (error) {
+    // Leave the ledger telling the truth: the name holds an object, or it is free again.
+    if (await objectStore.head(key)) await commitFromStore(claim);
+    else await objectLedger.release(claim);
+    throw error;
+  }
+  return commitFromStore(claim);
+}
+
+async function commitFromStore(claim: Parameters<typeof objectLedger.commit>[0]) {
+  const stored = await objectStore.head(claim.objectKey);
+  if (!stored) throw new Error(`object ${claim.objectKey} vanished right after it was written`);
+  await objectLedger.commit(claim, { size: stored.size, etag: stored.etag });
+  return { key: claim.objectKey, size: stored.size, etag: stored.etag };
+}
+
+async function writeContent(client: Client, key: string, content: FileContent, createOnly: boolean): Promise<void> {
+  if (content.kind === 'bytes') {
+    await objectStore.put(key, content.data, { contentType: content.contentType, createOnly });
+    return;
+  }
+  const url = parseUrl(content.url);
+  const ownKey = await objectStore.keyOfDownloadUrl(url);
+  if (ownKey !== undefined && client.namespaces.some((namespace) => isInsideNamespace(ownKey, namespace))) {
+    // One of our own download URLs for one of this client's files: copy inside the bucket.
+    if (!(await objectStore.head(ownKey))) throw notFound(`source file ${ownKey} does not exist`);
+    await objectStore.copyWithin(ownKey, key);
+    return;
+  }
+  const fetched = await fetchSource(url.href, {
+    allowLoopback: config.allowLoopbackUrls(),
+    maxBytes: config.sourceMaxBytes(),
+    timeoutMs: config.sourceTimeoutMs(),
+    maxRedirects: config.sourceMaxRedirects(),
+  });
+  await objectStore.put(key, fetched.body, { contentType: fetched.contentType, createOnly });
+}
+
+function parseUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw invalidInput('source is not a valid URL');
+  }
+}
+
+export interface FileInfo {
+  readonly filename: string;
+  readonly size: number;
+  readonly content_type: string;
+  readonly etag: string;
+  readonly last_modified: string;
+  readonly url: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly format?: string;
+}
+
+// Image headers sit in the first bytes, but a JPEG's EXIF block can push its size marker past
+// the first read; the second read covers the 64 KiB APP segments a camera may write.
+const HEADER_READS = [64 * 1024, 1024 * 1024];
+
+async function imageDimensions(key: string, size: number) {
+  for (const bytes of HEADER_READS) {
+    const head = await objectStore.readStart(key, Math.min(bytes, size));
+    try {
+      const { width, height, type } = imageSize(head);
+      return { width, height, format: type === 'jpg' ? 'jpeg' : type };
+    } catch {
+      if (bytes >= size) return undefined;
+    }
+  }
+  return undefined;
+}
+
+export async function describeFile(client: Client, filename: string): Promise<FileInfo> {
+  const key = validateObjectName(filename, client.namespaces);
+  const stored = await objectStore.head(key);
+  if (!stored) throw notFound(`file ${key} does not exist`);
+  const image = stored.size > 0 ? await imageDimensions(key, stored.size) : undefined;
+  return {
+    filename: key,
+    size: stored.size,
+    content_type: stored.contentType,
+    etag: stored.etag,
+    last_modified: stored.lastModified.toISOString(),
+    url: await objectStore.downloadUrl(key, config.downloadUrlTtlSeconds()),
+    ...image,
+  };
+}
+

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { resetAwsClients } from '../functions/adapters/aws-clients.ts';
+import { clientRegistry } from '../functions/adapters/client-registry.ts';
+import { SEAL_LOCAL_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
+import type { HttpHandler } from '../functions/http/http-handler.ts';
+import { BUCKET, TABLES } from '../functions/resources.ts';
+import { ROUTES, type Route } from '../functions/routes.ts';
+import { generateClientId, generateSecret } from '../functions/core/secret.ts';
+import { startApiGateway, type ApiGateway } from './api-gateway.ts';
+import { startEmulators, type Emulators } from './emulators.ts';
+import { provisionResources } from './provision.ts';
+
+export interface DemoClient {
+  readonly clientId: string;
+  readonly secret: string;
+  readonly namespace: string;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly demo: DemoClient;
+  /** Where the SDK is pointed: the embedded emulators, or AWS_ENDPOINT_URL when it was set. */
+  readonly target: 'embedded' | 'endpoint';
+  readonly gateway: ApiGateway;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly demo?: Partial<DemoClient>;
+  readonly onError?: (error: unknown) => void;
+}
+
+const setDefault = (name: string, value: string) => {
+  process.env[name] ||= value;
+};
+
+function configureEnvironment(emulators: Emulators | undefined): void {
+  if (emulators) {
+    process.env.AWS_ENDPOINT_URL_S3 = emulators.awsEndpoint;
+    process.env.AWS_ENDPOINT_URL_SQS = emulators.awsEndpoint;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = emulators.dynamoEndpoint;
+    // The emulators accept any credentials; these keep the SDK from looking for real ones.
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+  }
+  setDefault('AWS_REGION', 'us-east-1');
+  setDefault(BUCKET.envVar, 'tessera-local');
+  for (const table of Object.values(TABLES)) setDefault(table.envVar, `tessera-local-${table.id}`);
+  setDefault(SEAL_LOCAL_KEY_ENV, randomBytes(32).toString('base64'));
+  // Local development fetches from, and calls back to, servers on this machine.
+  setDefault('TESSERA_ALLOW_LOOPBACK_URLS', '1');
+  setDefault('POWERTOOLS_LOG_LEVEL', 'WARN');
+}
+
+async function seedDemoClient(wanted: Partial<DemoClient>): Promise<DemoClient> {
+  const demo = {
+    clientId: wanted.clientId ?? generateClientId(),
+    secret: wanted.secret ?? generateSecret(),
+    namespace: wanted.namespace ?? 'demo',
+  };
+  const existing = await clientRegistry.get(demo.clientId);
+  if (!existing) {
+    await clientRegistry.create({ clientId: demo.clientId, name: 'demo', namespaces: [demo.namespace], secret: demo.secret });
+  }
+  return demo;
+}
+
+function handlerLoader(): (route: Route) => Promise<HttpHandler> {
+  const cache = new Map<string, Promise<HttpHandler>>();
+  return (route) => {
+    let loaded = cache.get(route.handler);
+    if (!loaded) {
+      loaded = import(`../functions/${route.handler}`).then((module: { handler: HttpHandler }) => module.handler);
+      cache.set(route.handler, loaded);
+    }
+    return loaded;
+  };
+}
+
+/**
+ * Tessera on this machine: S3, SQS and DynamoDB emulated in-process (or whatever
+ * AWS_ENDPOINT_URL points at), the resources the CDK stack defines, and the HTTP API in front of
+ * the same handlers Lambda runs.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const external = Boolean(process.env.AWS_ENDPOINT_URL);
+  const emulators = external ? undefined : await startEmulators();
+  try {
+    configureEnvironment(emulators);
+    resetAwsClients();
+    await provisionResources();
+    const demo = await seedDemoClient(options.demo ?? {});
+    const gateway = await startApiGateway({
+      routes: ROUTES,
+      loadHandler: handlerLoader(),
+      port: options.port ?? 0,
+      host: options.host,
+      onError: options.onError,
+    });
+    return {
+      url: gateway.url,
+      demo,
+      target: external ? 'endpoint' : 'embedded',
+      gateway,
+      async stop() {
+        await gateway.close();
+        resetAwsClients();
+        await emulators?.stop();
+      },
+    };
+  } catch (error) {
+    await emulators?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BucketAlreadyOwnedByYou,
+  CreateBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+} from '@aws-sdk/client-s3';
+import { dynamo, s3 } from '../functions/adapters/aws-clients.ts';
+import { BUCKET, TABLES, type KeyAttribute, type TableDefinition } from '../functions/resources.ts';
+
+const keySchema = (partitionKey: KeyAttribute, sortKey?: KeyAttribute) => [
+  { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
+  ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
+];
+
+function attributeDefinitions(table: TableDefinition): AttributeDefinition[] {
+  const attributes = new Map<string, 'S' | 'N'>();
+  const keys = [table.partitionKey, table.sortKey, ...table.indexes.flatMap((index) => [index.partitionKey, index.sortKey])];
+  for (const key of keys) if (key) attributes.set(key.name, key.type);
+  return [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+}
+
+async function createTable(name: string, table: TableDefinition): Promise<void> {
+  try {
+    await dynamo().send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema(table.partitionKey, table.sortKey),
+        AttributeDefinitions: attributeDefinitions(table),
+        GlobalSecondaryIndexes: table.indexes.length
+          ? table.indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: keySchema(index.partitionKey, index.sortKey),
+              Projection: { ProjectionType: 'ALL' },
+            }))
+          : undefined,
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await dynamo().send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    await dynamo().send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true },
+      }),
+    );
+  } catch {
+    // dynalite has no TTL; expired records are then only ignored, not deleted.
+  }
+}
+
+/**
+ * Creates the bucket and tables the stack defines, under the names in the environment, if they
+ * do not exist yet. Used for the embedded emulators and for LocalStack alike.
+ */
+export async function provisionResources(): Promise<void> {
+  for (const table of Object.values(TABLES)) {
+    await createTable(process.env[table.envVar]!, table);
+  }
+  const bucket = process.env[BUCKET.envVar]!;
+  try {
+    await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou)) throw error;
+  }
+  await s3().send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'abort-stale-multipart-uploads',
+            Status: 'Enabled',
+            Filter: { Prefix: '' },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: BUCKET.abortIncompleteMultipartAfterDays },
+          },
+        ],
+      },
+    }),
+  );
+}

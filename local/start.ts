@@ -1,0 +1,32 @@
+import { startLocalStack } from './local-stack.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+const stack = await startLocalStack({
+  port,
+  host: process.env.HOST ?? '127.0.0.1',
+  demo: {
+    clientId: process.env.TESSERA_DEMO_CLIENT_ID || undefined,
+    secret: process.env.TESSERA_DEMO_SECRET || undefined,
+    namespace: process.env.TESSERA_DEMO_NAMESPACE || undefined,
+  },
+  onError: (error) => console.error('request failed:', error),
+});
+
+const where = stack.target === 'embedded' ? 'embedded emulators (fauxqs + dynalite)' : process.env.AWS_ENDPOINT_URL;
+console.log(`Tessera is running on http://127.0.0.1:${port} against ${where}`);
+console.log('Demo client (the secret is shown only now):');
+console.log(`  client id : ${stack.demo.clientId}`);
+console.log(`  secret    : ${stack.demo.secret}`);
+console.log(`  namespace : ${stack.demo.namespace}/`);
+console.log(`Try: curl http://127.0.0.1:${port}/health`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping Tessera…');
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
