@@ -1,9 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
-import { Agent, request } from 'undici';
 import { isReachable } from '../core/address-policy.ts';
-import { invalidInput, tooLarge, upstream } from '../core/errors.ts';
+import { invalidInput, isTesseraError, tooLarge, upstream } from '../core/errors.ts';
 
 export interface FetchPolicy {
   readonly allowLoopback: boolean;
@@ -60,7 +61,29 @@ function sizeLimit(maxBytes: number): Transform {
   });
 }
 
-/** Fetches a client-supplied URL: http(s) only, public addresses only, capped in size and time. */
+function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+  const send = url.protocol === 'https:' ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    const request = send(url, {
+      lookup: guardedLookup(policy.allowLoopback),
+      signal,
+      timeout: policy.timeoutMs,
+      headers: { 'user-agent': 'Tessera/1', accept: '*/*' },
+    });
+    request.on('response', resolve);
+    request.on('timeout', () => request.destroy(upstream('source did not answer in time')));
+    request.on('error', (error) => {
+      if (isTesseraError(error)) reject(error);
+      else if (signal.aborted) reject(upstream(`source took longer than ${policy.timeoutMs} ms`));
+      else reject(upstream(`source could not be fetched: ${error.message}`, error));
+    });
+  });
+}
+
+/**
+ * Fetches a client-supplied URL: http(s) only, public addresses only (loopback too when the
+ * policy allows it, for local development), every redirect checked again, capped in size and time.
+ */
 export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<FetchedBody> {
   let url: URL;
   try {
@@ -69,42 +92,29 @@ export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<
     throw invalidInput('source is not a valid URL');
   }
   const signal = AbortSignal.timeout(policy.timeoutMs);
-  const dispatcher = new Agent({
-    connect: { lookup: guardedLookup(policy.allowLoopback), timeout: policy.timeoutMs },
-    headersTimeout: policy.timeoutMs,
-    bodyTimeout: policy.timeoutMs,
-  });
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
     checkUrl(url, policy.allowLoopback);
-    let response;
-    try {
-      response = await request(url, { method: 'GET', dispatcher, signal, headers: { 'user-agent': 'Tessera/1' } });
-    } catch (error) {
-      const cause = (error as { cause?: unknown }).cause ?? error;
-      if (cause instanceof Error && cause.name === 'TesseraError') throw cause;
-      throw upstream(`source could not be fetched: ${(error as Error).message}`, error);
-    }
-    const { statusCode, headers, body } = response;
-    if (statusCode >= 300 && statusCode < 400 && headers.location) {
-      body.resume();
-      url = new URL(String(headers.location), url);
+    const response = await get(url, policy, signal);
+    const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400 && response.headers.location) {
+      response.resume();
+      url = new URL(response.headers.location, url);
       continue;
     }
-    if (statusCode !== 200) {
-      body.resume();
-      throw upstream(`source answered HTTP ${statusCode}`);
+    if (status !== 200) {
+      response.resume();
+      throw upstream(`source answered HTTP ${status}`);
     }
-    const declared = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+    const declared = response.headers['content-length'] === undefined ? undefined : Number(response.headers['content-length']);
     if (declared !== undefined && declared > policy.maxBytes) {
-      body.destroy();
+      response.destroy();
       throw tooLarge(`source is ${declared} bytes, over the ${policy.maxBytes}-byte limit`);
     }
-    const limited = body.pipe(sizeLimit(policy.maxBytes));
-    body.on('error', (error) => limited.destroy(error));
-    limited.on('close', () => void dispatcher.close());
+    const limited = sizeLimit(policy.maxBytes);
+    response.on('error', (error) => limited.destroy(signal.aborted ? upstream(`source took longer than ${policy.timeoutMs} ms`) : error));
     return {
-      body: limited,
-      contentType: String(headers['content-type'] ?? 'application/octet-stream'),
+      body: response.pipe(limited),
+      contentType: response.headers['content-type'] ?? 'application/octet-stream',
       declaredLength: declared,
     };
   }

@@ -1,0 +1,36 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLES, type KeyAttribute, type TableName } from '../../functions/resources.ts';
+
+const attribute = (key: KeyAttribute) => ({
+  name: key.name,
+  type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});
+
+/** Every DynamoDB table in functions/resources.ts: on demand, point-in-time recovery, TTL. */
+export class StateTables extends Construct {
+  readonly byName: Record<TableName, TableV2>;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const entries = Object.entries(TABLES).map(([name, table]) => {
+      const sortKey = 'sortKey' in table ? (table.sortKey as KeyAttribute) : undefined;
+      const created = new TableV2(this, table.id, {
+        partitionKey: attribute(table.partitionKey),
+        sortKey: sortKey && attribute(sortKey),
+        billing: Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        timeToLiveAttribute: table.ttlAttribute,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+        globalSecondaryIndexes: table.indexes.map((index) => ({
+          indexName: index.name,
+          partitionKey: attribute(index.partitionKey),
+        })),
+      });
+      return [name, created] as const;
+    });
+    this.byName = Object.fromEntries(entries) as Record<TableName, TableV2>;
+  }
+}

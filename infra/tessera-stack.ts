@@ -1,0 +1,26 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { FileStorage } from './constructs/file-storage.ts';
+import { HttpRoutes } from './constructs/http-routes.ts';
+import { SecretSealingKey } from './constructs/secret-sealing-key.ts';
+import { SharpLayer } from './constructs/sharp-layer.ts';
+import { StateTables } from './constructs/state-tables.ts';
+
+/** Tessera: one bucket, its state tables, the HTTP API of every dialect, and the sharp layer. */
+export class TesseraStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const storage = new FileStorage(this, 'Storage');
+    const tables = new StateTables(this, 'Tables');
+    const sealingKey = new SecretSealingKey(this, 'SecretSealing');
+    new SharpLayer(this, 'Sharp');
+    const api = new HttpRoutes(this, 'Api', { storage, tables, sealingKey });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of every dialect' });
+    new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });
+    new CfnOutput(this, 'SealKeyId', { value: sealingKey.key.keyArn, description: 'KMS key for client secrets (CLI: TESSERA_SEAL_KMS_KEY_ID)' });
+    for (const [name, table] of Object.entries(tables.byName)) {
+      new CfnOutput(this, `${name}TableName`, { value: table.tableName });
+    }
+  }
+}
