@@ -4,6 +4,7 @@ export const MAX_OBJECT_NAME_BYTES = 1024;
 
 // C0 and C1 control characters and DEL: S3 accepts some of them, but they break logs, URLs and
 // every client that prints a key.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
 
 /**

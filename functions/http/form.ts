@@ -48,6 +48,7 @@ function parseMultipart(contentType: string, body: Buffer): Promise<ParsedForm> 
     parser.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (error: Error) => fail(error.message));
       stream.on('end', () => {
         if (Object.hasOwn(files, name)) return reject(invalidInput(`file ${name} is given more than once`));
         files[name] = { filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) };

@@ -1,0 +1,43 @@
+import { after, before } from 'node:test';
+import { startLocalStack, type LocalStack } from '../../local/local-stack.ts';
+
+/**
+ * Starts the whole local stack (emulators, resources, HTTP API) once for a test file and stops
+ * it afterwards. Each test file runs in its own process, so files never share state.
+ */
+export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {}): { readonly current: LocalStack } {
+  const holder: { current: LocalStack | undefined } = { current: undefined };
+  before(async () => {
+    holder.current = await startLocalStack(options);
+  });
+  after(async () => {
+    await holder.current?.stop();
+  });
+  return {
+    get current() {
+      if (!holder.current) throw new Error('the local stack has not started yet');
+      return holder.current;
+    },
+  };
+}
+
+export interface FormFile {
+  readonly data: Buffer | string;
+  readonly filename?: string;
+  readonly type?: string;
+}
+
+/** Builds a multipart body the way curl -F and browsers do. */
+export function multipart(fields: Record<string, string | FormFile>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'string') form.append(name, value);
+    else form.append(name, new Blob([value.data], { type: value.type ?? 'application/octet-stream' }), value.filename ?? 'file');
+  }
+  return form;
+}
+
+export async function postForm(url: string, fields: Record<string, string | FormFile>) {
+  const response = await fetch(url, { method: 'POST', body: multipart(fields) });
+  return { status: response.status, body: (await response.json()) as { message: unknown; msg_code: number } };
+}
