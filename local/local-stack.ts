@@ -9,6 +9,7 @@ import { generateClientId, generateSecret } from '../functions/core/secret.ts';
 import { startApiGateway, type ApiGateway } from './api-gateway.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provisionResources } from './provision.ts';
+import { forgetLocalStack, recordLocalStack } from './local-stack-file.ts';
 
 export interface DemoClient {
   readonly clientId: string;
@@ -30,6 +31,8 @@ export interface LocalStackOptions {
   readonly host?: string;
   readonly demo?: Partial<DemoClient>;
   readonly onError?: (error: unknown) => void;
+  /** Record the endpoints for `npm run client` (npm start does; tests do not). */
+  readonly record?: boolean;
 }
 
 const setDefault = (name: string, value: string) => {
@@ -101,6 +104,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       host: options.host,
       onError: options.onError,
     });
+    if (options.record) recordLocalStack();
     return {
       url: gateway.url,
       demo,
@@ -108,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       gateway,
       async stop() {
         await gateway.close();
+        if (options.record) forgetLocalStack();
         resetAwsClients();
         await emulators?.stop();
       },

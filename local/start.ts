@@ -10,6 +10,7 @@ const stack = await startLocalStack({
     namespace: process.env.TESSERA_DEMO_NAMESPACE || undefined,
   },
   onError: (error) => console.error('request failed:', error),
+  record: true,
 });
 
 const where = stack.target === 'embedded' ? 'embedded emulators (fauxqs + dynalite)' : process.env.AWS_ENDPOINT_URL;

@@ -1,0 +1,84 @@
+#!/usr/bin/env -S npx tsx
+import { parseArgs } from 'node:util';
+import { clientRegistry } from '../functions/adapters/client-registry.ts';
+import type { Client } from '../functions/core/client.ts';
+import { isTesseraError } from '../functions/core/errors.ts';
+import { connectToStack } from './stack-target.ts';
+
+const USAGE = `Manage Tessera clients (tenants).
+
+  npm run client -- create --name NAME --namespace NS [--namespace NS…] [--workspace ID…]
+  npm run client -- list
+  npm run client -- rotate CLIENT_ID
+  npm run client -- disable CLIENT_ID
+  npm run client -- enable CLIENT_ID
+
+Target: --stack NAME (a deployed stack, via its CloudFormation outputs and your AWS credentials);
+otherwise the environment (TESSERA_CLIENTS_TABLE, …); otherwise the running \`npm start\`.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    namespace: { type: 'string', multiple: true },
+    workspace: { type: 'string', multiple: true },
+    stack: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+const describe = (client: Client) =>
+  `${client.clientId}  ${client.status.padEnd(8)}  ${client.name}  namespaces: ${client.namespaces.join(', ')}`;
+
+async function run(): Promise<void> {
+  const [command, clientId] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  await connectToStack(values.stack);
+  const needId = () => {
+    if (!clientId) throw new Error(`${command} needs a CLIENT_ID`);
+    return clientId;
+  };
+  switch (command) {
+    case 'create': {
+      if (!values.name || !values.namespace?.length) throw new Error('create needs --name and at least one --namespace');
+      const { client, secret } = await clientRegistry.create({
+        name: values.name,
+        namespaces: values.namespace,
+        workspaces: values.workspace ?? [],
+      });
+      if (values.json) console.log(JSON.stringify({ ...client, secret }));
+      else console.log(`Created ${describe(client)}\nsecret: ${secret}\n(shown once: store it now)`);
+      return;
+    }
+    case 'list': {
+      const clients = await clientRegistry.list();
+      if (values.json) console.log(JSON.stringify(clients));
+      else console.log(clients.length ? clients.map(describe).join('\n') : 'no clients');
+      return;
+    }
+    case 'rotate': {
+      const secret = await clientRegistry.rotate(needId());
+      if (values.json) console.log(JSON.stringify({ clientId, secret }));
+      else console.log(`New secret for ${clientId}: ${secret}\n(shown once; the old secret no longer works)`);
+      return;
+    }
+    case 'disable':
+    case 'enable':
+      await clientRegistry.setStatus(needId(), command === 'disable' ? 'disabled' : 'active');
+      console.log(`${clientId} ${command}d`);
+      return;
+    default:
+      throw new Error(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+try {
+  await run();
+} catch (error) {
+  console.error(`error: ${isTesseraError(error) || error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,32 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { SEAL_KMS_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
+import { BUCKET, TABLES } from '../functions/resources.ts';
+import { LOCAL_STACK_FILE } from '../local/local-stack-file.ts';
+
+/** Output names of the CDK stack, mapped to the environment variables the adapters read. */
+const OUTPUTS_TO_ENV: Record<string, string> = {
+  BucketName: BUCKET.envVar,
+  SealKeyId: SEAL_KMS_KEY_ENV,
+  ...Object.fromEntries(Object.entries(TABLES).map(([name, table]) => [`${name}TableName`, table.envVar])),
+};
+
+/**
+ * Points the adapters at a deployed stack (by its outputs), at what the environment already
+ * names, or at the `npm start` running on this machine (which records its endpoints in a file).
+ */
+export async function connectToStack(stackName: string | undefined): Promise<void> {
+  if (stackName) {
+    const result = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
+    for (const output of result.Stacks?.[0]?.Outputs ?? []) {
+      const envVar = OUTPUTS_TO_ENV[output.OutputKey ?? ''];
+      if (envVar && output.OutputValue) process.env[envVar] = output.OutputValue;
+    }
+    return;
+  }
+  if (process.env[TABLES.clients.envVar]) return;
+  if (!existsSync(LOCAL_STACK_FILE)) {
+    throw new Error('no target: start Tessera with `npm start`, or pass --stack NAME for a deployed stack');
+  }
+  Object.assign(process.env, JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as Record<string, string>);
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { clientRegistry } from '../../functions/adapters/client-registry.ts';
+import { TABLES } from '../../functions/resources.ts';
+import { dynamo } from '../../functions/adapters/aws-clients.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { postForm, useLocalStack } from '../support/local-stack.ts';
+
+const stack = useLocalStack();
+const run = promisify(execFile);
+
+async function cli(...args: string[]) {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/client.ts', ...args], { env: process.env });
+  return stdout.trim();
+}
+
+const uploadWith = (secret: string, filename: string) =>
+  postForm(`${stack.current.url}/upload`, { secret_key: secret, filename, filedata: { data: 'cli' } });
+
+describe('npm run client', () => {
+  it('creates a client whose secret works at once and is stored only sealed and hashed', async () => {
+    const created = JSON.parse(await cli('create', '--name', 'Acme', '--namespace', 'acme', '--namespace', 'acme-raw', '--json'));
+    assert.match(created.clientId, /^tc[0-9a-f]{16}$/);
+    assert.deepEqual(created.namespaces, ['acme', 'acme-raw']);
+    assert.equal((await uploadWith(created.secret, 'acme/hello.txt')).status, 200);
+
+    const record = await dynamo().send(new GetCommand({ TableName: process.env[TABLES.clients.envVar], Key: { clientId: created.clientId } }));
+    const stored = JSON.stringify(record.Item);
+    assert.equal(stored.includes(created.secret), false, 'the raw secret must not be stored');
+    assert.equal(await clientRegistry.openSecret(created.clientId), created.secret);
+  });
+
+  it('lists clients', async () => {
+    const created = JSON.parse(await cli('create', '--name', 'Listed', '--namespace', 'listed', '--json'));
+    const listed = JSON.parse(await cli('list', '--json')) as Array<{ clientId: string; name: string }>;
+    assert.ok(listed.some((client) => client.clientId === created.clientId && client.name === 'Listed'));
+    assert.ok(listed.every((client) => !('secretHash' in client) && !('sealedSecret' in client)));
+  });
+
+  it('rotates a secret: the old one stops working, the new one works', async () => {
+    const created = JSON.parse(await cli('create', '--name', 'Rotor', '--namespace', 'rotor', '--json'));
+    const rotated = JSON.parse(await cli('rotate', created.clientId, '--json'));
+    assert.notEqual(rotated.secret, created.secret);
+    assert.deepEqual((await uploadWith(created.secret, 'rotor/a.txt')).body, { message: 'secret_key is not valid', msg_code: 0 });
+    assert.equal((await uploadWith(rotated.secret, 'rotor/a.txt')).status, 200);
+  });
+
+  it('disables and enables a client', async () => {
+    const created = JSON.parse(await cli('create', '--name', 'Paused', '--namespace', 'paused', '--json'));
+    await cli('disable', created.clientId);
+    assert.deepEqual(await uploadWith(created.secret, 'paused/a.txt'), { status: 403, body: { message: 'this client is disabled', msg_code: 0 } });
+    await cli('enable', created.clientId);
+    assert.equal((await uploadWith(created.secret, 'paused/a.txt')).status, 200);
+  });
+
+  it('refuses bad commands with a message and a failing exit code', async () => {
+    for (const [args, message] of [
+      [['create', '--name', 'x'], 'error: create needs --name and at least one --namespace'],
+      [['create', '--name', 'x', '--namespace', '../etc'], 'error: namespace "../etc" must be letters, digits, ".", "_", "-" in "/"-separated folders'],
+      [['rotate', 'tc0000000000000000'], 'error: no client tc0000000000000000'],
+      [['frobnicate'], 'error: unknown command "frobnicate"'],
+    ] as const) {
+      await assert.rejects(cli(...args), (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 1);
+        assert.ok(error.stderr.startsWith(message), error.stderr);
+        return true;
+      });
+    }
+  });
+});
