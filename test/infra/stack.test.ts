@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ROUTES, routeGroups } from '../../functions/routes.ts';
+import { TABLES } from '../../functions/resources.ts';
+import { TesseraStack } from '../../infra/tessera-stack.ts';
+
+let template: Template;
+let stack: TesseraStack;
+
+// One full synthesis, with esbuild bundling and the cdk-nag AwsSolutions pack, as `cdk synth` does.
+before(() => {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'tessera-synth-')) });
+  stack = new TesseraStack(app, 'Tessera', { env: { account: '123456789012', region: 'eu-west-1' } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+  template = Template.fromStack(stack);
+});
+
+type Resource = { Properties: Record<string, unknown> };
+const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing that is not acknowledged with a reason', () => {
+    // The same pack already ran inside app.synth() above, which throws on any finding.
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    assert.deepEqual(
+      report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.locations.join(',')).join(' ')}`),
+      [],
+    );
+    assert.equal(report.success, true);
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has one route per row of the route table', () => {
+    const routeKeys = resources('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey).sort();
+    assert.deepEqual(routeKeys, ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('logs access on its $default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+  });
+
+  it('outputs its URL', () => {
+    template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+});
+
+describe('the functions', () => {
+  it('are one arm64 Node.js 22+ Lambda per route group, bundled with esbuild', () => {
+    const functions = resources('AWS::Lambda::Function').filter((fn) => String(fn.Properties.Description).startsWith('Tessera '));
+    assert.equal(functions.length, routeGroups(ROUTES).size);
+    for (const fn of functions) {
+      assert.deepEqual(fn.Properties.Architectures, ['arm64']);
+      assert.match(String(fn.Properties.Runtime), /^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      assert.equal(fn.Properties.Handler, 'index.handler');
+      assert.equal(fn.Properties.Timeout, 29);
+    }
+  });
+
+  it('get exact permissions: no service-wide wildcards, no managed policies', () => {
+    for (const policy of resources('AWS::IAM::Policy')) {
+      const text = JSON.stringify(policy.Properties.PolicyDocument);
+      assert.equal(/"(s3|dynamodb|kms):\*"/.test(text), false, text);
+      assert.equal(/"s3:[A-Za-z]+\*"/.test(text), false, `no s3 action wildcards: ${text}`);
+    }
+    for (const role of resources('AWS::IAM::Role')) assert.equal(role.Properties.ManagedPolicyArns, undefined);
+  });
+});
+
+describe('storage and state', () => {
+  it('has a private, encrypted, TLS-only bucket that aborts stale multipart uploads and exposes ETag', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: Match.objectLike({ ServerSideEncryptionConfiguration: Match.anyValue() }),
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'files/' }),
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } })]) },
+      CorsConfiguration: { CorsRules: [Match.objectLike({ ExposedHeaders: ['ETag'] })] },
+    });
+    const policies = resources('AWS::S3::BucketPolicy').map((policy) => JSON.stringify(policy.Properties.PolicyDocument));
+    assert.ok(policies.length >= 2 && policies.every((policy) => policy.includes('"aws:SecureTransport":"false"')));
+  });
+
+  it('has every table of functions/resources.ts, on demand, with PITR and TTL', () => {
+    const tables = resources('AWS::DynamoDB::GlobalTable');
+    assert.equal(tables.length, Object.keys(TABLES).length);
+    for (const table of tables) {
+      assert.equal(table.Properties.BillingMode, 'PAY_PER_REQUEST');
+      assert.deepEqual(table.Properties.TimeToLiveSpecification, { AttributeName: 'expiresAt', Enabled: true });
+      const replica = (table.Properties.Replicas as Array<Record<string, unknown>>)[0]!;
+      assert.deepEqual(replica.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    }
+  });
+
+  it('encrypts client secrets under a rotating KMS key', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('publishes the sharp layer for arm64', () => {
+    template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'] });
+  });
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { GROUP_ACCESS, ROUTES, routeGroups, routeKey } from '../../functions/routes.ts';
+import { matchRoute } from '../../local/route-matcher.ts';
+
+const route = (method: 'GET' | 'POST', path: string) => ({ method, path, dialect: 'platform' as const, group: 'g', handler: 'x.ts' });
+
+describe('the route table', () => {
+  it('names each route once, with a handler module that exists and a group with declared access', () => {
+    const keys = ROUTES.map(routeKey);
+    assert.equal(new Set(keys).size, keys.length, 'duplicate route');
+    for (const entry of ROUTES) {
+      assert.ok(existsSync(new URL(`../../functions/${entry.handler}`, import.meta.url)), entry.handler);
+      assert.ok(entry.group in GROUP_ACCESS, `group ${entry.group} has no GROUP_ACCESS entry`);
+      assert.match(entry.path, /^\/[A-Za-z0-9_{}+/.-]*$/);
+    }
+  });
+
+  it('exports a handler from every module it names', async () => {
+    for (const entry of ROUTES) {
+      const module = (await import(`../../functions/${entry.handler}`)) as { handler?: unknown };
+      assert.equal(typeof module.handler, 'function', entry.handler);
+    }
+  });
+
+  it('groups routes for one Lambda each', () => {
+    const groups = routeGroups(ROUTES);
+    assert.deepEqual([...groups.keys()].sort(), [...new Set(ROUTES.map((entry) => entry.group))].sort());
+    assert.equal([...groups.values()].flat().length, ROUTES.length);
+  });
+});
+
+describe('matchRoute', () => {
+  const routes = [route('GET', '/jobs'), route('GET', '/jobs/{id}'), route('POST', '/v1/{workspace}/tasks'), route('GET', '/files/{key+}')];
+
+  it('matches exact paths and methods', () => {
+    assert.equal(matchRoute(routes, 'GET', '/jobs')?.route.path, '/jobs');
+    assert.equal(matchRoute(routes, 'POST', '/jobs'), undefined);
+    assert.equal(matchRoute(routes, 'GET', '/jobs/'), undefined);
+    assert.equal(matchRoute(routes, 'GET', '/nope'), undefined);
+  });
+
+  it('extracts decoded path parameters, greedy ones across slashes', () => {
+    assert.deepEqual(matchRoute(routes, 'GET', '/jobs/a%2Cb')?.pathParameters, { id: 'a,b' });
+    assert.deepEqual(matchRoute(routes, 'POST', '/v1/ws-1/tasks')?.pathParameters, { workspace: 'ws-1' });
+    assert.deepEqual(matchRoute(routes, 'GET', '/files/a/b/c.jpg')?.pathParameters, { key: 'a/b/c.jpg' });
+    assert.equal(matchRoute(routes, 'GET', '/jobs')?.pathParameters, undefined);
+  });
+});
