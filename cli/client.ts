@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { clientRegistry } from '../functions/adapters/client-registry.ts';
 import type { Client } from '../functions/core/client.ts';
 import { isTesseraError } from '../functions/core/errors.ts';
-import { connectToStack } from './stack-target.ts';
+import { connectToStack } from '../local/stack-target.ts';
 
 const USAGE = `Manage Tessera clients (tenants).
 

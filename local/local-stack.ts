@@ -10,6 +10,7 @@ import { startApiGateway, type ApiGateway } from './api-gateway.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provisionResources } from './provision.ts';
 import { forgetLocalStack, recordLocalStack } from './local-stack-file.ts';
+import { useDeployedStack } from './stack-target.ts';
 
 export interface DemoClient {
   readonly clientId: string;
@@ -19,9 +20,10 @@ export interface DemoClient {
 
 export interface LocalStack {
   readonly url: string;
-  readonly demo: DemoClient;
-  /** Where the SDK is pointed: the embedded emulators, or AWS_ENDPOINT_URL when it was set. */
-  readonly target: 'embedded' | 'endpoint';
+  /** Seeded on emulators and endpoints; a deployed stack keeps the clients it has. */
+  readonly demo: DemoClient | undefined;
+  /** Where the SDK is pointed: the embedded emulators, AWS_ENDPOINT_URL, or a deployed stack. */
+  readonly target: 'embedded' | 'endpoint' | 'deployed';
   readonly gateway: ApiGateway;
   stop(): Promise<void>;
 }
@@ -31,6 +33,8 @@ export interface LocalStackOptions {
   readonly host?: string;
   readonly demo?: Partial<DemoClient>;
   readonly onError?: (error: unknown) => void;
+  /** Serve the API locally over a deployed stack's bucket and tables, with your AWS credentials. */
+  readonly deployedStack?: string;
   /** Record the endpoints for `npm run client` (npm start does; tests do not). */
   readonly record?: boolean;
 }
@@ -90,13 +94,14 @@ function handlerLoader(): (route: Route) => Promise<HttpHandler> {
  * the same handlers Lambda runs.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const external = Boolean(process.env.AWS_ENDPOINT_URL);
-  const emulators = external ? undefined : await startEmulators();
+  const target = options.deployedStack ? 'deployed' : process.env.AWS_ENDPOINT_URL ? 'endpoint' : 'embedded';
+  if (options.deployedStack) await useDeployedStack(options.deployedStack);
+  const emulators = target === 'embedded' ? await startEmulators() : undefined;
   try {
     configureEnvironment(emulators);
     resetAwsClients();
-    await provisionResources();
-    const demo = await seedDemoClient(options.demo ?? {});
+    if (target !== 'deployed') await provisionResources();
+    const demo = target === 'deployed' ? undefined : await seedDemoClient(options.demo ?? {});
     const gateway = await startApiGateway({
       routes: ROUTES,
       loadHandler: handlerLoader(),
@@ -108,7 +113,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       url: gateway.url,
       demo,
-      target: external ? 'endpoint' : 'embedded',
+      target,
       gateway,
       async stop() {
         await gateway.close();

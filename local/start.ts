@@ -1,5 +1,7 @@
+import { parseArgs } from 'node:util';
 import { startLocalStack } from './local-stack.ts';
 
+const { values } = parseArgs({ options: { stack: { type: 'string' } } });
 const port = Number(process.env.PORT ?? 3000);
 const stack = await startLocalStack({
   port,
@@ -10,15 +12,22 @@ const stack = await startLocalStack({
     namespace: process.env.TESSERA_DEMO_NAMESPACE || undefined,
   },
   onError: (error) => console.error('request failed:', error),
-  record: true,
+  record: !values.stack,
+  deployedStack: values.stack,
 });
 
-const where = stack.target === 'embedded' ? 'embedded emulators (fauxqs + dynalite)' : process.env.AWS_ENDPOINT_URL;
+const where = {
+  embedded: 'embedded emulators (fauxqs + dynalite)',
+  endpoint: process.env.AWS_ENDPOINT_URL,
+  deployed: `the resources of stack ${values.stack}`,
+}[stack.target];
 console.log(`Tessera is running on http://127.0.0.1:${port} against ${where}`);
-console.log('Demo client (the secret is shown only now):');
-console.log(`  client id : ${stack.demo.clientId}`);
-console.log(`  secret    : ${stack.demo.secret}`);
-console.log(`  namespace : ${stack.demo.namespace}/`);
+if (stack.demo) {
+  console.log('Demo client (the secret is shown only now):');
+  console.log(`  client id : ${stack.demo.clientId}`);
+  console.log(`  secret    : ${stack.demo.secret}`);
+  console.log(`  namespace : ${stack.demo.namespace}/`);
+}
 console.log(`Try: curl http://127.0.0.1:${port}/health`);
 
 let stopping = false;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SEAL_KMS_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
 import { BUCKET, TABLES } from '../functions/resources.ts';
-import { LOCAL_STACK_FILE } from '../local/local-stack-file.ts';
+import { LOCAL_STACK_FILE } from './local-stack-file.ts';
 
 /** Output names of the CDK stack, mapped to the environment variables the adapters read. */
 const OUTPUTS_TO_ENV: Record<string, string> = {
@@ -17,11 +17,7 @@ const OUTPUTS_TO_ENV: Record<string, string> = {
  */
 export async function connectToStack(stackName: string | undefined): Promise<void> {
   if (stackName) {
-    const result = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
-    for (const output of result.Stacks?.[0]?.Outputs ?? []) {
-      const envVar = OUTPUTS_TO_ENV[output.OutputKey ?? ''];
-      if (envVar && output.OutputValue) process.env[envVar] = output.OutputValue;
-    }
+    await useDeployedStack(stackName);
     return;
   }
   if (process.env[TABLES.clients.envVar]) return;
@@ -29,4 +25,16 @@ export async function connectToStack(stackName: string | undefined): Promise<voi
     throw new Error('no target: start Tessera with `npm start`, or pass --stack NAME for a deployed stack');
   }
   Object.assign(process.env, JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as Record<string, string>);
+}
+
+/** Sets the environment from a deployed stack's outputs, using the caller's AWS credentials. */
+export async function useDeployedStack(stackName: string): Promise<void> {
+  const result = await new CloudFormationClient({}).send(new DescribeStacksCommand({ StackName: stackName }));
+  const outputs = result.Stacks?.[0]?.Outputs ?? [];
+  for (const output of outputs) {
+    const envVar = OUTPUTS_TO_ENV[output.OutputKey ?? ''];
+    if (envVar && output.OutputValue) process.env[envVar] = output.OutputValue;
+  }
+  const missing = Object.entries(OUTPUTS_TO_ENV).filter(([, envVar]) => !process.env[envVar]);
+  if (missing.length) throw new Error(`stack ${stackName} lacks outputs ${missing.map(([key]) => key).join(', ')}`);
 }
