@@ -6,13 +6,13 @@ import {
   UpdateCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Client } from '../core/client.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { validateNamespace } from '../core/object-name.ts';
 import { constantTimeEqual, generateClientId, generateSecret, secretLookupHash } from '../core/secret.ts';
 import { TABLES, tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
+import { isConditionFailure } from './dynamo-errors.ts';
 import { secretSealer } from './secret-sealer.ts';
 
 interface ClientRecord extends Client {
@@ -30,8 +30,6 @@ export interface NewClient {
 }
 
 const toClient = ({ secretHash: _hash, sealedSecret: _sealed, ...client }: ClientRecord): Client => client;
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** The client registry in DynamoDB: every change is a conditional write on the client's item. */
 export const clientRegistry = {

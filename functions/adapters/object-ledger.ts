@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../core/errors.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
+import { isConditionFailure } from './dynamo-errors.ts';
 
 /**
  * Who is writing which object name. S3 has no "create only if absent" that every emulator
@@ -16,7 +16,6 @@ export interface WriteClaim {
   readonly claimId: string;
 }
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
 export const objectLedger = {

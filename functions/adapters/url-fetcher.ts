@@ -16,7 +16,6 @@ export interface FetchPolicy {
 export interface FetchedBody {
   readonly body: Readable;
   readonly contentType: string;
-  readonly declaredLength: number | undefined;
 }
 
 const blocked = (host: string) => invalidInput(`source URL host ${host} resolves to a private or reserved address`);
@@ -115,7 +114,6 @@ export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<
     return {
       body: response.pipe(limited),
       contentType: response.headers['content-type'] ?? 'application/octet-stream',
-      declaredLength: declared,
     };
   }
   throw invalidInput(`source redirected more than ${policy.maxRedirects} times`);

@@ -3,7 +3,7 @@ import type { Client } from '../core/client.ts';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { isInsideNamespace, validateObjectName } from '../core/object-name.ts';
 import { config } from '../config.ts';
-import { objectLedger } from '../adapters/object-ledger.ts';
+import { objectLedger, type WriteClaim } from '../adapters/object-ledger.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { fetchSource } from '../adapters/url-fetcher.ts';
 
@@ -40,7 +40,7 @@ export async function storeFile(request: StoreRequest): Promise<{ key: string; s
   return commitFromStore(claim);
 }
 
-async function commitFromStore(claim: Parameters<typeof objectLedger.commit>[0]) {
+async function commitFromStore(claim: WriteClaim) {
   const stored = await objectStore.head(claim.objectKey);
   if (!stored) throw new Error(`object ${claim.objectKey} vanished right after it was written`);
   await objectLedger.commit(claim, { size: stored.size, etag: stored.etag });

@@ -1,5 +1,5 @@
 import { httpHandler } from '../http/http-handler.ts';
-import { parseForm } from '../http/form.ts';
+import { parseForm, type ParsedForm } from '../http/form.ts';
 import { storeFile, type FileContent } from '../services/file-service.ts';
 import { invalidInput } from '../core/errors.ts';
 import { storageError, storageOk } from './envelope.ts';
@@ -15,10 +15,7 @@ export const handler = httpHandler(async (event) => {
   return storageOk('OK');
 }, storageError);
 
-export function contentOf(
-  fields: Readonly<Record<string, string>>,
-  files: Awaited<ReturnType<typeof parseForm>>['files'],
-): FileContent {
+function contentOf(fields: ParsedForm['fields'], files: ParsedForm['files']): FileContent {
   if (fields.source) return { kind: 'url', url: fields.source };
   const file = files.filedata;
   if (file) return { kind: 'bytes', data: file.data, contentType: file.contentType };
