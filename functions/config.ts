@@ -20,3 +20,10 @@ export const config = {
   /** How long an in-flight write holds a name before another request may take it over. */
   writeLeaseMs: () => int('TESSERA_WRITE_LEASE_MS', 120_000),
 };
+
+export const ostConfig = {
+  /** How long an upload session stays open (seconds); after that it answers 10005. */
+  sessionTtlSeconds: () => int('TESSERA_OST_SESSION_TTL_SECONDS', 24 * 3600),
+  /** Lifetime of the presigned UploadPart URLs handed out for presigned slices. */
+  partUrlTtlSeconds: () => int('TESSERA_OST_PART_URL_TTL_SECONDS', 3600),
+};

@@ -37,6 +37,15 @@ export const TABLES = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  uploads: {
+    id: 'UploadsTable',
+    envVar: 'TESSERA_UPLOADS_TABLE',
+    partitionKey: { name: 'uploadId', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
+    // Sparse: only sessions still open carry openState, so the sweeper reads just those.
+    indexes: [{ name: 'openSessions', partitionKey: { name: 'openState', type: 'S' }, sortKey: { name: 'expiresAtMs', type: 'N' } }],
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;
@@ -46,6 +55,9 @@ export const BUCKET = {
   envVar: 'TESSERA_BUCKET',
   /** Days after which S3 aborts a multipart upload nobody completed. */
   abortIncompleteMultipartAfterDays: 2,
+  /** Proxied slices wait here until they are assembled into parts; never a client namespace. */
+  stagingPrefix: '_staging/',
+  stagingExpiryDays: 2,
 } as const;
 
 /** Reads a resource name that the stack (or the local stack) put in the environment. */

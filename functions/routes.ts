@@ -21,6 +21,12 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/upload', dialect: 'storage', group: 'storage', handler: 'storage/upload.ts' },
   { method: 'GET', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
   { method: 'POST', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
+  { method: 'POST', path: '/file/upload', dialect: 'ost', group: 'ost', handler: 'ost/simple-upload.ts' },
+  { method: 'POST', path: '/file/mpupload/init', dialect: 'ost', group: 'ost', handler: 'ost/init.ts' },
+  { method: 'POST', path: '/file/mpupload/upload', dialect: 'ost', group: 'ost', handler: 'ost/upload-slice.ts' },
+  { method: 'POST', path: '/file/mpupload/presign', dialect: 'ost', group: 'ost', handler: 'ost/presign.ts' },
+  { method: 'POST', path: '/file/mpupload/complete', dialect: 'ost', group: 'ost', handler: 'ost/complete.ts' },
+  { method: 'POST', path: '/file/mpupload/cancel', dialect: 'ost', group: 'ost', handler: 'ost/cancel.ts' },
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
@@ -52,5 +58,15 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     // Without ListBucket, S3 answers 403 instead of 404 for a key that does not exist.
     bucketActions: ['s3:ListBucket'],
     tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS },
+  },
+  ost: {
+    // PutObject covers Create/UploadPart/Complete; DeleteObject clears staged slices.
+    objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: {
+      clients: ['dynamodb:GetItem'],
+      uploads: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    },
+    openSecrets: true,
   },
 };

@@ -87,6 +87,12 @@ export async function provisionResources(): Promise<void> {
             Filter: { Prefix: '' },
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: BUCKET.abortIncompleteMultipartAfterDays },
           },
+          {
+            ID: 'expire-staged-slices',
+            Status: 'Enabled',
+            Filter: { Prefix: BUCKET.stagingPrefix },
+            Expiration: { Days: BUCKET.stagingExpiryDays },
+          },
         ],
       },
     }),

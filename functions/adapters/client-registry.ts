@@ -29,6 +29,8 @@ export interface NewClient {
   readonly secret?: string;
 }
 
+const openedSecrets = new Map<string, { version: number; secret: string }>();
+
 const toClient = ({ secretHash: _hash, sealedSecret: _sealed, ...client }: ClientRecord): Client => client;
 
 /** The client registry in DynamoDB: every change is a conditional write on the client's item. */
@@ -97,8 +99,22 @@ export const clientRegistry = {
   },
 
   async openSecret(clientId: string): Promise<string | undefined> {
+    return (await this.withSecret(clientId))?.secret;
+  },
+
+  /**
+   * The client and its secret in the clear, for verifying HMAC signatures. The opened secret is
+   * kept in memory per secret version, so KMS is asked once per client per container, and a
+   * rotation takes effect on the next request.
+   */
+  async withSecret(clientId: string): Promise<{ client: Client; secret: string } | undefined> {
     const record = await this.getRecord(clientId);
-    return record && secretSealer().open(record.sealedSecret, clientId);
+    if (!record) return undefined;
+    const cached = openedSecrets.get(clientId);
+    if (cached?.version === record.secretVersion) return { client: toClient(record), secret: cached.secret };
+    const secret = await secretSealer().open(record.sealedSecret, clientId);
+    openedSecrets.set(clientId, { version: record.secretVersion, secret });
+    return { client: toClient(record), secret };
   },
 
   async list(): Promise<Client[]> {

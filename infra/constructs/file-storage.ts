@@ -32,6 +32,7 @@ export class FileStorage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         { id: 'abort-stale-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(BUCKET.abortIncompleteMultipartAfterDays) },
+        { id: 'expire-staged-slices', prefix: BUCKET.stagingPrefix, expiration: Duration.days(BUCKET.stagingExpiryDays) },
       ],
       // Presigned uploads from browsers need to read the ETag of each part they PUT.
       cors: [

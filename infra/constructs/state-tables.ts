@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLES, type KeyAttribute, type TableName } from '../../functions/resources.ts';
+import { TABLES, type IndexDefinition, type KeyAttribute, type TableName } from '../../functions/resources.ts';
 
 const attribute = (key: KeyAttribute) => ({
   name: key.name,
@@ -24,9 +24,10 @@ export class StateTables extends Construct {
         timeToLiveAttribute: table.ttlAttribute,
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
-        globalSecondaryIndexes: table.indexes.map((index) => ({
+        globalSecondaryIndexes: table.indexes.map((index: IndexDefinition) => ({
           indexName: index.name,
           partitionKey: attribute(index.partitionKey),
+          sortKey: index.sortKey && attribute(index.sortKey),
         })),
       });
       return [name, created] as const;

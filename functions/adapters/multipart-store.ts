@@ -1,0 +1,88 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { bucketName } from '../resources.ts';
+import { s3 } from './aws-clients.ts';
+
+export interface CompletedPart {
+  readonly partNumber: number;
+  readonly etag: string;
+}
+
+const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
+
+/** S3 multipart uploads and the staging area for proxied slices, in the one bucket. */
+export const multipartStore = {
+  async create(key: string, contentType: string): Promise<string> {
+    const result = await s3().send(new CreateMultipartUploadCommand({ Bucket: bucketName(), Key: key, ContentType: contentType }));
+    if (!result.UploadId) throw new Error('S3 returned no UploadId');
+    return result.UploadId;
+  },
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
+    const result = await s3().send(
+      new UploadPartCommand({ Bucket: bucketName(), Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }),
+    );
+    return unquote(result.ETag);
+  },
+
+  /**
+   * A URL the client PUTs one part to, straight to S3. The length is signed, so on AWS the part
+   * must be exactly the size the client declared when it asked for the URL.
+   */
+  async presignPart(key: string, uploadId: string, partNumber: number, size: number, expiresIn: number): Promise<string> {
+    return getSignedUrl(
+      s3(),
+      new UploadPartCommand({ Bucket: bucketName(), Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size }),
+      { expiresIn, signableHeaders: new Set(['content-length']) },
+    );
+  },
+
+  async complete(key: string, uploadId: string, parts: readonly CompletedPart[]): Promise<void> {
+    await s3().send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucketName(),
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: `"${part.etag}"` })) },
+      }),
+    );
+  },
+
+  async abort(key: string, uploadId: string): Promise<void> {
+    try {
+      await s3().send(new AbortMultipartUploadCommand({ Bucket: bucketName(), Key: key, UploadId: uploadId }));
+    } catch (error) {
+      // Already aborted or completed: either way nothing is left to abort.
+      if (!(error instanceof S3ServiceException && (error.name === 'NoSuchUpload' || error.$metadata.httpStatusCode === 404))) throw error;
+    }
+  },
+
+  async putStaged(key: string, body: Buffer): Promise<void> {
+    await s3().send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: body, ContentLength: body.length }));
+  },
+
+  async getStaged(key: string): Promise<Buffer> {
+    const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
+    return Buffer.from((await result.Body?.transformToByteArray()) ?? []);
+  },
+
+  async deletePrefix(prefix: string): Promise<void> {
+    let token: string | undefined;
+    do {
+      const page = await s3().send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: prefix, ContinuationToken: token }));
+      const keys = (page.Contents ?? []).map((object) => ({ Key: object.Key! }));
+      if (keys.length) await s3().send(new DeleteObjectsCommand({ Bucket: bucketName(), Delete: { Objects: keys, Quiet: true } }));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  },
+};

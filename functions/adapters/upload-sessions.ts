@@ -1,0 +1,203 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../resources.ts';
+import { dynamo } from './aws-clients.ts';
+import { isConditionFailure } from './dynamo-errors.ts';
+
+export type SessionState = 'open' | 'completing' | 'completed' | 'cancelled' | 'expired';
+export type SliceMode = 'proxied' | 'presigned';
+
+export interface UploadSession {
+  readonly uploadId: string;
+  readonly clientId: string;
+  readonly objectKey: string;
+  readonly s3UploadId: string;
+  readonly state: SessionState;
+  readonly mode?: SliceMode;
+  readonly createdAt: string;
+  readonly expiresAtMs: number;
+  /** First slice not yet assembled into a part (proxied mode). */
+  readonly nextSlice: number;
+  readonly nextPart: number;
+  readonly lockToken?: string;
+  readonly lockUntil?: number;
+  readonly url?: string;
+}
+
+export interface SliceRecord {
+  readonly sliceId: number;
+  readonly size: number;
+  /** Changes every time the slice is sent again; parts remember the revisions they hold. */
+  readonly rev: string;
+  readonly stagedKey?: string;
+}
+
+export interface PartRecord {
+  readonly partNumber: number;
+  readonly firstSlice: number;
+  readonly lastSlice: number;
+  readonly size: number;
+  readonly etag: string;
+  readonly revs: string;
+}
+
+const SESSION = 'session';
+const sliceItem = (sliceId: number) => `slice#${String(sliceId).padStart(5, '0')}`;
+const partItem = (partNumber: number) => `part#${String(partNumber).padStart(5, '0')}`;
+// Records outlive their session by a week, so late requests still get "expired", then vanish.
+const retention = (expiresAtMs: number) => Math.floor(expiresAtMs / 1000) + 7 * 86_400;
+
+async function queryItems<T>(uploadId: string, prefix: string): Promise<T[]> {
+  const items: T[] = [];
+  let startKey: QueryCommandOutput['LastEvaluatedKey'];
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('uploads'),
+        KeyConditionExpression: 'uploadId = :id AND begins_with(#item, :prefix)',
+        ExpressionAttributeNames: { '#item': 'item' },
+        ExpressionAttributeValues: { ':id': uploadId, ':prefix': prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as T[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Runs a conditional update; false when the condition did not hold (someone else won). */
+async function updateIf(uploadId: string, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
+  try {
+    await dynamo().send(new UpdateCommand({ TableName: tableName('uploads'), Key: { uploadId, item: SESSION }, ...update }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Upload sessions, their slices and their assembled parts, one DynamoDB partition per session.
+ * Part records live here, not in S3's ListParts, so the same code runs on every S3 emulator.
+ */
+export const uploadSessions = {
+  async create(session: UploadSession): Promise<void> {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('uploads'),
+        Item: { ...session, item: SESSION, openState: 'open', expiresAt: retention(session.expiresAtMs) },
+        ConditionExpression: 'attribute_not_exists(uploadId)',
+      }),
+    );
+  },
+
+  async get(uploadId: string): Promise<UploadSession | undefined> {
+    const result = await dynamo().send(
+      new GetCommand({ TableName: tableName('uploads'), Key: { uploadId, item: SESSION }, ConsistentRead: true }),
+    );
+    return result.Item as UploadSession | undefined;
+  },
+
+  /** Fixes how the session's slices travel; true if it was unset or already that way. */
+  setMode(uploadId: string, mode: SliceMode): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET #mode = :mode',
+      ConditionExpression: '#state = :open AND (attribute_not_exists(#mode) OR #mode = :mode)',
+      ExpressionAttributeNames: { '#mode': 'mode', '#state': 'state' },
+      ExpressionAttributeValues: { ':mode': mode, ':open': 'open' },
+    });
+  },
+
+  async putSlice(uploadId: string, slice: SliceRecord, expiresAtMs: number): Promise<void> {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('uploads'),
+        Item: { uploadId, item: sliceItem(slice.sliceId), ...slice, expiresAt: retention(expiresAtMs) },
+      }),
+    );
+  },
+
+  slices: (uploadId: string) => queryItems<SliceRecord>(uploadId, 'slice#'),
+  parts: (uploadId: string) => queryItems<PartRecord>(uploadId, 'part#'),
+
+  async putPart(uploadId: string, part: PartRecord, expiresAtMs: number): Promise<void> {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName('uploads'),
+        Item: { uploadId, item: partItem(part.partNumber), ...part, expiresAt: retention(expiresAtMs) },
+      }),
+    );
+  },
+
+  /** Takes the right to assemble the run that starts at `nextSlice`; one holder at a time. */
+  lockAssembly(uploadId: string, nextSlice: number, token: string, now: number, leaseMs: number): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET lockToken = :token, lockUntil = :until',
+      ConditionExpression: '#state = :open AND nextSlice = :next AND (attribute_not_exists(lockToken) OR lockUntil < :now)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':token': token, ':until': now + leaseMs, ':open': 'open', ':next': nextSlice, ':now': now },
+    });
+  },
+
+  finishAssembly(uploadId: string, token: string, nextSlice: number, nextPart: number): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET nextSlice = :next, nextPart = :part REMOVE lockToken, lockUntil',
+      ConditionExpression: 'lockToken = :token',
+      ExpressionAttributeValues: { ':next': nextSlice, ':part': nextPart, ':token': token },
+    });
+  },
+
+  /** open → completing, unless another request holds the session (a crashed one's lease runs out). */
+  beginComplete(uploadId: string, token: string, now: number, leaseMs: number): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET #state = :completing, lockToken = :token, lockUntil = :until',
+      ConditionExpression: '(#state = :open OR #state = :completing) AND (attribute_not_exists(lockToken) OR lockUntil < :now)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':completing': 'completing', ':open': 'open', ':token': token, ':until': now + leaseMs, ':now': now },
+    });
+  },
+
+  finishComplete(uploadId: string, token: string, url: string): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET #state = :completed, #url = :url, completedAt = :at REMOVE lockToken, lockUntil, openState',
+      ConditionExpression: 'lockToken = :token',
+      ExpressionAttributeNames: { '#state': 'state', '#url': 'url' },
+      ExpressionAttributeValues: { ':completed': 'completed', ':url': url, ':at': new Date().toISOString(), ':token': token },
+    });
+  },
+
+  /** completing → open after a complete that failed on the client's input, so it can fix and retry. */
+  abandonComplete(uploadId: string, token: string): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET #state = :open REMOVE lockToken, lockUntil',
+      ConditionExpression: 'lockToken = :token',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':open': 'open', ':token': token },
+    });
+  },
+
+  /** Ends an open session as cancelled or expired; false if it was no longer open. */
+  close(uploadId: string, state: 'cancelled' | 'expired', now: number): Promise<boolean> {
+    return updateIf(uploadId, {
+      UpdateExpression: 'SET #state = :state REMOVE openState, lockToken, lockUntil',
+      ConditionExpression: '#state = :open OR (#state = :completing AND lockUntil < :now)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state, ':open': 'open', ':completing': 'completing', ':now': now },
+    });
+  },
+
+  /** Sessions still open whose time ran out, oldest first. */
+  async expiredOpen(now: number, limit: number): Promise<UploadSession[]> {
+    const result = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('uploads'),
+        IndexName: 'openSessions',
+        KeyConditionExpression: 'openState = :open AND expiresAtMs < :now',
+        ExpressionAttributeValues: { ':open': 'open', ':now': now },
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []) as UploadSession[];
+  },
+};

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { MAX_SLICE_ID, MIN_SLICE_ID } from '../core/slices.ts';
+import { httpHandler } from '../http/http-handler.ts';
+import { slicedUpload } from '../services/sliced-upload.ts';
+import { authenticateXfyun } from './authenticate.ts';
+import { ostError, ostOk } from './envelope.ts';
+import { readJson, sessionFields } from './request.ts';
+
+const PresignRequest = z.object({
+  ...sessionFields,
+  slices: z
+    .array(
+      z.object({
+        slice_id: z.number().int().min(MIN_SLICE_ID).max(MAX_SLICE_ID, `slice_id must be an integer from ${MIN_SLICE_ID} to ${MAX_SLICE_ID}`),
+        size: z.number().int().positive('size must be a positive number of bytes'),
+      }),
+      { error: 'slices is required: [{slice_id, size}, …]' },
+    )
+    .min(1, 'slices is required: [{slice_id, size}, …]'),
+});
+
+/**
+ * POST /file/mpupload/presign (Tessera's extension): presigned UploadPart URLs, so slices of
+ * 5 MiB–5 GiB go straight to S3. Answers `{urls: [{slice_id, url, expires_at}]}`; the client
+ * PUTs each slice with exactly the declared size and keeps the ETag header for complete.
+ */
+export const handler = httpHandler(async (event) => {
+  const body = readJson(event, PresignRequest);
+  const client = await authenticateXfyun(event, body.app_id);
+  const urls = await slicedUpload.presign(
+    client,
+    body.upload_id,
+    body.slices.map((slice) => ({ sliceId: slice.slice_id, size: slice.size })),
+  );
+  return ostOk('000e', { urls: urls.map((entry) => ({ slice_id: entry.sliceId, url: entry.url, expires_at: entry.expiresAt })) });
+}, ostError('000e'));

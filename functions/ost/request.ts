@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { invalidInput } from '../core/errors.ts';
+import { requestBody } from '../http/form.ts';
+import type { HttpEvent } from '../http/http-handler.ts';
+
+const id = (name: string) => z.string({ error: `${name} is required` }).min(1, `${name} is required`).max(256, `${name} is too long`);
+
+export const common = { app_id: id('app_id'), request_id: id('request_id'), cloud_id: z.string().max(64).optional() };
+export const sessionFields = { ...common, upload_id: id('upload_id') };
+
+/** Reads the JSON body of an ost request against its schema; the first problem becomes a 10001 message. */
+export function readJson<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(requestBody(event).toString('utf8') || 'null');
+  } catch {
+    throw invalidInput('body must be JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput('body must be a JSON object');
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.join('.');
+    throw invalidInput(issue.message.includes(String(issue.path[0] ?? '')) || !where ? issue.message : `${where}: ${issue.message}`);
+  }
+  return parsed.data;
+}

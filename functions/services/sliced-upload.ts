@@ -1,0 +1,241 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client } from '../core/client.ts';
+import { conflict, invalidInput, notFound } from '../core/errors.ts';
+import { checkSlices, describeIds, MAX_PART_BYTES, planParts, readyRun, type PlannedPart } from '../core/slices.ts';
+import { config, ostConfig } from '../config.ts';
+import { BUCKET } from '../resources.ts';
+import { multipartStore, type CompletedPart } from '../adapters/multipart-store.ts';
+import { objectStore } from '../adapters/object-store.ts';
+import { uploadSessions, type SliceMode, type UploadSession } from '../adapters/upload-sessions.ts';
+
+/** What one proxied slice may carry: what a 6 MB Lambda event holds once base64 adds a third. */
+export const PROXY_SLICE_LIMIT_BYTES = 4 * 1024 * 1024;
+const LOCK_LEASE_MS = 60_000;
+const MAX_PRESIGN_BATCH = 1000;
+
+export const expired = (detail = 'upload has expired or does not exist') => notFound(detail);
+
+const newUploadId = () => `up_${randomBytes(12).toString('hex')}`;
+
+/** Where a client's uploaded files go: its first namespace, under ost/<upload id>/. */
+function objectKeyFor(client: Client, uploadId: string, fileName: string | undefined): string {
+  const safe = (fileName ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 200) || 'data';
+  return `${client.namespaces[0]}/ost/${uploadId}/${safe}`;
+}
+
+function requireNamespace(client: Client): void {
+  if (client.namespaces.length === 0) throw invalidInput('this client owns no namespace to store files in');
+}
+
+/** The session, if it is this client's and still taking slices; otherwise 10005 or a clear refusal. */
+async function openSession(client: Client, uploadId: string, now: number): Promise<UploadSession> {
+  const session = await uploadSessions.get(uploadId);
+  if (!session || session.clientId !== client.clientId) throw expired();
+  if (session.state === 'expired' || (session.state === 'open' && now > session.expiresAtMs)) throw expired('upload has expired');
+  if (session.state === 'completed') throw conflict('upload is already completed; it takes no more slices');
+  if (session.state === 'cancelled') throw expired('upload was cancelled');
+  if (session.state === 'completing') throw conflict('upload is being completed; it takes no more slices');
+  return session;
+}
+
+async function fixMode(session: UploadSession, mode: SliceMode): Promise<void> {
+  if (session.mode === mode) return;
+  if (!(await uploadSessions.setMode(session.uploadId, mode))) {
+    const other = mode === 'proxied' ? 'presigned URLs' : 'proxied slices through /file/mpupload/upload';
+    throw invalidInput(`this upload already sends its slices as ${other}; one upload cannot mix the two ways`);
+  }
+}
+
+async function downloadUrl(key: string): Promise<string> {
+  return objectStore.downloadUrl(key, config.downloadUrlTtlSeconds());
+}
+
+export const slicedUpload = {
+  /** /file/upload: one request, one file. */
+  async uploadWhole(client: Client, fileName: string, data: Buffer, contentType: string): Promise<string> {
+    requireNamespace(client);
+    const key = objectKeyFor(client, newUploadId(), fileName);
+    await objectStore.put(key, data, { contentType, createOnly: true });
+    return downloadUrl(key);
+  },
+
+  async init(client: Client, fileName: string | undefined, now = Date.now()): Promise<string> {
+    requireNamespace(client);
+    const uploadId = newUploadId();
+    const objectKey = objectKeyFor(client, uploadId, fileName);
+    const s3UploadId = await multipartStore.create(objectKey, 'application/octet-stream');
+    await uploadSessions.create({
+      uploadId,
+      clientId: client.clientId,
+      objectKey,
+      s3UploadId,
+      state: 'open',
+      createdAt: new Date(now).toISOString(),
+      expiresAtMs: now + ostConfig.sessionTtlSeconds() * 1000,
+      nextSlice: 1,
+      nextPart: 1,
+    });
+    return uploadId;
+  },
+
+  /** A proxied slice: staged in S3, then assembled into parts as soon as a run reaches 5 MiB. */
+  async uploadSlice(client: Client, uploadId: string, sliceId: number, data: Buffer, now = Date.now()): Promise<void> {
+    if (data.length > PROXY_SLICE_LIMIT_BYTES) {
+      throw invalidInput(
+        `slice is ${data.length} bytes; a proxied slice may carry at most ${PROXY_SLICE_LIMIT_BYTES} bytes (4 MiB). ` +
+          'Send larger slices straight to S3 with presigned URLs from /file/mpupload/presign',
+      );
+    }
+    const session = await openSession(client, uploadId, now);
+    await fixMode(session, 'proxied');
+    const rev = randomUUID();
+    const stagedKey = `${BUCKET.stagingPrefix}${uploadId}/${sliceId}/${rev}`;
+    await multipartStore.putStaged(stagedKey, data);
+    await uploadSessions.putSlice(uploadId, { sliceId, size: data.length, rev, stagedKey }, session.expiresAtMs);
+    // A complete that began while this slice was being written may not include it: say so.
+    const after = await uploadSessions.get(uploadId);
+    if (after?.state !== 'open') throw conflict(`upload is ${after?.state ?? 'gone'}; slice ${sliceId} was not taken`);
+    await assembleReadyRuns(uploadId, now);
+  },
+
+  /** Presigned UploadPart URLs for slices of declared sizes (5 MiB–5 GiB, the last may be smaller). */
+  async presign(client: Client, uploadId: string, slices: ReadonlyArray<{ sliceId: number; size: number }>, now = Date.now()) {
+    if (slices.length === 0 || slices.length > MAX_PRESIGN_BATCH) throw invalidInput(`ask for 1 to ${MAX_PRESIGN_BATCH} slices at a time`);
+    const tooBig = slices.filter((slice) => slice.size > MAX_PART_BYTES || slice.size < 1).map((slice) => slice.sliceId);
+    if (tooBig.length) throw invalidInput(`slice sizes must be 1 byte to 5 GiB: ${describeIds(tooBig)}`);
+    const session = await openSession(client, uploadId, now);
+    await fixMode(session, 'presigned');
+    const expiresIn = ostConfig.partUrlTtlSeconds();
+    const expiresAt = new Date(now + expiresIn * 1000).toISOString();
+    return Promise.all(
+      slices.map(async ({ sliceId, size }) => {
+        await uploadSessions.putSlice(uploadId, { sliceId, size, rev: randomUUID() }, session.expiresAtMs);
+        const url = await multipartStore.presignPart(session.objectKey, session.s3UploadId, sliceId, size, expiresIn);
+        return { sliceId, url, expiresAt };
+      }),
+    );
+  },
+
+  /**
+   * Checks slices 1..N, turns what is not yet a part into parts, completes the S3 upload and
+   * answers its download URL. A second complete answers the same URL without redoing anything.
+   */
+  async complete(client: Client, uploadId: string, reported: readonly CompletedPart[] | undefined, now = Date.now()): Promise<string> {
+    const current = await uploadSessions.get(uploadId);
+    if (current && current.clientId === client.clientId && current.state === 'completed' && current.url) return current.url;
+    const session = await openSession(client, uploadId, now).catch((error: unknown) => {
+      if (current?.state === 'completing') return current;
+      throw error;
+    });
+    const token = randomUUID();
+    if (!(await waitFor(() => uploadSessions.beginComplete(uploadId, token, Date.now(), LOCK_LEASE_MS)))) {
+      throw conflict('upload is being completed by another request; try again shortly');
+    }
+    try {
+      const parts = session.mode === 'presigned' ? await presignedParts(uploadId, reported) : await proxiedParts(uploadId);
+      await multipartStore.complete(session.objectKey, session.s3UploadId, parts);
+    } catch (error) {
+      await uploadSessions.abandonComplete(uploadId, token);
+      throw error;
+    }
+    const url = await downloadUrl(session.objectKey);
+    await uploadSessions.finishComplete(uploadId, token, url);
+    await multipartStore.deletePrefix(`${BUCKET.stagingPrefix}${uploadId}/`);
+    return url;
+  },
+
+  async cancel(client: Client, uploadId: string, now = Date.now()): Promise<void> {
+    const session = await uploadSessions.get(uploadId);
+    if (!session || session.clientId !== client.clientId) throw expired();
+    if (session.state === 'cancelled') return;
+    if (session.state === 'completed') throw conflict('upload is already completed and cannot be cancelled');
+    if (session.state === 'expired' || now > session.expiresAtMs) throw expired('upload has expired');
+    if (!(await uploadSessions.close(uploadId, 'cancelled', now))) throw conflict('upload is being completed; it cannot be cancelled now');
+    await discard(session);
+  },
+
+  /** Closes sessions whose time ran out: aborts their S3 uploads and removes staged slices. */
+  async expireStale(now = Date.now(), limit = 100): Promise<number> {
+    let closed = 0;
+    for (const session of await uploadSessions.expiredOpen(now, limit)) {
+      if (await uploadSessions.close(session.uploadId, 'expired', now)) {
+        await discard(session);
+        closed++;
+      }
+    }
+    return closed;
+  },
+};
+
+async function discard(session: UploadSession): Promise<void> {
+  await multipartStore.abort(session.objectKey, session.s3UploadId);
+  await multipartStore.deletePrefix(`${BUCKET.stagingPrefix}${session.uploadId}/`);
+}
+
+async function waitFor(attempt: () => Promise<boolean>, tries = 50, delayMs = 100): Promise<boolean> {
+  for (let index = 0; index < tries; index++) {
+    if (await attempt()) return true;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+  return false;
+}
+
+/** Assembles every run that is ready, one lock holder at a time; others leave it to the holder. */
+async function assembleReadyRuns(uploadId: string, now: number): Promise<void> {
+  for (;;) {
+    const session = await uploadSessions.get(uploadId);
+    if (!session || session.state !== 'open') return;
+    const slices = await uploadSessions.slices(uploadId);
+    const sizes = new Map(slices.map((slice) => [slice.sliceId, slice.size]));
+    const run = readyRun(sizes, session.nextSlice);
+    if (!run) return;
+    const token = randomUUID();
+    if (!(await uploadSessions.lockAssembly(uploadId, session.nextSlice, token, now, LOCK_LEASE_MS))) return;
+    const part = { partNumber: session.nextPart, firstSlice: session.nextSlice, lastSlice: run.lastSlice, size: run.size };
+    await assemblePart(session, part, slices);
+    await uploadSessions.finishAssembly(uploadId, token, run.lastSlice + 1, session.nextPart + 1);
+  }
+}
+
+type Slices = Awaited<ReturnType<typeof uploadSessions.slices>>;
+
+async function assemblePart(session: UploadSession, part: PlannedPart, slices: Slices): Promise<CompletedPart> {
+  const members = slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId);
+  const body = Buffer.concat(await Promise.all(members.map((slice) => multipartStore.getStaged(slice.stagedKey!))));
+  const etag = await multipartStore.uploadPart(session.objectKey, session.s3UploadId, part.partNumber, body);
+  await uploadSessions.putPart(session.uploadId, { ...part, etag, revs: members.map((slice) => slice.rev).join(',') }, session.expiresAtMs);
+  return { partNumber: part.partNumber, etag };
+}
+
+/** Parts for a proxied upload: those already assembled from the same slice revisions, the rest now. */
+async function proxiedParts(uploadId: string): Promise<CompletedPart[]> {
+  const session = (await uploadSessions.get(uploadId))!;
+  const slices = await uploadSessions.slices(uploadId);
+  checkSlices(slices, { partSized: false });
+  const assembled = new Map((await uploadSessions.parts(uploadId)).map((part) => [part.partNumber, part]));
+  const revs = (part: PlannedPart) =>
+    slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId).map((slice) => slice.rev).join(',');
+  return Promise.all(
+    planParts(slices).map(async (part) => {
+      const done = assembled.get(part.partNumber);
+      if (done && done.firstSlice === part.firstSlice && done.lastSlice === part.lastSlice && done.revs === revs(part)) {
+        return { partNumber: part.partNumber, etag: done.etag };
+      }
+      return assemblePart(session, part, slices);
+    }),
+  );
+}
+
+/** Parts for a presigned upload: one per slice, with the ETags S3 gave the client for each PUT. */
+async function presignedParts(uploadId: string, reported: readonly CompletedPart[] | undefined): Promise<CompletedPart[]> {
+  const slices = await uploadSessions.slices(uploadId);
+  checkSlices(slices, { partSized: true });
+  const etags = new Map((reported ?? []).map((part) => [part.partNumber, part.etag]));
+  const unreported = slices.map((slice) => slice.sliceId).filter((id) => !etags.get(id));
+  if (unreported.length) {
+    throw invalidInput(`complete must list the ETag S3 returned for every presigned slice; missing: ${describeIds(unreported)}`);
+  }
+  const extra = [...etags.keys()].filter((id) => !slices.some((slice) => slice.sliceId === id));
+  if (extra.length) throw invalidInput(`complete lists slices that were never presigned: ${describeIds(extra)}`);
+  return slices.map((slice) => ({ partNumber: slice.sliceId, etag: etags.get(slice.sliceId)!.replace(/^"|"$/g, '') }));
+}
