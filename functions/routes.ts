@@ -1,5 +1,3 @@
-import type { TableName } from './resources.ts';
-
 /**
  * Every HTTP route Tessera serves. The CDK stack makes one API Gateway route and one Lambda per
  * group from this table; the local server dispatches on it. `handler` is the module, relative to
@@ -36,37 +34,3 @@ export function routeGroups(routes: readonly Route[] = ROUTES): Map<string, Rout
   for (const route of routes) groups.set(route.group, [...(groups.get(route.group) ?? []), route]);
   return groups;
 }
-
-/**
- * What each group's Lambda may do, for least-privilege IAM: exact actions, on the bucket's
- * objects, on the bucket itself, on named tables (and their indexes when it queries them).
- */
-export interface GroupAccess {
-  readonly objectActions?: readonly string[];
-  readonly bucketActions?: readonly string[];
-  readonly tables?: Readonly<Partial<Record<TableName, readonly string[]>>>;
-  readonly openSecrets?: boolean;
-}
-
-const READ_CLIENTS = ['dynamodb:GetItem', 'dynamodb:Query'];
-const CLAIM_OBJECTS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-
-export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
-  platform: {},
-  storage: {
-    objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-    // Without ListBucket, S3 answers 403 instead of 404 for a key that does not exist.
-    bucketActions: ['s3:ListBucket'],
-    tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS },
-  },
-  ost: {
-    // PutObject covers Create/UploadPart/Complete; DeleteObject clears staged slices.
-    objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
-    bucketActions: ['s3:ListBucket'],
-    tables: {
-      clients: ['dynamodb:GetItem'],
-      uploads: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-    },
-    openSecrets: true,
-  },
-};

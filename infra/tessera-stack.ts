@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FileStorage } from './constructs/file-storage.ts';
 import { HttpRoutes } from './constructs/http-routes.ts';
+import { ScheduledJobs } from './constructs/scheduled-jobs.ts';
 import { SecretSealingKey } from './constructs/secret-sealing-key.ts';
 import { SharpLayer } from './constructs/sharp-layer.ts';
 import { StateTables } from './constructs/state-tables.ts';
@@ -14,7 +15,9 @@ export class TesseraStack extends Stack {
     const tables = new StateTables(this, 'Tables');
     const sealingKey = new SecretSealingKey(this, 'SecretSealing');
     new SharpLayer(this, 'Sharp');
-    const api = new HttpRoutes(this, 'Api', { storage, tables, sealingKey });
+    const resources = { storage, tables, sealingKey };
+    const api = new HttpRoutes(this, 'Api', resources);
+    new ScheduledJobs(this, 'Jobs', resources);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of every dialect' });
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });

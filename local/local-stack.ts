@@ -5,6 +5,7 @@ import { SEAL_LOCAL_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
 import type { HttpHandler } from '../functions/http/http-handler.ts';
 import { BUCKET, TABLES } from '../functions/resources.ts';
 import { ROUTES, type Route } from '../functions/routes.ts';
+import { SCHEDULES } from '../functions/schedules.ts';
 import { generateClientId, generateSecret } from '../functions/core/secret.ts';
 import { startApiGateway, type ApiGateway } from './api-gateway.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -88,6 +89,19 @@ function handlerLoader(): (route: Route) => Promise<HttpHandler> {
   };
 }
 
+/** Runs each scheduled job at its rate, as EventBridge does on AWS. */
+function runSchedules(onError: LocalStackOptions['onError']): NodeJS.Timeout[] {
+  return SCHEDULES.map((schedule) => {
+    const timer = setInterval(() => {
+      import(`../functions/${schedule.handler}`)
+        .then((module: { handler: () => Promise<unknown> }) => module.handler())
+        .catch((error: unknown) => onError?.(error));
+    }, schedule.everyMinutes * 60_000);
+    timer.unref();
+    return timer;
+  });
+}
+
 /**
  * Tessera on this machine: S3, SQS and DynamoDB emulated in-process (or whatever
  * AWS_ENDPOINT_URL points at), the resources the CDK stack defines, and the HTTP API in front of
@@ -109,6 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       host: options.host,
       onError: options.onError,
     });
+    const timers = runSchedules(options.onError);
     if (options.record) recordLocalStack();
     return {
       url: gateway.url,
@@ -116,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       target,
       gateway,
       async stop() {
+        for (const timer of timers) clearInterval(timer);
         await gateway.close();
         if (options.record) forgetLocalStack();
         resetAwsClients();

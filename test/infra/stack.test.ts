@@ -8,6 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROUTES, routeGroups } from '../../functions/routes.ts';
 import { TABLES } from '../../functions/resources.ts';
+import { SCHEDULES } from '../../functions/schedules.ts';
 import { TesseraStack } from '../../infra/tessera-stack.ts';
 
 let template: Template;
@@ -57,15 +58,22 @@ describe('the HTTP API', () => {
 });
 
 describe('the functions', () => {
-  it('are one arm64 Node.js 22+ Lambda per route group, bundled with esbuild', () => {
+  it('are one arm64 Node.js 22+ Lambda per route group and per scheduled job, bundled with esbuild', () => {
     const functions = resources('AWS::Lambda::Function').filter((fn) => String(fn.Properties.Description).startsWith('Tessera '));
-    assert.equal(functions.length, routeGroups(ROUTES).size);
+    const routeFunctions = functions.filter((fn) => String(fn.Properties.Description).endsWith(' routes'));
+    assert.equal(routeFunctions.length, routeGroups(ROUTES).size);
+    assert.equal(functions.length - routeFunctions.length, SCHEDULES.length);
     for (const fn of functions) {
       assert.deepEqual(fn.Properties.Architectures, ['arm64']);
       assert.match(String(fn.Properties.Runtime), /^nodejs(2[2-9]|[3-9]\d)\.x$/);
       assert.equal(fn.Properties.Handler, 'index.handler');
-      assert.equal(fn.Properties.Timeout, 29);
     }
+    for (const fn of routeFunctions) assert.equal(fn.Properties.Timeout, 29);
+  });
+
+  it('runs each scheduled job on its EventBridge schedule', () => {
+    const rates = resources('AWS::Events::Rule').map((rule) => rule.Properties.ScheduleExpression).sort();
+    assert.deepEqual(rates, SCHEDULES.map((schedule) => `rate(${schedule.everyMinutes} minutes)`).sort());
   });
 
   it('get exact permissions: no service-wide wildcards, no managed policies', () => {

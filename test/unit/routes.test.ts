@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { GROUP_ACCESS, ROUTES, routeGroups, routeKey } from '../../functions/routes.ts';
+import { GROUP_ACCESS } from '../../functions/access.ts';
+import { ROUTES, routeGroups, routeKey } from '../../functions/routes.ts';
+import { SCHEDULES } from '../../functions/schedules.ts';
 import { matchRoute } from '../../local/route-matcher.ts';
 
 const route = (method: 'GET' | 'POST', path: string) => ({ method, path, dialect: 'platform' as const, group: 'g', handler: 'x.ts' });
@@ -21,6 +23,13 @@ describe('the route table', () => {
     for (const entry of ROUTES) {
       const module = (await import(`../../functions/${entry.handler}`)) as { handler?: unknown };
       assert.equal(typeof module.handler, 'function', entry.handler);
+    }
+  });
+
+  it('names scheduled jobs whose handlers exist and whose access is declared', () => {
+    for (const schedule of SCHEDULES) {
+      assert.ok(existsSync(new URL(`../../functions/${schedule.handler}`, import.meta.url)), schedule.handler);
+      assert.ok(schedule.name in GROUP_ACCESS, `schedule ${schedule.name} has no GROUP_ACCESS entry`);
     }
   });
 

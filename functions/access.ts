@@ -1,0 +1,41 @@
+import type { TableName } from './resources.ts';
+
+/**
+ * What each group's Lambda may do, for least-privilege IAM: exact actions, on the bucket's
+ * objects, on the bucket itself, on named tables (and their indexes when it queries them).
+ */
+export interface GroupAccess {
+  readonly objectActions?: readonly string[];
+  readonly bucketActions?: readonly string[];
+  readonly tables?: Readonly<Partial<Record<TableName, readonly string[]>>>;
+  readonly openSecrets?: boolean;
+}
+
+const READ_CLIENTS = ['dynamodb:GetItem', 'dynamodb:Query'];
+const CLAIM_OBJECTS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/** Keyed by route group (functions/routes.ts) or scheduled job (functions/schedules.ts). */
+export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
+  platform: {},
+  storage: {
+    objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+    // Without ListBucket, S3 answers 403 instead of 404 for a key that does not exist.
+    bucketActions: ['s3:ListBucket'],
+    tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS },
+  },
+  ost: {
+    // PutObject covers Create/UploadPart/Complete; DeleteObject clears staged slices.
+    objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: {
+      clients: ['dynamodb:GetItem'],
+      uploads: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    },
+    openSecrets: true,
+  },
+  'expire-uploads': {
+    objectActions: ['s3:AbortMultipartUpload', 's3:DeleteObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: { uploads: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+  },
+};

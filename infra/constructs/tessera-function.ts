@@ -1,0 +1,99 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { GROUP_ACCESS, type GroupAccess } from '../../functions/access.ts';
+import { SEAL_KMS_KEY_ENV } from '../../functions/adapters/secret-sealer.ts';
+import { BUCKET, TABLES, type TableName } from '../../functions/resources.ts';
+import { BUNDLING, PROJECT_ROOT } from '../group-entries.ts';
+import type { FileStorage } from './file-storage.ts';
+import type { SecretSealingKey } from './secret-sealing-key.ts';
+import type { StateTables } from './state-tables.ts';
+
+export interface SharedResources {
+  readonly storage: FileStorage;
+  readonly tables: StateTables;
+  readonly sealingKey: SecretSealingKey;
+}
+
+export interface TesseraFunctionProps {
+  /** The key of its permissions in functions/access.ts. */
+  readonly access: string;
+  readonly entry: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly resources: SharedResources;
+}
+
+/**
+ * One Tessera Lambda: esbuild-bundled ESM on arm64, its own log group, and a role written by hand
+ * from functions/access.ts (exact actions, no managed policies).
+ */
+export class TesseraFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: TesseraFunctionProps) {
+    super(scope, id);
+    const { storage, tables, sealingKey } = props.resources;
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      role: new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      description: props.description,
+      environment: {
+        [BUCKET.envVar]: storage.bucket.bucketName,
+        ...Object.fromEntries(Object.entries(TABLES).map(([name, table]) => [table.envVar, tables.byName[name as TableName].tableName])),
+        [SEAL_KMS_KEY_ENV]: sealingKey.key.keyArn,
+        POWERTOOLS_SERVICE_NAME: 'tessera',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: { ...BUNDLING, format: OutputFormat.ESM, externalModules: [...BUNDLING.externalModules], mainFields: [...BUNDLING.mainFields] },
+    });
+    const access = GROUP_ACCESS[props.access];
+    if (!access) throw new Error(`functions/access.ts has no entry "${props.access}"`);
+    this.grant(access, logGroup, props.resources);
+  }
+
+  private grant(access: GroupAccess, logGroup: LogGroup, { storage, tables, sealingKey }: SharedResources): void {
+    const statements = [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })];
+    const bucket = storage.bucket;
+    if (access.objectActions?.length) {
+      statements.push(new PolicyStatement({ actions: [...access.objectActions], resources: [bucket.arnForObjects('*')] }));
+    }
+    if (access.bucketActions?.length) {
+      statements.push(new PolicyStatement({ actions: [...access.bucketActions], resources: [bucket.bucketArn] }));
+    }
+    for (const [name, actions] of Object.entries(access.tables ?? {})) {
+      const table = tables.byName[name as TableName];
+      const indexes = TABLES[name as TableName].indexes.map((index) => `${table.tableArn}/index/${index.name}`);
+      const queries = actions.includes('dynamodb:Query');
+      statements.push(new PolicyStatement({ actions: [...actions], resources: [table.tableArn, ...(queries ? indexes : [])] }));
+    }
+    if (access.openSecrets) sealingKey.key.grantDecrypt(this.fn);
+    for (const statement of statements) this.fn.addToRolePolicy(statement);
+    Validations.of(this.fn.role!).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.' },
+      ...(access.objectActions?.length
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
+              reason:
+                "Clients choose their own object keys inside their namespaces, so object actions apply to the bucket's objects; tenant isolation is enforced by the handlers.",
+            },
+          ]
+        : []),
+    );
+  }
+}
