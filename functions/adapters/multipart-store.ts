@@ -10,6 +10,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { invalidInput } from '../core/errors.ts';
 import { bucketName } from '../resources.ts';
 import { s3 } from './aws-clients.ts';
 
@@ -17,6 +18,12 @@ export interface CompletedPart {
   readonly partNumber: number;
   readonly etag: string;
 }
+
+const PART_REFUSALS: Record<string, string> = {
+  EntityTooSmall: 'S3 refused the slices: a slice other than the last is smaller than 5 MiB (each PUT must carry the size it was presigned for)',
+  InvalidPart: 'S3 refused the slices: a listed slice was not uploaded, or its ETag does not match what S3 stored',
+  InvalidPartOrder: 'S3 refused the slices: they are not in ascending order',
+};
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 
@@ -47,15 +54,21 @@ export const multipartStore = {
     );
   },
 
+  /** Completes the upload; S3's refusals of the client's parts come back as bad input. */
   async complete(key: string, uploadId: string, parts: readonly CompletedPart[]): Promise<void> {
-    await s3().send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucketName(),
-        Key: key,
-        UploadId: uploadId,
-        MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: `"${part.etag}"` })) },
-      }),
-    );
+    try {
+      await s3().send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucketName(),
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((part) => ({ PartNumber: part.partNumber, ETag: `"${part.etag}"` })) },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof S3ServiceException && PART_REFUSALS[error.name]) throw invalidInput(PART_REFUSALS[error.name]!);
+      throw error;
+    }
   },
 
   async abort(key: string, uploadId: string): Promise<void> {
