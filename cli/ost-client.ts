@@ -23,7 +23,15 @@ export class OstError extends Error {
 }
 
 /** The headers xfyun's upload host expects: host, date, digest, and the HMAC-SHA256 authorization. */
-export function signedHeaders(credentials: OstCredentials, path: string, body: Buffer, date = new Date()): Record<string, string> {
+export interface XfyunHeaders {
+  readonly host: string;
+  readonly date: string;
+  readonly digest: string;
+  readonly authorization: string;
+  readonly [name: string]: string;
+}
+
+export function signedHeaders(credentials: OstCredentials, path: string, body: Buffer, date = new Date()): XfyunHeaders {
   const url = new URL(credentials.endpoint);
   const headers = {
     host: url.host,
