@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { OstClient, type OstAnswer } from '../../cli/ost-client.ts';
+import { OstClient } from '../../cli/ost-client.ts';
 
 export const MiB = 1024 * 1024;
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
