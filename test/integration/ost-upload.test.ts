@@ -5,8 +5,9 @@ import { uploadSessions } from '../../functions/adapters/upload-sessions.ts';
 import { useLocalStack } from '../support/local-stack.ts';
 import { MiB, download, inParallel, init, randomFile, sendSlice, sha256, shuffled, slicesOf } from '../support/ost.ts';
 
-const stack = useLocalStack({ demo: { clientId: 'tcost00000000000001', secret: 'ost-secret', namespace: 'demo' } });
-const client = () => new OstClient({ endpoint: stack.current.url, appId: 'tcost00000000000001', secret: 'ost-secret' });
+const APP = 'tcost00000000000001';
+const stack = useLocalStack({ demo: { clientId: APP, secret: 'ost-secret', namespace: 'demo' } });
+const client = () => new OstClient({ endpoint: stack.current.url, appId: APP, secret: 'ost-secret' });
 
 describe('POST /file/upload', () => {
   it('stores the data part and answers a download URL in the xfyun envelope', async () => {
@@ -49,6 +50,19 @@ describe('proxied slices through /file/mpupload/upload', () => {
     assert.equal(sha256(await download(done.data!.url)), sha256(file));
   });
 
+  it('reads a slice whose data part comes before its text fields, as some clients send it', async () => {
+    const uploadId = await init(client());
+    const boundary = 'tessera-order-test';
+    const part = (name: string, value: string, file = '') =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"` : ''}\r\n\r\n${value}\r\n`;
+    const body = Buffer.from(
+      part('data', 'data first', '1') + part('slice_id', '1') + part('upload_id', uploadId) + part('request_id', 'r1') + part('app_id', APP) + `--${boundary}--\r\n`,
+    );
+    OstClient.ok(await client().post('/file/mpupload/upload', body, `multipart/form-data; boundary=${boundary}`));
+    const done = OstClient.ok(await client().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId }));
+    assert.equal((await download(done.data!.url)).toString(), 'data first');
+  });
+
   it('answers the same URL to a second complete without redoing work', async () => {
     const uploadId = await init(client());
     OstClient.ok(await sendSlice(client(), uploadId, 1, Buffer.from('only slice')));
@@ -71,6 +85,11 @@ describe('presigned slices', () => {
       }),
     ).data!.urls;
     assert.equal(presigned.length, slices.length);
+    for (const entry of presigned) {
+      const url = new URL(entry.url);
+      assert.equal([...url.searchParams.keys()].some((name) => name.toLowerCase().startsWith('x-amz-checksum')), false, 'no empty-body checksum');
+      assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;host', 'the declared size is signed');
+    }
     assert.ok(presigned.every((entry) => Date.parse(entry.expires_at) > Date.now()));
     const urlOf = new Map(presigned.map((entry) => [entry.slice_id, entry.url]));
     const put = async (sliceId: number, body: Buffer) => {
