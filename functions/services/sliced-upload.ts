@@ -132,7 +132,7 @@ export const slicedUpload = {
       throw conflict('upload is being completed by another request; try again shortly');
     }
     try {
-      const parts = session.mode === 'presigned' ? await presignedParts(uploadId, reported) : await proxiedParts(uploadId);
+      const parts = session.mode === 'presigned' ? await presignedParts(uploadId, reported) : await proxiedParts(session);
       await multipartStore.complete(session.objectKey, session.s3UploadId, parts);
     } catch (error) {
       await uploadSessions.abandonComplete(uploadId, token);
@@ -208,11 +208,10 @@ async function assemblePart(session: UploadSession, part: PlannedPart, slices: S
 }
 
 /** Parts for a proxied upload: those already assembled from the same slice revisions, the rest now. */
-async function proxiedParts(uploadId: string): Promise<CompletedPart[]> {
-  const session = (await uploadSessions.get(uploadId))!;
-  const slices = await uploadSessions.slices(uploadId);
+async function proxiedParts(session: UploadSession): Promise<CompletedPart[]> {
+  const slices = await uploadSessions.slices(session.uploadId);
   checkSlices(slices, { partSized: false });
-  const assembled = new Map((await uploadSessions.parts(uploadId)).map((part) => [part.partNumber, part]));
+  const assembled = new Map((await uploadSessions.parts(session.uploadId)).map((part) => [part.partNumber, part]));
   const revs = (part: PlannedPart) =>
     slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId).map((slice) => slice.rev).join(',');
   return Promise.all(
