@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '../http/http-handler.ts';
 import { slicedUpload } from '../services/sliced-upload.ts';
 import { authenticateXfyun } from './authenticate.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_SLICE_ID, MIN_SLICE_ID } from '../core/slices.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { slicedUpload } from '../services/sliced-upload.ts';
@@ -9,10 +9,16 @@ import { readJson, sessionFields } from './request.ts';
 // parts is Tessera's extension, needed only for presigned slices: the ETag S3 gave each PUT.
 const CompleteRequest = z.object({
   ...sessionFields,
-  parts: z
-    .array(z.object({ slice_id: z.number().int().min(MIN_SLICE_ID).max(MAX_SLICE_ID), etag: z.string().min(1).max(128) }))
-    .max(MAX_SLICE_ID)
-    .optional(),
+  parts: z.optional(
+    z
+      .array(
+        z.object({
+          slice_id: z.int().check(z.gte(MIN_SLICE_ID), z.lte(MAX_SLICE_ID)),
+          etag: z.string().check(z.minLength(1), z.maxLength(128)),
+        }),
+      )
+      .check(z.maxLength(MAX_SLICE_ID)),
+  ),
 });
 
 /** POST /file/mpupload/complete → `{url}`: the object is exactly the slices 1..N in order. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_SLICE_ID, MIN_SLICE_ID } from '../core/slices.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { slicedUpload } from '../services/sliced-upload.ts';
@@ -6,17 +6,19 @@ import { authenticateXfyun } from './authenticate.ts';
 import { ostError, ostOk } from './envelope.ts';
 import { readJson, sessionFields } from './request.ts';
 
+const SLICE_ID_RANGE = `slice_id must be an integer from ${MIN_SLICE_ID} to ${MAX_SLICE_ID}`;
+
 const PresignRequest = z.object({
   ...sessionFields,
   slices: z
     .array(
       z.object({
-        slice_id: z.number().int().min(MIN_SLICE_ID).max(MAX_SLICE_ID, `slice_id must be an integer from ${MIN_SLICE_ID} to ${MAX_SLICE_ID}`),
-        size: z.number().int().positive('size must be a positive number of bytes'),
+        slice_id: z.int().check(z.gte(MIN_SLICE_ID, SLICE_ID_RANGE), z.lte(MAX_SLICE_ID, SLICE_ID_RANGE)),
+        size: z.int().check(z.positive('size must be a positive number of bytes')),
       }),
       { error: 'slices is required: [{slice_id, size}, …]' },
     )
-    .min(1, 'slices is required: [{slice_id, size}, …]'),
+    .check(z.minLength(1, 'slices is required: [{slice_id, size}, …]')),
 });
 
 /**

@@ -1,15 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { invalidInput } from '../core/errors.ts';
 import { requestBody } from '../http/form.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 
-const id = (name: string) => z.string({ error: `${name} is required` }).min(1, `${name} is required`).max(256, `${name} is too long`);
+const id = (name: string) =>
+  z.string({ error: `${name} is required` }).check(z.minLength(1, `${name} is required`), z.maxLength(256, `${name} is too long`));
 
-export const common = { app_id: id('app_id'), request_id: id('request_id'), cloud_id: z.string().max(64).optional() };
+export const common = { app_id: id('app_id'), request_id: id('request_id'), cloud_id: z.optional(z.string().check(z.maxLength(64))) };
 export const sessionFields = { ...common, upload_id: id('upload_id') };
 
 /** Reads the JSON body of an ost request against its schema; the first problem becomes a 10001 message. */
-export function readJson<T extends z.ZodType>(event: HttpEvent, schema: T): z.infer<T> {
+export function readJson<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> {
   let value: unknown;
   try {
     value = JSON.parse(requestBody(event).toString('utf8') || 'null');
