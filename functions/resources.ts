@@ -46,6 +46,17 @@ export const TABLES = {
     indexes: [{ name: 'openSessions', partitionKey: { name: 'openState', type: 'S' }, sortKey: { name: 'expiresAtMs', type: 'N' } }],
     ttlAttribute: 'expiresAt',
   },
+  tasks: {
+    id: 'TasksTable',
+    envVar: 'TESSERA_TASKS_TABLE',
+    // One partition per client, task ids time-ordered: lists and per-state counts are strongly
+    // consistent queries, so counts are exact the moment a transition is written.
+    partitionKey: { name: 'clientId', type: 'S' },
+    sortKey: { name: 'taskId', type: 'S' },
+    // Sparse: only tasks whose queue message is not yet confirmed sent carry awaitingQueue.
+    indexes: [{ name: 'awaitingQueue', partitionKey: { name: 'awaitingQueue', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;
