@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLocalStack } from '../local/local-stack.ts';
 import { measureBundles } from './bundles.ts';
+import { benchImageMogr2 } from './imagemogr2.ts';
 import { benchOst } from './ost.ts';
 import { benchStorage } from './storage.ts';
 import { ms, printTable, verdict, type Row } from './stats.ts';
@@ -8,7 +9,7 @@ import { ms, printTable, verdict, type Row } from './stats.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,imagemogr2,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
@@ -18,6 +19,8 @@ try {
 } finally {
   await stack.stop();
 }
+
+if (only.has('imagemogr2')) results.imagemogr2 = await benchImageMogr2();
 
 if (only.has('bundles')) {
   results.bundles = (await measureBundles()).flatMap((bundle) => [

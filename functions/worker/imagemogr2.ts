@@ -1,3 +1,4 @@
+import { imageSize } from 'image-size';
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../core/errors.ts';
 import { cropWindow, cutWindow, thumbnailSize, type Size } from '../core/imagemogr2/geometry.ts';
@@ -178,13 +179,40 @@ function encode(image: Sharp, format: OutputFormat, quality: number, stage: Stag
   }
 }
 
-async function runStage(input: Buffer, stage: Stage): Promise<ImageResult> {
+interface Header {
+  readonly width: number;
+  readonly height: number;
+  readonly format: string;
+  readonly orientation: number;
+}
+
+const HEADER_FORMATS: Record<string, string> = { jpg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', avif: 'heif', heif: 'heif' };
+
+/**
+ * Size, format and EXIF orientation from the header bytes alone (image-size, microseconds);
+ * sharp's metadata() only for what it does not know. Nothing is decoded here either way.
+ */
+async function readHeader(input: Buffer): Promise<Header> {
+  try {
+    const header = imageSize(input);
+    const format = HEADER_FORMATS[header.type ?? ''];
+    if (format && header.width && header.height) {
+      return { width: header.width, height: header.height, format, orientation: header.orientation ?? 1 };
+    }
+  } catch {
+    // Not a format image-size knows: sharp decides below.
+  }
   const metadata = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   if (!metadata.width || !metadata.height || !metadata.format) throw invalidInput('the input is not an image sharp can read');
-  const format = stage.format ?? FORMAT_OF_INPUT[metadata.format] ?? 'jpg';
-  const inputQuality = metadata.format === 'jpeg' ? jpegQuality(input) : undefined;
+  return { width: metadata.width, height: metadata.height, format: metadata.format, orientation: metadata.orientation ?? 1 };
+}
+
+async function runStage(input: Buffer, stage: Stage): Promise<ImageResult> {
+  const header = await readHeader(input);
+  const format = stage.format ?? FORMAT_OF_INPUT[header.format] ?? 'jpg';
+  const inputQuality = header.format === 'jpeg' ? jpegQuality(input) : undefined;
   const quality = outputQuality(stage.quality, inputQuality);
-  const passes = planPasses(stage, { width: metadata.width, height: metadata.height }, metadata.orientation ?? 1, format);
+  const passes = planPasses(stage, { width: header.width, height: header.height }, header.orientation, format);
 
   let image = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS });
   for (const [index, pass] of passes.entries()) {
