@@ -1,0 +1,97 @@
+import { createHash, createHmac } from 'node:crypto';
+import { constantTimeEqual } from './secret.ts';
+import { unauthenticated } from './errors.ts';
+
+/**
+ * Tencent COS request signatures (`q-sign-algorithm=sha1`, reference/tencent-ci.md §3), as the
+ * official SDKs compute them, so their clients work unmodified against Tessera.
+ */
+export interface CosRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Query parameters as received (names as sent). */
+  readonly query: Readonly<Record<string, string>>;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CosAuthorization {
+  readonly secretId: string;
+  readonly signTime: string;
+  readonly keyTime: string;
+  readonly headerList: readonly string[];
+  readonly paramList: readonly string[];
+  readonly signature: string;
+}
+
+/** encodeURIComponent plus the characters it leaves alone that COS escapes. */
+export const cosEncode = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+
+const sha1Hex = (text: string) => createHash('sha1').update(text, 'utf8').digest('hex');
+const hmacSha1Hex = (key: string, text: string) => createHmac('sha1', key).update(text, 'utf8').digest('hex');
+
+function pairs(source: Readonly<Record<string, string | undefined>>, keys: readonly string[]): string {
+  const lowered = new Map(Object.entries(source).map(([key, value]) => [key.toLowerCase(), value ?? '']));
+  return keys.map((key) => `${cosEncode(key)}=${cosEncode(lowered.get(key) ?? '')}`).join('&');
+}
+
+/** The hex signature for a request, given the signed header and parameter names (lower case, sorted). */
+export function cosSignature(request: CosRequest, secretKey: string, signTime: string, keyTime: string, headerList: readonly string[], paramList: readonly string[]): string {
+  const httpString = [request.method.toLowerCase(), request.path, pairs(request.query, paramList), pairs(request.headers, headerList), ''].join('\n');
+  const stringToSign = ['sha1', signTime, sha1Hex(httpString), ''].join('\n');
+  return hmacSha1Hex(hmacSha1Hex(secretKey, keyTime), stringToSign);
+}
+
+/** Signs a request the way the SDKs do: every header and query parameter given, sorted. */
+export function signCos(request: CosRequest, secretId: string, secretKey: string, start: number, end: number): string {
+  const time = `${start};${end}`;
+  const headerList = Object.keys(request.headers).map((key) => key.toLowerCase()).sort();
+  const paramList = Object.keys(request.query).map((key) => key.toLowerCase()).sort();
+  const signature = cosSignature(request, secretKey, time, time, headerList, paramList);
+  return [
+    'q-sign-algorithm=sha1',
+    `q-ak=${secretId}`,
+    `q-sign-time=${time}`,
+    `q-key-time=${time}`,
+    `q-header-list=${headerList.map(cosEncode).join(';')}`,
+    `q-url-param-list=${paramList.map(cosEncode).join(';')}`,
+    `q-signature=${signature}`,
+  ].join('&');
+}
+
+export function parseCosAuthorization(value: string | undefined): CosAuthorization {
+  if (!value) throw unauthenticated('MissingAuthorization: the Authorization header is required');
+  const fields = new URLSearchParams(value.trim());
+  if (fields.get('q-sign-algorithm') !== 'sha1') throw unauthenticated('InvalidAuthorization: q-sign-algorithm must be sha1');
+  const required = ['q-ak', 'q-sign-time', 'q-key-time', 'q-signature'];
+  for (const name of required) if (!fields.get(name)) throw unauthenticated(`InvalidAuthorization: ${name} is missing`);
+  const list = (name: string) => (fields.get(name) ?? '').split(';').filter(Boolean).map((key) => decodeURIComponent(key).toLowerCase());
+  return {
+    secretId: fields.get('q-ak')!,
+    signTime: fields.get('q-sign-time')!,
+    keyTime: fields.get('q-key-time')!,
+    headerList: list('q-header-list'),
+    paramList: list('q-url-param-list'),
+    signature: fields.get('q-signature')!.toLowerCase(),
+  };
+}
+
+/** Longest validity a client may give a signature, to bound replays. */
+export const MAX_SIGNATURE_LIFETIME_SECONDS = 7 * 24 * 3600;
+const CLOCK_SKEW_SECONDS = 300;
+
+export function verifyCos(request: CosRequest, authorization: CosAuthorization, secretKey: string, nowSeconds: number): void {
+  const match = /^(\d+);(\d+)$/.exec(authorization.signTime);
+  if (!match) throw unauthenticated('InvalidAuthorization: q-sign-time must be <start>;<end>');
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  if (end < start || end - start > MAX_SIGNATURE_LIFETIME_SECONDS) throw unauthenticated('InvalidAuthorization: q-sign-time is not a valid period');
+  if (nowSeconds > end) throw unauthenticated('SignatureExpired: the signature has expired');
+  if (nowSeconds + CLOCK_SKEW_SECONDS < start) throw unauthenticated('InvalidAuthorization: the signature is not valid yet');
+  for (const name of authorization.headerList) {
+    if (request.headers[name] === undefined) throw unauthenticated(`InvalidAuthorization: signed header ${name} is missing`);
+  }
+  const expected = cosSignature(request, secretKey, authorization.signTime, authorization.keyTime, authorization.headerList, authorization.paramList);
+  if (!constantTimeEqual(expected, authorization.signature)) throw unauthenticated('SignatureDoesNotMatch: the signature does not match');
+}
