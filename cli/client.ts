@@ -8,6 +8,7 @@ import { connectToStack } from '../local/stack-target.ts';
 const USAGE = `Manage Tessera clients (tenants).
 
   npm run client -- create --name NAME --namespace NS [--namespace NS…] [--workspace ID…]
+                           [--cos-bucket BUCKET:REGION:NAMESPACE…]
   npm run client -- list
   npm run client -- rotate CLIENT_ID
   npm run client -- disable CLIENT_ID
@@ -22,6 +23,7 @@ const { values, positionals } = parseArgs({
     name: { type: 'string' },
     namespace: { type: 'string', multiple: true },
     workspace: { type: 'string', multiple: true },
+    'cos-bucket': { type: 'string', multiple: true },
     stack: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -49,6 +51,11 @@ async function run(): Promise<void> {
         name: values.name,
         namespaces: values.namespace,
         workspaces: values.workspace ?? [],
+        cosBuckets: (values['cos-bucket'] ?? []).map((entry) => {
+          const [bucket, region, namespace] = entry.split(':');
+          if (!bucket || !region || !namespace) throw new Error('--cos-bucket takes BUCKET:REGION:NAMESPACE');
+          return { bucket, region, namespace };
+        }),
       });
       if (values.json) console.log(JSON.stringify({ ...client, secret }));
       else console.log(`Created ${describe(client)}\nsecret: ${secret}\n(shown once: store it now)`);

@@ -1,4 +1,4 @@
-import type { TableName } from './resources.ts';
+import type { QueueName, TableName } from './resources.ts';
 
 /**
  * What each group's Lambda may do, for least-privilege IAM: exact actions, on the bucket's
@@ -9,6 +9,8 @@ export interface GroupAccess {
   readonly bucketActions?: readonly string[];
   readonly tables?: Readonly<Partial<Record<TableName, readonly string[]>>>;
   readonly openSecrets?: boolean;
+  /** Queues it sends to. */
+  readonly queues?: readonly QueueName[];
 }
 
 const READ_CLIENTS = ['dynamodb:GetItem', 'dynamodb:Query'];
@@ -32,6 +34,21 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
       uploads: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
     },
     openSecrets: true,
+  },
+  ci: {
+    // HeadObject of inputs at submit (ListBucket makes a missing key a 404, not a 403).
+    objectActions: ['s3:GetObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: {
+      clients: ['dynamodb:GetItem'],
+      tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    },
+    queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
+    openSecrets: true,
+  },
+  'requeue-stranded': {
+    tables: { tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+    queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2', 'callbacks'],
   },
   'expire-uploads': {
     objectActions: ['s3:AbortMultipartUpload', 's3:DeleteObject'],

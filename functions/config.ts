@@ -27,3 +27,12 @@ export const ostConfig = {
   /** Lifetime of the presigned UploadPart URLs handed out for presigned slices. */
   partUrlTtlSeconds: () => int('TESSERA_OST_PART_URL_TTL_SECONDS', 3600),
 };
+
+export const workerConfig = {
+  /** How long a worker holds a task before another may take it over (shorter than the queue's visibility). */
+  leaseMs: () => int('TESSERA_WORKER_LEASE_MS', 150_000),
+  /** After this many takeovers (workers that died on it) the task fails instead of being tried again. */
+  maxAttempts: () => int('TESSERA_WORKER_MAX_ATTEMPTS', 3),
+  /** Inputs larger than this are refused before they are read (Tencent's 32 MB). */
+  maxInputBytes: () => int('TESSERA_MAX_INPUT_BYTES', 32 * 1024 * 1024),
+};

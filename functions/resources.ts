@@ -71,6 +71,32 @@ export const BUCKET = {
   stagingExpiryDays: 2,
 } as const;
 
+export interface QueueDefinition {
+  readonly id: string;
+  readonly envVar: string;
+  /** Longer than the consumer may run, so a message is not handed to two consumers at once. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Key of the queue that takes messages that failed `maxReceiveCount` times. */
+  readonly deadLetter?: QueueName;
+  readonly maxReceiveCount?: number;
+}
+
+export const QUEUES = {
+  jobsLevel0: { id: 'JobsLevel0Queue', envVar: 'TESSERA_JOBS_QUEUE_0_URL', visibilityTimeoutSeconds: 720, deadLetter: 'jobsDead', maxReceiveCount: 5 },
+  jobsLevel1: { id: 'JobsLevel1Queue', envVar: 'TESSERA_JOBS_QUEUE_1_URL', visibilityTimeoutSeconds: 720, deadLetter: 'jobsDead', maxReceiveCount: 5 },
+  jobsLevel2: { id: 'JobsLevel2Queue', envVar: 'TESSERA_JOBS_QUEUE_2_URL', visibilityTimeoutSeconds: 720, deadLetter: 'jobsDead', maxReceiveCount: 5 },
+  jobsDead: { id: 'JobsDeadLetterQueue', envVar: 'TESSERA_JOBS_DLQ_URL', visibilityTimeoutSeconds: 120 },
+  callbacks: { id: 'CallbacksQueue', envVar: 'TESSERA_CALLBACKS_QUEUE_URL', visibilityTimeoutSeconds: 180, deadLetter: 'callbacksDead', maxReceiveCount: 5 },
+  callbacksDead: { id: 'CallbacksDeadLetterQueue', envVar: 'TESSERA_CALLBACKS_DLQ_URL', visibilityTimeoutSeconds: 120 },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueName = 'jobsLevel0' | 'jobsLevel1' | 'jobsLevel2' | 'jobsDead' | 'callbacks' | 'callbacksDead';
+
+/** JobLevel 0, 1, 2: a higher level is taken first when the pipeline is busy. */
+export const JOB_QUEUES: readonly QueueName[] = ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'];
+
+export const queueUrl = (queue: QueueName): string => resourceName(QUEUES[queue].envVar);
+
 /** Reads a resource name that the stack (or the local stack) put in the environment. */
 export function resourceName(envVar: string): string {
   const value = process.env[envVar];

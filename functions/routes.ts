@@ -25,6 +25,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/file/mpupload/presign', dialect: 'ost', group: 'ost', handler: 'ost/presign.ts' },
   { method: 'POST', path: '/file/mpupload/complete', dialect: 'ost', group: 'ost', handler: 'ost/complete.ts' },
   { method: 'POST', path: '/file/mpupload/cancel', dialect: 'ost', group: 'ost', handler: 'ost/cancel.ts' },
+  { method: 'POST', path: '/jobs', dialect: 'ci', group: 'ci', handler: 'ci/create-job.ts' },
+  { method: 'GET', path: '/jobs', dialect: 'ci', group: 'ci', handler: 'ci/list-jobs.ts' },
+  { method: 'GET', path: '/jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/describe-jobs.ts' },
+  { method: 'PUT', path: '/jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/cancel-job.ts' },
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

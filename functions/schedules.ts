@@ -10,4 +10,5 @@ export interface Schedule {
 
 export const SCHEDULES: readonly Schedule[] = [
   { name: 'expire-uploads', handler: 'ost/sweep-expired.ts', everyMinutes: 15 },
+  { name: 'requeue-stranded', handler: 'worker/requeue-stranded.ts', everyMinutes: 1 },
 ];

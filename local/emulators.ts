@@ -12,7 +12,8 @@ export interface Emulators {
 
 /** Starts in-process stand-ins for S3, SQS and DynamoDB on free loopback ports, in memory. */
 export async function startEmulators(): Promise<Emulators> {
-  const fauxqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  // Queue URLs come out as sqs.<region>.<host>: a name, since a dotted IP there is no valid URL.
+  const fauxqs = await startFauxqs({ port: 0, host: 'localhost', logger: false });
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
   const { port } = dynamo.address() as AddressInfo;

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEAL_LOCAL_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
-import { BUCKET, TABLES } from '../functions/resources.ts';
+import { BUCKET, QUEUES, TABLES } from '../functions/resources.ts';
 
 /**
  * Where `npm start` records how to reach its emulators, for `npm run client` in another terminal.
@@ -20,7 +20,9 @@ const LOCAL_STACK_ENV = [
   'AWS_REGION',
   BUCKET.envVar,
   SEAL_LOCAL_KEY_ENV,
+  'TESSERA_ALLOW_LOOPBACK_URLS',
   ...Object.values(TABLES).map((table) => table.envVar),
+  ...Object.values(QUEUES).map((queue) => queue.envVar),
 ];
 
 export function recordLocalStack(): void {

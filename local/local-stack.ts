@@ -10,6 +10,7 @@ import { generateClientId, generateSecret } from '../functions/core/secret.ts';
 import { startApiGateway, type ApiGateway } from './api-gateway.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provisionResources } from './provision.ts';
+import { startWorkerLoop, type WorkerLoopOptions } from './worker-loop.ts';
 import { forgetLocalStack, recordLocalStack } from './local-stack-file.ts';
 import { useDeployedStack } from './stack-target.ts';
 
@@ -17,6 +18,9 @@ export interface DemoClient {
   readonly clientId: string;
   readonly secret: string;
   readonly namespace: string;
+  /** The COS bucket name and region its ci requests use (TESSERA_DEMO_BUCKET, TESSERA_DEMO_REGION). */
+  readonly cosBucket: string;
+  readonly cosRegion: string;
 }
 
 export interface LocalStack {
@@ -34,6 +38,8 @@ export interface LocalStackOptions {
   readonly host?: string;
   readonly demo?: Partial<DemoClient>;
   readonly onError?: (error: unknown) => void;
+  /** The in-process worker consuming the queues (on by default; false to run none). */
+  readonly worker?: WorkerLoopOptions | false;
   /** Serve the API locally over a deployed stack's bucket and tables, with your AWS credentials. */
   readonly deployedStack?: string;
   /** Record the endpoints for `npm run client` (npm start does; tests do not). */
@@ -69,10 +75,18 @@ async function seedDemoClient(wanted: Partial<DemoClient>): Promise<DemoClient> 
     clientId: wanted.clientId ?? generateClientId(),
     secret: wanted.secret ?? generateSecret(),
     namespace: wanted.namespace ?? 'demo',
+    cosBucket: wanted.cosBucket ?? 'demo-1250000000',
+    cosRegion: wanted.cosRegion ?? 'ap-local',
   };
   const existing = await clientRegistry.get(demo.clientId);
   if (!existing) {
-    await clientRegistry.create({ clientId: demo.clientId, name: 'demo', namespaces: [demo.namespace], secret: demo.secret });
+    await clientRegistry.create({
+      clientId: demo.clientId,
+      name: 'demo',
+      namespaces: [demo.namespace],
+      secret: demo.secret,
+      cosBuckets: [{ bucket: demo.cosBucket, region: demo.cosRegion, namespace: demo.namespace }],
+    });
   }
   return demo;
 }
@@ -124,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onError: options.onError,
     });
     const timers = runSchedules(options.onError);
+    const worker = options.worker === false ? undefined : startWorkerLoop({ onError: options.onError, ...options.worker });
     if (options.record) recordLocalStack();
     return {
       url: gateway.url,
@@ -132,6 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       gateway,
       async stop() {
         for (const timer of timers) clearInterval(timer);
+        await worker?.stop();
         await gateway.close();
         if (options.record) forgetLocalStack();
         resetAwsClients();

@@ -10,8 +10,9 @@ import {
   CreateBucketCommand,
   PutBucketLifecycleConfigurationCommand,
 } from '@aws-sdk/client-s3';
-import { dynamo, s3 } from '../functions/adapters/aws-clients.ts';
-import { BUCKET, TABLES, type KeyAttribute, type TableDefinition } from '../functions/resources.ts';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { dynamo, s3, sqs } from '../functions/adapters/aws-clients.ts';
+import { BUCKET, QUEUES, TABLES, type KeyAttribute, type QueueName, type TableDefinition } from '../functions/resources.ts';
 
 const keySchema = (partitionKey: KeyAttribute, sortKey?: KeyAttribute) => [
   { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
@@ -62,6 +63,24 @@ async function createTable(name: string, table: TableDefinition): Promise<void> 
   }
 }
 
+/** Creates the queues, dead-letter queues first, and puts their URLs in the environment. */
+async function createQueues(): Promise<void> {
+  const names = Object.keys(QUEUES) as QueueName[];
+  const ordered = [...names.filter((name) => !('deadLetter' in QUEUES[name])), ...names.filter((name) => 'deadLetter' in QUEUES[name])];
+  for (const name of ordered) {
+    const queue = QUEUES[name];
+    const attributes: Record<string, string> = { VisibilityTimeout: String(queue.visibilityTimeoutSeconds) };
+    if ('deadLetter' in queue) {
+      const { Attributes } = await sqs().send(
+        new GetQueueAttributesCommand({ QueueUrl: process.env[QUEUES[queue.deadLetter].envVar]!, AttributeNames: ['QueueArn'] }),
+      );
+      attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: queue.maxReceiveCount });
+    }
+    const { QueueUrl } = await sqs().send(new CreateQueueCommand({ QueueName: `tessera-local-${queue.id}`, Attributes: attributes }));
+    process.env[queue.envVar] = QueueUrl!;
+  }
+}
+
 /**
  * Creates the bucket and tables the stack defines, under the names in the environment, if they
  * do not exist yet. Used for the embedded emulators and for LocalStack alike.
@@ -70,6 +89,7 @@ export async function provisionResources(): Promise<void> {
   for (const table of Object.values(TABLES)) {
     await createTable(process.env[table.envVar]!, table);
   }
+  await createQueues();
   const bucket = process.env[BUCKET.envVar]!;
   try {
     await s3().send(new CreateBucketCommand({ Bucket: bucket }));

@@ -10,6 +10,8 @@ const stack = await startLocalStack({
     clientId: process.env.TESSERA_DEMO_CLIENT_ID || undefined,
     secret: process.env.TESSERA_DEMO_SECRET || undefined,
     namespace: process.env.TESSERA_DEMO_NAMESPACE || undefined,
+    cosBucket: process.env.TESSERA_DEMO_BUCKET || undefined,
+    cosRegion: process.env.TESSERA_DEMO_REGION || undefined,
   },
   onError: (error) => console.error('request failed:', error),
   record: !values.stack,
@@ -27,6 +29,7 @@ if (stack.demo) {
   console.log(`  client id : ${stack.demo.clientId}`);
   console.log(`  secret    : ${stack.demo.secret}`);
   console.log(`  namespace : ${stack.demo.namespace}/`);
+  console.log(`  COS bucket: ${stack.demo.cosBucket} (${stack.demo.cosRegion}), for the ci dialect`);
 }
 console.log(`Try: curl http://127.0.0.1:${port}/health`);
 

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -14,6 +15,7 @@ const customEndpoint = () => Boolean(process.env.AWS_ENDPOINT_URL || process.env
 let s3Client: S3Client | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let kmsClient: KMSClient | undefined;
+let sqsClient: SQSClient | undefined;
 
 export function s3(): S3Client {
   s3Client ??= new S3Client({
@@ -38,11 +40,19 @@ export function kms(): KMSClient {
   return kmsClient;
 }
 
+export function sqs(): SQSClient {
+  // Emulators name queue URLs after hosts that need not resolve; send to the configured endpoint.
+  sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: !(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_SQS) });
+  return sqsClient;
+}
+
 /** For tests and the local stack, which restart emulators on new ports within one process. */
 export function resetAwsClients(): void {
   s3Client?.destroy();
   documentClient?.destroy();
   kmsClient?.destroy();
+  sqsClient?.destroy();
+  sqsClient = undefined;
   s3Client = undefined;
   documentClient = undefined;
   kmsClient = undefined;

@@ -7,7 +7,7 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Client } from '../core/client.ts';
-import { conflict, notFound } from '../core/errors.ts';
+import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { validateNamespace } from '../core/object-name.ts';
 import { constantTimeEqual, generateClientId, generateSecret, secretLookupHash } from '../core/secret.ts';
 import { TABLES, tableName } from '../resources.ts';
@@ -25,6 +25,7 @@ export interface NewClient {
   readonly name: string;
   readonly namespaces: readonly string[];
   readonly workspaces?: readonly string[];
+  readonly cosBuckets?: Client['cosBuckets'];
   /** Only for fixed local demo credentials; otherwise a random secret is generated. */
   readonly secret?: string;
 }
@@ -44,6 +45,10 @@ export const clientRegistry = {
       status: 'active',
       namespaces: input.namespaces.map(validateNamespace),
       workspaces: [...(input.workspaces ?? [])],
+      cosBuckets: (input.cosBuckets ?? []).map((entry) => {
+        if (!input.namespaces.includes(entry.namespace)) throw invalidInput(`COS bucket ${entry.bucket} maps to namespace ${entry.namespace}, which the client does not own`);
+        return entry;
+      }),
       createdAt: new Date().toISOString(),
       secretVersion: 1,
       secretHash: secretLookupHash(secret),

@@ -65,6 +65,11 @@ export const objectStore = {
     }
   },
 
+  async read(key: string): Promise<Buffer> {
+    const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
+    return Buffer.from((await result.Body?.transformToByteArray()) ?? []);
+  },
+
   /** The first bytes of an object: enough to read an image header without fetching the image. */
   async readStart(key: string, bytes: number): Promise<Buffer> {
     const result = await s3().send(

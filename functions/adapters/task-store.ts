@@ -27,14 +27,15 @@ export interface Task<Spec = Record<string, unknown>, Result = Record<string, un
   /** Until when the worker that holds the task may keep it; after that another may take it over. */
   readonly leaseUntil?: number;
   readonly attempts: number;
-  /** Present until the task's queue message is confirmed sent; the sweeper re-sends those left with it. */
-  readonly awaitingQueue?: string;
+  /** Present until the task's queue message is confirmed sent; the requeue job re-sends those left with it. */
+  readonly awaitingQueue?: AwaitingQueue;
   readonly callback?: Record<string, unknown>;
 }
 
 export type NewTask<Spec> = Pick<Task<Spec>, 'taskId' | 'clientId' | 'kind' | 'level' | 'spec'> & {
   readonly state?: TaskState;
   readonly callback?: Record<string, unknown>;
+  readonly awaitingQueue?: AwaitingQueue;
 };
 
 export interface TaskKey {
@@ -167,6 +168,30 @@ export const taskStore = {
   },
 
   /**
+   * Replaces the task's callback record if it is still at the status and attempt count the caller
+   * read: of two deliverers racing on duplicate messages, only one gets to send.
+   */
+  async updateCallback(key: TaskKey, expected: { status: string; attempts: number }, next: Record<string, unknown>, extra: Readonly<Record<string, unknown>> = {}): Promise<boolean> {
+    const { sets, names, values } = updateParts({ set: { ...extra, callback: next } }, { updatedAt: now() });
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('tasks'),
+          Key: { clientId: key.clientId, taskId: key.taskId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'callback.#cbStatus = :cbStatus AND callback.attempts = :cbAttempts',
+          ExpressionAttributeNames: { ...names, '#cbStatus': 'status' },
+          ExpressionAttributeValues: { ...values, ':cbStatus': expected.status, ':cbAttempts': expected.attempts },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  /**
    * Takes over a task whose worker died: STARTING or RUNNING with its lease run out goes back to
    * STARTING under a new lease, one attempt more. False if the task is not stale.
    */
@@ -191,7 +216,7 @@ export const taskStore = {
   },
 
   /** A client's tasks, newest first (ids are time-ordered), a page at a time, strongly consistent. */
-  async listByClient(clientId: string, options: { limit: number; startKey?: Record<string, unknown>; oldestFirst?: boolean }) {
+  async listByClient<Spec = Record<string, unknown>>(clientId: string, options: { limit: number; startKey?: Record<string, unknown>; oldestFirst?: boolean }) {
     const page = await dynamo().send(
       new QueryCommand({
         TableName: tableName('tasks'),
@@ -203,7 +228,7 @@ export const taskStore = {
         ExclusiveStartKey: options.startKey,
       }),
     );
-    return { tasks: (page.Items ?? []) as Task[], nextKey: page.LastEvaluatedKey };
+    return { tasks: (page.Items ?? []) as Task<Spec>[], nextKey: page.LastEvaluatedKey };
   },
 
   /** Exact per-state counts of a client's tasks: a strongly consistent read of its partition. */
@@ -228,14 +253,14 @@ export const taskStore = {
     return counts;
   },
 
-  /** Tasks whose queue message was never confirmed sent, created before `before`. */
-  async awaitingQueue(before: string, limit: number): Promise<TaskKey[]> {
+  /** Tasks whose job (or callback) message was never confirmed sent, created before `before`. */
+  async awaitingQueue(waiting: AwaitingQueue, before: string, limit: number): Promise<TaskKey[]> {
     const page = await dynamo().send(
       new QueryCommand({
         TableName: tableName('tasks'),
         IndexName: 'awaitingQueue',
-        KeyConditionExpression: 'awaitingQueue = :yes AND createdAt < :before',
-        ExpressionAttributeValues: { ':yes': AWAITING_QUEUE, ':before': before },
+        KeyConditionExpression: 'awaitingQueue = :waiting AND createdAt < :before',
+        ExpressionAttributeValues: { ':waiting': waiting, ':before': before },
         Limit: limit,
       }),
     );
@@ -243,4 +268,5 @@ export const taskStore = {
   },
 };
 
-export const AWAITING_QUEUE = 'yes';
+/** Which message a task still waits to have sent: its job message, or its callback's. */
+export type AwaitingQueue = 'job' | 'callback';

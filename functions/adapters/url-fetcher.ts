@@ -25,7 +25,7 @@ const blocked = (host: string) => invalidInput(`source URL host ${host} resolves
  * allowed; the socket then connects to the address that was checked, so a DNS answer that
  * changes between check and connect (rebinding) cannot slip through.
  */
-function guardedLookup(allowLoopback: boolean): LookupFunction {
+export function guardedLookup(allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
@@ -39,7 +39,7 @@ function guardedLookup(allowLoopback: boolean): LookupFunction {
   };
 }
 
-function checkUrl(url: URL, allowLoopback: boolean): void {
+export function checkUrl(url: URL, allowLoopback: boolean): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalidInput(`source URL must be http or https, not ${url.protocol.replace(':', '')}`);
   }

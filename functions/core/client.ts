@@ -5,8 +5,18 @@ export interface Client {
   readonly status: 'active' | 'disabled';
   readonly namespaces: readonly string[];
   readonly workspaces: readonly string[];
+  /** COS bucket names this client's ci requests use, each mapped onto one of its namespaces. */
+  readonly cosBuckets?: readonly CosBucket[];
+  /** The client's ci pic queue: Paused holds queued jobs as Pause until it is Active again. */
+  readonly picQueueState?: 'Active' | 'Paused';
   readonly createdAt: string;
   readonly secretVersion: number;
+}
+
+export interface CosBucket {
+  readonly bucket: string;
+  readonly region: string;
+  readonly namespace: string;
 }
 
 export const isActive = (client: Client) => client.status === 'active';

@@ -61,11 +61,11 @@ export function signCos(request: CosRequest, secretId: string, secretKey: string
 }
 
 export function parseCosAuthorization(value: string | undefined): CosAuthorization {
-  if (!value) throw unauthenticated('MissingAuthorization: the Authorization header is required');
+  if (!value) throw unauthenticated('the Authorization header is required', 'MissingAuthorization');
   const fields = new URLSearchParams(value.trim());
-  if (fields.get('q-sign-algorithm') !== 'sha1') throw unauthenticated('InvalidAuthorization: q-sign-algorithm must be sha1');
+  if (fields.get('q-sign-algorithm') !== 'sha1') throw unauthenticated('q-sign-algorithm must be sha1', 'InvalidAuthorization');
   const required = ['q-ak', 'q-sign-time', 'q-key-time', 'q-signature'];
-  for (const name of required) if (!fields.get(name)) throw unauthenticated(`InvalidAuthorization: ${name} is missing`);
+  for (const name of required) if (!fields.get(name)) throw unauthenticated(`${name} is missing`, 'InvalidAuthorization');
   const list = (name: string) => (fields.get(name) ?? '').split(';').filter(Boolean).map((key) => decodeURIComponent(key).toLowerCase());
   return {
     secretId: fields.get('q-ak')!,
@@ -83,15 +83,15 @@ const CLOCK_SKEW_SECONDS = 300;
 
 export function verifyCos(request: CosRequest, authorization: CosAuthorization, secretKey: string, nowSeconds: number): void {
   const match = /^(\d+);(\d+)$/.exec(authorization.signTime);
-  if (!match) throw unauthenticated('InvalidAuthorization: q-sign-time must be <start>;<end>');
+  if (!match) throw unauthenticated('q-sign-time must be <start>;<end>', 'InvalidAuthorization');
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (end < start || end - start > MAX_SIGNATURE_LIFETIME_SECONDS) throw unauthenticated('InvalidAuthorization: q-sign-time is not a valid period');
-  if (nowSeconds > end) throw unauthenticated('SignatureExpired: the signature has expired');
-  if (nowSeconds + CLOCK_SKEW_SECONDS < start) throw unauthenticated('InvalidAuthorization: the signature is not valid yet');
+  if (end < start || end - start > MAX_SIGNATURE_LIFETIME_SECONDS) throw unauthenticated('q-sign-time is not a valid period', 'InvalidAuthorization');
+  if (nowSeconds > end) throw unauthenticated('the signature has expired', 'SignatureExpired');
+  if (nowSeconds + CLOCK_SKEW_SECONDS < start) throw unauthenticated('the signature is not valid yet', 'InvalidAuthorization');
   for (const name of authorization.headerList) {
-    if (request.headers[name] === undefined) throw unauthenticated(`InvalidAuthorization: signed header ${name} is missing`);
+    if (request.headers[name] === undefined) throw unauthenticated(`signed header ${name} is missing`, 'InvalidAuthorization');
   }
   const expected = cosSignature(request, secretKey, authorization.signTime, authorization.keyTime, authorization.headerList, authorization.paramList);
-  if (!constantTimeEqual(expected, authorization.signature)) throw unauthenticated('SignatureDoesNotMatch: the signature does not match');
+  if (!constantTimeEqual(expected, authorization.signature)) throw unauthenticated('the signature does not match', 'SignatureDoesNotMatch');
 }

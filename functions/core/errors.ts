@@ -13,18 +13,22 @@ export type ErrorKind =
   | 'internal';
 
 export class TesseraError extends Error {
+  /** A finer reason a dialect may show in its own code field (e.g. COS's SignatureExpired). */
+  readonly reason?: string;
+
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
     this.name = 'TesseraError';
+    if (options?.reason) this.reason = options.reason;
   }
 }
 
-export const invalidInput = (message: string) => new TesseraError('invalid-input', message);
-export const unauthenticated = (message: string) => new TesseraError('unauthenticated', message);
+export const invalidInput = (message: string, reason?: string) => new TesseraError('invalid-input', message, { reason });
+export const unauthenticated = (message: string, reason?: string) => new TesseraError('unauthenticated', message, { reason });
 export const forbidden = (message: string) => new TesseraError('forbidden', message);
 export const notFound = (message: string) => new TesseraError('not-found', message);
 export const conflict = (message: string) => new TesseraError('conflict', message);

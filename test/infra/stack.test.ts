@@ -73,7 +73,7 @@ describe('the functions', () => {
 
   it('runs each scheduled job on its EventBridge schedule', () => {
     const rates = resources('AWS::Events::Rule').map((rule) => rule.Properties.ScheduleExpression).sort();
-    assert.deepEqual(rates, SCHEDULES.map((schedule) => `rate(${schedule.everyMinutes} minutes)`).sort());
+    assert.deepEqual(rates, SCHEDULES.map((schedule) => `rate(${schedule.everyMinutes} minute${schedule.everyMinutes === 1 ? '' : 's'})`).sort());
   });
 
   it('get exact permissions: no service-wide wildcards, no managed policies', () => {

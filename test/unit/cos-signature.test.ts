@@ -33,14 +33,14 @@ describe('COS signature', () => {
 
   it('refuses forged, tampered, expired and malformed signatures', () => {
     const good = parseCosAuthorization(signCos(request, 'AKID', 's', NOW - 10, NOW + 10));
-    assert.throws(() => verifyCos(request, good, 'other', NOW), /SignatureDoesNotMatch/);
-    assert.throws(() => verifyCos({ ...request, path: '/template' }, good, 's', NOW), /SignatureDoesNotMatch/);
-    assert.throws(() => verifyCos({ ...request, headers: { ...request.headers, host: 'evil' } }, good, 's', NOW), /SignatureDoesNotMatch/);
-    assert.throws(() => verifyCos(request, good, 's', NOW + 11), /SignatureExpired/);
+    assert.throws(() => verifyCos(request, good, 'other', NOW), /the signature does not match/);
+    assert.throws(() => verifyCos({ ...request, path: '/template' }, good, 's', NOW), /the signature does not match/);
+    assert.throws(() => verifyCos({ ...request, headers: { ...request.headers, host: 'evil' } }, good, 's', NOW), /the signature does not match/);
+    assert.throws(() => verifyCos(request, good, 's', NOW + 11), /the signature has expired/);
     assert.throws(() => verifyCos(request, good, 's', NOW - 400), /not valid yet/);
     const tooLong = parseCosAuthorization(signCos(request, 'AKID', 's', NOW, NOW + 30 * 86_400));
     assert.throws(() => verifyCos(request, tooLong, 's', NOW), /not a valid period/);
-    assert.throws(() => parseCosAuthorization(undefined), /MissingAuthorization/);
+    assert.throws(() => parseCosAuthorization(undefined), /the Authorization header is required/);
     assert.throws(() => parseCosAuthorization('q-sign-algorithm=md5&q-ak=x'), /q-sign-algorithm must be sha1/);
     assert.throws(() => parseCosAuthorization('q-sign-algorithm=sha1&q-ak=x'), /q-sign-time is missing/);
     const missingHeader = { ...request, headers: { host: request.headers.host } };

@@ -1,0 +1,41 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { checkUrl, guardedLookup } from './url-fetcher.ts';
+
+export interface WebhookOutcome {
+  readonly ok: boolean;
+  readonly status?: number;
+  readonly error?: string;
+}
+
+/**
+ * POSTs a callback to a client's URL with the same address rules as `source` fetches: public
+ * addresses only (loopback when local development allows it), checked at connect time. Never
+ * follows redirects; any 2xx counts as delivered.
+ */
+export function postWebhook(rawUrl: string, body: string, headers: Record<string, string>, options: { allowLoopback: boolean; timeoutMs: number }): Promise<WebhookOutcome> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+    checkUrl(url, options.allowLoopback);
+  } catch (error) {
+    return Promise.resolve({ ok: false, error: (error as Error).message });
+  }
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const request = send(url, {
+      method: 'POST',
+      lookup: guardedLookup(options.allowLoopback),
+      timeout: options.timeoutMs,
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Tessera-Callback/1' },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `the receiver answered HTTP ${status}` });
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+    request.on('error', (error) => resolve({ ok: false, error: error.message }));
+    request.end(body);
+  });
+}

@@ -1,0 +1,164 @@
+import type { Client, CosBucket } from '../core/client.ts';
+import { conflict, forbidden, invalidInput, notFound } from '../core/errors.ts';
+import { parseRule } from '../core/imagemogr2/parse.ts';
+import { validateObjectName } from '../core/object-name.ts';
+import { statesForCi, type CiState, type TaskState } from '../core/task-states.ts';
+import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
+import { objectStore } from '../adapters/object-store.ts';
+import { taskStore, type Task } from '../adapters/task-store.ts';
+import { enqueueTask } from './task-queue.ts';
+import { checkCallbackUrl } from './callback-url.ts';
+
+export interface CosObject {
+  readonly bucket: string;
+  readonly region: string;
+  readonly object: string;
+  /** The S3 key in Tessera's bucket: the bucket's namespace, then the object. */
+  readonly key: string;
+}
+
+export interface PicJobSpec {
+  readonly tag: 'PicProcess';
+  readonly queueId: string;
+  readonly input: CosObject;
+  readonly output: CosObject;
+  readonly picProcess: { readonly isPicInfo: boolean; readonly processRule: string };
+  readonly templateId?: string;
+  readonly templateName?: string;
+  readonly userData?: string;
+}
+
+export interface CallbackSpec {
+  readonly url: string;
+  readonly format: 'JSON' | 'XML';
+}
+
+export interface PicJobRequest {
+  readonly inputObject: string;
+  readonly output: { readonly region: string; readonly bucket: string; readonly object: string };
+  readonly picProcess?: { readonly isPicInfo: boolean; readonly processRule: string };
+  readonly templateId?: string;
+  readonly userData?: string;
+  readonly jobLevel: number;
+  readonly callBack?: string;
+  readonly callBackFormat: 'JSON' | 'XML';
+}
+
+export type PicJob = Task<PicJobSpec>;
+
+/** The one pic queue each client has, named like Tencent's QueueIds ("p" + 32 hex). */
+export const queueIdOf = (client: Pick<Client, 'clientId'>) => `p${Buffer.from(client.clientId).toString('hex').padEnd(32, '0').slice(0, 32)}`;
+
+function cosBucket(client: Client, bucket: string, region: string): CosBucket {
+  const found = (client.cosBuckets ?? []).find((entry) => entry.bucket === bucket);
+  if (!found) throw forbidden(`bucket ${bucket} is not one of this client's buckets`);
+  if (found.region !== region) throw invalidInput(`bucket ${bucket} is in region ${found.region}, not ${region}`);
+  return found;
+}
+
+function resolve(client: Client, where: CosBucket, object: string): CosObject {
+  const key = validateObjectName(`${where.namespace}/${object.replace(/^\//, '')}`, client.namespaces);
+  return { bucket: where.bucket, region: where.region, object, key };
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+export const picJobs = {
+  /** Validates everything (the rule included), records the job as Submitted, and queues it. */
+  async submit(client: Client, request: PicJobRequest, template?: { templateId: string; name: string; isPicInfo: boolean; processRule: string }): Promise<PicJob> {
+    const home = client.cosBuckets?.[0];
+    if (!home) throw forbidden('this client has no COS bucket configured for ci jobs');
+    if (!request.inputObject) throw invalidInput('Input.Object is required');
+    if (!request.output.bucket || !request.output.region || !request.output.object) throw invalidInput('Operation.Output needs Region, Bucket and Object');
+    const input = resolve(client, home, request.inputObject);
+    const output = resolve(client, cosBucket(client, request.output.bucket, request.output.region), request.output.object);
+    const picProcess = template ? { isPicInfo: template.isPicInfo, processRule: template.processRule } : request.picProcess;
+    if (!picProcess?.processRule) throw invalidInput('Operation needs PicProcess.ProcessRule or a TemplateId');
+    parseRule(picProcess.processRule);
+    if (request.userData !== undefined && (request.userData.length > 1024 || !PRINTABLE_ASCII.test(request.userData))) {
+      throw invalidInput('Operation.UserData must be printable ASCII, at most 1024 characters');
+    }
+    if (![0, 1, 2].includes(request.jobLevel)) throw invalidInput('Operation.JobLevel must be 0, 1 or 2');
+    const callback = request.callBack && request.callBack !== 'no' ? { url: checkCallbackUrl(request.callBack), format: request.callBackFormat } : undefined;
+    if (!(await objectStore.head(input.key))) throw invalidInput(`input object ${request.inputObject} does not exist`, 'ResourceNotFound');
+    const task = await taskStore.create<PicJobSpec>({
+      taskId: newTaskId('j'),
+      clientId: client.clientId,
+      kind: 'picprocess',
+      level: request.jobLevel,
+      state: 'PENDING',
+      spec: {
+        tag: 'PicProcess',
+        queueId: queueIdOf(client),
+        input,
+        output,
+        picProcess,
+        ...(template ? { templateId: template.templateId, templateName: template.name } : {}),
+        ...(request.userData !== undefined ? { userData: request.userData } : {}),
+      },
+      ...(callback ? { callback: { ...callback, status: 'none', attempts: 0 } } : {}),
+      awaitingQueue: 'job',
+    });
+    await enqueueTask(task);
+    return task;
+  },
+
+  async get(client: Client, jobId: string): Promise<PicJob | undefined> {
+    if (!TASK_ID_PATTERN.test(jobId)) return undefined;
+    const task = await taskStore.get<PicJobSpec>({ clientId: client.clientId, taskId: jobId });
+    return task?.kind === 'picprocess' ? task : undefined;
+  },
+
+  async describe(client: Client, jobIds: readonly string[]): Promise<{ jobs: PicJob[]; missing: string[] }> {
+    const found = await Promise.all(jobIds.map(async (jobId) => ({ jobId, job: await picJobs.get(client, jobId) })));
+    return { jobs: found.flatMap((entry) => (entry.job ? [entry.job] : [])), missing: found.filter((entry) => !entry.job).map((entry) => entry.jobId) };
+  },
+
+  /** Newest (or oldest) first, filtered, `size` at most 100, continued with nextToken. */
+  async list(
+    client: Client,
+    filters: { states?: readonly CiState[]; size: number; nextToken?: string; oldestFirst: boolean; from?: Date; to?: Date; inputObject?: string },
+  ): Promise<{ jobs: PicJob[]; nextToken?: string }> {
+    const wanted = filters.states ? new Set<TaskState>(filters.states.flatMap(statesForCi)) : undefined;
+    const jobs: PicJob[] = [];
+    let startKey = filters.nextToken ? decodeToken(filters.nextToken, client.clientId) : undefined;
+    while (jobs.length < filters.size) {
+      const page = await taskStore.listByClient<PicJobSpec>(client.clientId, { limit: 100, startKey, oldestFirst: filters.oldestFirst });
+      for (const task of page.tasks) {
+        if (task.kind !== 'picprocess') continue;
+        if (wanted && !wanted.has(task.state)) continue;
+        const created = Date.parse(task.createdAt);
+        if (filters.from && created <= filters.from.getTime()) continue;
+        if (filters.to && created >= filters.to.getTime()) continue;
+        if (filters.inputObject && task.spec.input.object !== filters.inputObject) continue;
+        jobs.push(task);
+        if (jobs.length === filters.size) {
+          return { jobs, nextToken: encodeToken(task) };
+        }
+      }
+      if (!page.nextKey) return { jobs };
+      startKey = page.nextKey;
+    }
+    return { jobs };
+  },
+
+  /** Only a job that has not started can be cancelled. */
+  async cancel(client: Client, jobId: string): Promise<PicJob> {
+    const job = await picJobs.get(client, jobId);
+    if (!job) throw notFound(`job ${jobId} does not exist`);
+    if (job.state !== 'PENDING' && job.state !== 'PAUSED') throw conflict(`job ${jobId} is ${job.state === 'CANCELLED' ? 'already cancelled' : 'no longer waiting'}; only jobs that have not started can be cancelled`);
+    return taskStore.transition<PicJobSpec>(job, 'cancel', { version: job.version, set: { endedAt: new Date().toISOString() } });
+  },
+};
+
+const encodeToken = (task: PicJob) => Buffer.from(JSON.stringify({ taskId: task.taskId })).toString('base64url');
+
+function decodeToken(token: string, clientId: string): Record<string, unknown> {
+  try {
+    const { taskId } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { taskId: unknown };
+    if (typeof taskId !== 'string' || !TASK_ID_PATTERN.test(taskId)) throw new Error('bad token');
+    return { clientId, taskId };
+  } catch {
+    throw invalidInput('nextToken is not one this API issued');
+  }
+}

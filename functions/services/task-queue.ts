@@ -1,0 +1,53 @@
+import { JOB_QUEUES } from '../resources.ts';
+import { queues } from '../adapters/queues.ts';
+import { taskStore, type Task, type TaskKey } from '../adapters/task-store.ts';
+import { logger } from '../http/logger.ts';
+
+export interface TaskMessage {
+  readonly clientId: string;
+  readonly taskId: string;
+}
+
+/**
+ * Puts a task's message on the queue of its level and then clears its awaitingQueue mark. If
+ * the send fails, the mark stays and the requeue job sends it later: an accepted task is never
+ * left without a message. A task sent twice is harmless (the worker is idempotent).
+ */
+export async function enqueueTask(task: Pick<Task, 'clientId' | 'taskId' | 'level'>): Promise<boolean> {
+  try {
+    await queues.send(JOB_QUEUES[task.level] ?? JOB_QUEUES[0]!, { clientId: task.clientId, taskId: task.taskId } satisfies TaskMessage);
+  } catch (error) {
+    logger.warn('enqueue failed; the requeue job will retry', { taskId: task.taskId, error: error as Error });
+    return false;
+  }
+  await taskStore.patch(task, { remove: ['awaitingQueue'] });
+  return true;
+}
+
+/** Puts a finished task's callback on the callback queue, then clears its mark (same guarantee as above). */
+export async function enqueueCallback(task: TaskKey, delaySeconds = 0): Promise<boolean> {
+  try {
+    await queues.send('callbacks', { clientId: task.clientId, taskId: task.taskId } satisfies TaskMessage, delaySeconds);
+  } catch (error) {
+    logger.warn('callback enqueue failed; the requeue job will retry', { taskId: task.taskId, error: error as Error });
+    return false;
+  }
+  await taskStore.patch(task, { remove: ['awaitingQueue'] });
+  return true;
+}
+
+/** Scheduled: re-sends job and callback messages never confirmed sent (marked over a minute ago). */
+export async function requeueStranded(now = Date.now(), olderThanMs = 60_000): Promise<number> {
+  const before = new Date(now - olderThanMs).toISOString();
+  let sent = 0;
+  for (const waiting of ['job', 'callback'] as const) {
+    for (const key of await taskStore.awaitingQueue(waiting, before, 100)) {
+      const task = await taskStore.get(key);
+      if (task?.awaitingQueue !== waiting) continue;
+      if (await (waiting === 'job' ? enqueueTask(task) : enqueueCallback(task))) sent++;
+    }
+  }
+  return sent;
+}
+
+export type { TaskKey };

@@ -1,0 +1,108 @@
+import { isTesseraError } from '../core/errors.ts';
+import { FINAL_STATES, type TaskEvent } from '../core/task-states.ts';
+import { workerConfig } from '../config.ts';
+import { clientRegistry } from '../adapters/client-registry.ts';
+import { taskStore, type Task } from '../adapters/task-store.ts';
+import { logger } from '../http/logger.ts';
+import type { PicJobSpec } from '../services/pic-jobs.ts';
+import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
+import { JobFailure } from './job-failure.ts';
+import { runPicProcess } from './picprocess.ts';
+
+/** Thrown to leave a message on its queue for later: another worker holds the task right now. */
+export class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}
+
+type Runner = (task: Task) => Promise<Record<string, unknown>>;
+
+/** What the worker runs for each kind of task. */
+const RUNNERS: Partial<Record<Task['kind'], Runner>> = {
+  picprocess: async (task) => ({ ...(await runPicProcess(task.spec as unknown as PicJobSpec)) }),
+};
+
+const conflictLost = (error: unknown) => isTesseraError(error) && error.kind === 'conflict';
+
+/** Ends a task (success or failure) and queues its callback in the same breath. */
+async function finish(task: Task, event: Extract<TaskEvent, 'succeed' | 'fail'>, set: Record<string, unknown>): Promise<void> {
+  const callback = task.callback ? { ...task.callback, status: 'pending' } : undefined;
+  const finished = await taskStore.transition(task, event, {
+    version: task.version,
+    set: { ...set, endedAt: new Date().toISOString(), progress: 1, ...(callback ? { callback, awaitingQueue: 'callback' } : {}) },
+    remove: ['leaseUntil'],
+  });
+  if (callback) await enqueueCallback(finished);
+}
+
+/** Takes a task for this worker: PENDING ones are dispatched; ones whose worker died are taken over. */
+async function claim(task: Task): Promise<Task | undefined> {
+  const leaseUntil = Date.now() + workerConfig.leaseMs();
+  if (task.state === 'PENDING') {
+    const client = await clientRegistry.get(task.clientId);
+    if (client?.picQueueState === 'Paused') {
+      await taskStore.transition(task, 'pause', { version: task.version }).catch((error: unknown) => {
+        if (!conflictLost(error)) throw error;
+      });
+      return undefined;
+    }
+    return taskStore
+      .transition(task, 'dispatch', { version: task.version, set: { leaseUntil, startedAt: new Date().toISOString() } })
+      .catch((error: unknown) => {
+        if (conflictLost(error)) return undefined;
+        throw error;
+      });
+  }
+  if (task.leaseUntil !== undefined && task.leaseUntil > Date.now()) throw new RetryLater(`task ${task.taskId} is held by another worker`);
+  if (task.attempts + 1 >= workerConfig.maxAttempts()) {
+    const running = task.state === 'STARTING' ? await taskStore.transition(task, 'run', { version: task.version }) : task;
+    await finish(running, 'fail', { error: { code: 'InternalError', message: `the worker stopped ${task.attempts + 1} times while processing this task` } });
+    return undefined;
+  }
+  return taskStore.takeOver(task, leaseUntil);
+}
+
+/**
+ * Handles one job message, idempotently: a message for a task that is finished, cancelled,
+ * paused or gone is acknowledged and nothing is redone; a task held by a live worker is left
+ * for later; an infrastructure error propagates so the queue delivers the message again.
+ */
+export async function processTaskMessage(message: TaskMessage): Promise<void> {
+  const task = await taskStore.get(message);
+  if (!task || FINAL_STATES.has(task.state) || task.state === 'PAUSED' || task.state === 'INIT') return;
+  if (task.state === 'STOPPING') {
+    await taskStore.transition(task, 'stopped', { version: task.version, remove: ['leaseUntil'] }).catch(() => undefined);
+    return;
+  }
+  const claimed = await claim(task);
+  if (!claimed) return;
+  const running = claimed.state === 'RUNNING' ? claimed : await taskStore.transition(claimed, 'run', { version: claimed.version });
+  const runner = RUNNERS[running.kind];
+  if (!runner) {
+    await finish(running, 'fail', { error: { code: 'InternalError', message: `no worker runs ${running.kind} tasks` } });
+    return;
+  }
+  let result: Record<string, unknown>;
+  try {
+    result = await runner(running);
+  } catch (error) {
+    if (error instanceof JobFailure) {
+      await finish(running, 'fail', { error: { code: error.code, message: error.message } });
+      return;
+    }
+    logger.error('task failed on an infrastructure error; it will be retried', { taskId: running.taskId, error: error as Error });
+    throw error;
+  }
+  await finish(running, 'succeed', { result });
+}
+
+/** A message that failed on every delivery lands in the dead-letter queue: its task ends Failed, never stuck. */
+export async function failDeadTask(message: TaskMessage): Promise<void> {
+  const task = await taskStore.get(message);
+  if (!task || FINAL_STATES.has(task.state) || task.state === 'PAUSED') return;
+  let current = task;
+  if (current.state === 'PENDING') current = await taskStore.transition(current, 'dispatch', { version: current.version });
+  if (current.state === 'STARTING') current = await taskStore.transition(current, 'run', { version: current.version });
+  if (current.state === 'RUNNING') {
+    await finish(current, 'fail', { error: { code: 'InternalError', message: 'the task could not be processed after repeated attempts' } });
+  }
+}
