@@ -46,6 +46,21 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
     openSecrets: true,
   },
+  worker: {
+    objectActions: ['s3:GetObject', 's3:PutObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: { clients: ['dynamodb:GetItem'], tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    queues: ['callbacks'],
+  },
+  callbacks: {
+    tables: { clients: ['dynamodb:GetItem'], tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    queues: ['callbacks'],
+    openSecrets: true,
+  },
+  'dead-letters': {
+    tables: { tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    queues: ['callbacks'],
+  },
   'requeue-stranded': {
     tables: { tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2', 'callbacks'],

@@ -2,6 +2,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { FileStorage } from './constructs/file-storage.ts';
 import { HttpRoutes } from './constructs/http-routes.ts';
+import { JobQueues } from './constructs/job-queues.ts';
+import { Pipeline } from './constructs/pipeline.ts';
 import { ScheduledJobs } from './constructs/scheduled-jobs.ts';
 import { SecretSealingKey } from './constructs/secret-sealing-key.ts';
 import { SharpLayer } from './constructs/sharp-layer.ts';
@@ -14,10 +16,12 @@ export class TesseraStack extends Stack {
     const storage = new FileStorage(this, 'Storage');
     const tables = new StateTables(this, 'Tables');
     const sealingKey = new SecretSealingKey(this, 'SecretSealing');
-    new SharpLayer(this, 'Sharp');
-    const resources = { storage, tables, sealingKey };
+    const sharp = new SharpLayer(this, 'Sharp');
+    const queues = new JobQueues(this, 'Queues');
+    const resources = { storage, tables, sealingKey, queues };
     const api = new HttpRoutes(this, 'Api', resources);
     new ScheduledJobs(this, 'Jobs', resources);
+    new Pipeline(this, 'Pipeline', { ...resources, sharpLayer: sharp.layer });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of every dialect' });
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });

@@ -1,15 +1,16 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GROUP_ACCESS, type GroupAccess } from '../../functions/access.ts';
 import { SEAL_KMS_KEY_ENV } from '../../functions/adapters/secret-sealer.ts';
-import { BUCKET, TABLES, type TableName } from '../../functions/resources.ts';
+import { BUCKET, QUEUES, TABLES, type QueueName, type TableName } from '../../functions/resources.ts';
 import { BUNDLING, PROJECT_ROOT } from '../group-entries.ts';
 import type { FileStorage } from './file-storage.ts';
+import type { JobQueues } from './job-queues.ts';
 import type { SecretSealingKey } from './secret-sealing-key.ts';
 import type { StateTables } from './state-tables.ts';
 
@@ -17,6 +18,7 @@ export interface SharedResources {
   readonly storage: FileStorage;
   readonly tables: StateTables;
   readonly sealingKey: SecretSealingKey;
+  readonly queues: JobQueues;
 }
 
 export interface TesseraFunctionProps {
@@ -26,6 +28,10 @@ export interface TesseraFunctionProps {
   readonly description: string;
   readonly timeout: Duration;
   readonly resources: SharedResources;
+  /** The exported function name (default `handler`). */
+  readonly handler?: string;
+  readonly memorySize?: number;
+  readonly layers?: readonly ILayerVersion[];
 }
 
 /**
@@ -37,7 +43,7 @@ export class TesseraFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: TesseraFunctionProps) {
     super(scope, id);
-    const { storage, tables, sealingKey } = props.resources;
+    const { storage, tables, sealingKey, queues } = props.resources;
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: props.entry,
@@ -46,8 +52,10 @@ export class TesseraFunction extends Construct {
       role: new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') }),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: 1024,
+      memorySize: props.memorySize ?? 1024,
       timeout: props.timeout,
+      handler: props.handler ?? 'handler',
+      layers: props.layers ? [...props.layers] : undefined,
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
       logGroup,
@@ -55,6 +63,7 @@ export class TesseraFunction extends Construct {
       environment: {
         [BUCKET.envVar]: storage.bucket.bucketName,
         ...Object.fromEntries(Object.entries(TABLES).map(([name, table]) => [table.envVar, tables.byName[name as TableName].tableName])),
+        ...Object.fromEntries(Object.entries(QUEUES).map(([name, queue]) => [queue.envVar, queues.byName[name as QueueName].queueUrl])),
         [SEAL_KMS_KEY_ENV]: sealingKey.key.keyArn,
         POWERTOOLS_SERVICE_NAME: 'tessera',
         NODE_OPTIONS: '--enable-source-maps',
@@ -66,7 +75,7 @@ export class TesseraFunction extends Construct {
     this.grant(access, logGroup, props.resources);
   }
 
-  private grant(access: GroupAccess, logGroup: LogGroup, { storage, tables, sealingKey }: SharedResources): void {
+  private grant(access: GroupAccess, logGroup: LogGroup, { storage, tables, sealingKey, queues }: SharedResources): void {
     const statements = [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })];
     const bucket = storage.bucket;
     if (access.objectActions?.length) {
@@ -80,6 +89,9 @@ export class TesseraFunction extends Construct {
       const indexes = TABLES[name as TableName].indexes.map((index) => `${table.tableArn}/index/${index.name}`);
       const queries = actions.includes('dynamodb:Query');
       statements.push(new PolicyStatement({ actions: [...actions], resources: [table.tableArn, ...(queries ? indexes : [])] }));
+    }
+    for (const name of access.queues ?? []) {
+      statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.byName[name].queueArn] }));
     }
     if (access.openSecrets) sealingKey.key.grantDecrypt(this.fn);
     for (const statement of statements) this.fn.addToRolePolicy(statement);

@@ -62,13 +62,31 @@ describe('the functions', () => {
     const functions = resources('AWS::Lambda::Function').filter((fn) => String(fn.Properties.Description).startsWith('Tessera '));
     const routeFunctions = functions.filter((fn) => String(fn.Properties.Description).endsWith(' routes'));
     assert.equal(routeFunctions.length, routeGroups(ROUTES).size);
-    assert.equal(functions.length - routeFunctions.length, SCHEDULES.length);
+    assert.equal(functions.filter((fn) => String(fn.Properties.Description).startsWith('Tessera scheduled job')).length, SCHEDULES.length);
     for (const fn of functions) {
       assert.deepEqual(fn.Properties.Architectures, ['arm64']);
       assert.match(String(fn.Properties.Runtime), /^nodejs(2[2-9]|[3-9]\d)\.x$/);
-      assert.equal(fn.Properties.Handler, 'index.handler');
+      assert.match(String(fn.Properties.Handler), /^index\.[a-zA-Z]+$/);
     }
     for (const fn of routeFunctions) assert.equal(fn.Properties.Timeout, 29);
+  });
+
+  it('runs the worker with the sharp layer on every job queue, reporting partial batch failures', () => {
+    const worker = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) => fn.Properties.Description === 'Tessera job worker (sharp)');
+    assert.ok(worker, 'a worker function');
+    assert.equal(worker[1].Properties.Layers.length, 1);
+    const mappings = resources('AWS::Lambda::EventSourceMapping').filter((mapping) => JSON.stringify(mapping.Properties.FunctionName).includes(worker[0]));
+    assert.equal(mappings.length, 3);
+    for (const mapping of mappings) assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    const concurrency = mappings.map((mapping) => (mapping.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency).sort((a, b) => a - b);
+    assert.deepEqual(concurrency, [4, 10, 20]);
+  });
+
+  it('encrypts every queue and gives each work queue a dead-letter queue', () => {
+    const queues = resources('AWS::SQS::Queue');
+    assert.equal(queues.length, 6);
+    for (const queue of queues) assert.equal(queue.Properties.SqsManagedSseEnabled, true);
+    assert.equal(queues.filter((queue) => queue.Properties.RedrivePolicy).length, 4);
   });
 
   it('runs each scheduled job on its EventBridge schedule', () => {

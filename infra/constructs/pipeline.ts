@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { LayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { JOB_QUEUES } from '../../functions/resources.ts';
+import { TesseraFunction, type SharedResources } from './tessera-function.ts';
+
+const entry = (path: string) => fileURLToPath(new URL(`../../functions/${path}`, import.meta.url));
+
+/**
+ * The asynchronous side: the worker (sharp from the layer) on the three job queues, callback
+ * delivery, and the dead-letter consumers that end what could not be processed.
+ *
+ * Priority on AWS: each JobLevel queue has its own event source mapping, and a higher level may
+ * run more workers at once (MaximumConcurrency 20 / 10 / 4 for levels 2 / 1 / 0), so when the
+ * pipeline is busy higher levels get most of the capacity. That is weighted, not strict; the
+ * local worker loop is strict (it always drains level 2 first).
+ */
+export class Pipeline extends Construct {
+  constructor(scope: Construct, id: string, resources: SharedResources & { sharpLayer: LayerVersion }) {
+    super(scope, id);
+    const { queues } = resources;
+    const worker = new TesseraFunction(this, 'worker', {
+      access: 'worker',
+      entry: entry('worker/jobs-handler.ts'),
+      description: 'Tessera job worker (sharp)',
+      // Measured in the bench; the queues' 720 s visibility is six times this, as AWS recommends.
+      timeout: Duration.seconds(120),
+      memorySize: 2048,
+      layers: [resources.sharpLayer],
+      resources,
+    });
+    const concurrency = [4, 10, 20];
+    JOB_QUEUES.forEach((name, level) => {
+      worker.fn.addEventSource(
+        new SqsEventSource(queues.byName[name], { batchSize: 2, reportBatchItemFailures: true, maxConcurrency: concurrency[level] }),
+      );
+    });
+
+    const callbacks = new TesseraFunction(this, 'callbacks', {
+      access: 'callbacks',
+      entry: entry('worker/callbacks-handler.ts'),
+      description: 'Tessera callback delivery',
+      timeout: Duration.seconds(30),
+      resources,
+    });
+    callbacks.fn.addEventSource(new SqsEventSource(queues.byName.callbacks, { batchSize: 5, reportBatchItemFailures: true }));
+
+    const deadJobs = new TesseraFunction(this, 'dead-jobs', {
+      access: 'dead-letters',
+      entry: entry('worker/dead-letters-handler.ts'),
+      handler: 'jobsHandler',
+      description: 'Tessera dead-letter jobs: end them Failed',
+      timeout: Duration.seconds(30),
+      resources,
+    });
+    deadJobs.fn.addEventSource(new SqsEventSource(queues.byName.jobsDead, { batchSize: 10, reportBatchItemFailures: true }));
+    const deadCallbacks = new TesseraFunction(this, 'dead-callbacks', {
+      access: 'dead-letters',
+      entry: entry('worker/dead-letters-handler.ts'),
+      handler: 'callbacksHandler',
+      description: 'Tessera dead-letter callbacks: record them failed',
+      timeout: Duration.seconds(30),
+      resources,
+    });
+    deadCallbacks.fn.addEventSource(new SqsEventSource(queues.byName.callbacksDead, { batchSize: 10, reportBatchItemFailures: true }));
+
+    for (const fn of [deadJobs.fn, deadCallbacks.fn]) {
+      Validations.of(fn).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'These consume the dead-letter queues themselves; a message they cannot handle stays there for an operator.',
+      });
+    }
+  }
+}
