@@ -36,3 +36,11 @@ export const workerConfig = {
   /** Inputs larger than this are refused before they are read (Tencent's 32 MB). */
   maxInputBytes: () => int('TESSERA_MAX_INPUT_BYTES', 32 * 1024 * 1024),
 };
+
+export const callbackConfig = {
+  /** Delivery attempts before a callback is recorded as failed. */
+  maxAttempts: () => int('TESSERA_CALLBACK_MAX_ATTEMPTS', 8),
+  /** First retry delay; each retry doubles it, capped at SQS's 900 s (5 s … 640 s: about 21 minutes in all). */
+  baseDelaySeconds: () => int('TESSERA_CALLBACK_BASE_DELAY_SECONDS', 5),
+  timeoutMs: () => int('TESSERA_CALLBACK_TIMEOUT_MS', 10_000),
+};

@@ -1,5 +1,5 @@
 import { callbackKey, CALLBACK_HEADERS, signCallback } from '../core/callback-signature.ts';
-import { config } from '../config.ts';
+import { callbackConfig, config } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
 import { taskStore, type Task } from '../adapters/task-store.ts';
 import { postWebhook } from '../adapters/webhook-sender.ts';
@@ -18,12 +18,9 @@ export interface CallbackState {
   readonly deliveredAt?: string;
 }
 
-/** Attempts at most, with 5 s, 10 s, 20 s … 640 s between them: about 21 minutes in all. */
-export const MAX_CALLBACK_ATTEMPTS = 8;
-const TIMEOUT_MS = 10_000;
 const SENDING_LEASE_MS = 60_000;
 
-export const retryDelaySeconds = (attempts: number) => Math.min(900, 5 * 2 ** (attempts - 1));
+export const retryDelaySeconds = (attempts: number) => Math.min(900, callbackConfig.baseDelaySeconds() * 2 ** (attempts - 1));
 
 function render(task: PicJob, format: CallbackState['format']): { body: string; contentType: string } {
   const detail = jobsDetail(task);
@@ -37,7 +34,7 @@ function render(task: PicJob, format: CallbackState['format']): { body: string; 
 /**
  * Sends a finished job's callback once. The attempt is claimed with a conditional write first,
  * so duplicate messages never fire a delivered callback twice; a failure is recorded and retried
- * through the queue with backoff until MAX_CALLBACK_ATTEMPTS, then recorded as failed.
+ * through the queue with backoff until callbackConfig.maxAttempts(), then recorded as failed.
  */
 export async function deliverCallback(message: TaskMessage, now = Date.now()): Promise<void> {
   const task = (await taskStore.get(message)) as Task | undefined;
@@ -60,7 +57,7 @@ export async function deliverCallback(message: TaskMessage, now = Date.now()): P
           [CALLBACK_HEADERS.timestamp]: String(timestamp),
           [CALLBACK_HEADERS.signature]: signCallback(callbackKey(found.secret), timestamp, body),
         },
-        { allowLoopback: config.allowLoopbackUrls(), timeoutMs: TIMEOUT_MS },
+        { allowLoopback: config.allowLoopbackUrls(), timeoutMs: callbackConfig.timeoutMs() },
       )
     : { ok: false, error: 'the client no longer exists' };
 
@@ -70,7 +67,7 @@ export async function deliverCallback(message: TaskMessage, now = Date.now()): P
     await taskStore.updateCallback(claimed, sending, { ...rest, status: 'delivered', attempts, deliveredAt: new Date().toISOString() });
     return;
   }
-  const finalFailure = attempts >= MAX_CALLBACK_ATTEMPTS || !found;
+  const finalFailure = attempts >= callbackConfig.maxAttempts() || !found;
   const next: CallbackState = { ...rest, status: finalFailure ? 'failed' : 'retrying', attempts, lastError: outcome.error ?? 'unknown error' };
   if (!(await taskStore.updateCallback(claimed, sending, { ...next }, finalFailure ? {} : { awaitingQueue: 'callback' }))) return;
   if (!finalFailure) await enqueueCallback(claimed, retryDelaySeconds(attempts));

@@ -5,15 +5,19 @@ import { startLocalStack, type LocalStack } from '../../local/local-stack.ts';
  * Starts the whole local stack (emulators, resources, HTTP API) once for a test file and stops
  * it afterwards. Each test file runs in its own process, so files never share state.
  */
-export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {}): { readonly current: LocalStack } {
-  const holder: { current: LocalStack | undefined } = { current: undefined };
-  before(async () => {
-    holder.current = await startLocalStack(options);
-  });
+export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {}): { readonly current: LocalStack; ready(): Promise<LocalStack> } {
+  const holder: { current: LocalStack | undefined; starting?: Promise<LocalStack> } = { current: undefined };
+  const ready = () => {
+    holder.starting ??= startLocalStack(options).then((stack) => (holder.current = stack));
+    return holder.starting;
+  };
+  // Other file-level hooks may run alongside this one: they await ready() rather than assume order.
+  before(ready);
   after(async () => {
     await holder.current?.stop();
   });
   return {
+    ready,
     get current() {
       if (!holder.current) throw new Error('the local stack has not started yet');
       return holder.current;
