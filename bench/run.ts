@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLocalStack } from '../local/local-stack.ts';
 import { measureBundles } from './bundles.ts';
+import { benchCiJobs } from './ci.ts';
 import { benchImageMogr2 } from './imagemogr2.ts';
 import { benchOst } from './ost.ts';
 import { benchStorage } from './storage.ts';
@@ -9,13 +10,14 @@ import { ms, printTable, verdict, type Row } from './stats.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,imagemogr2,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,imagemogr2,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
 try {
   if (only.has('storage')) results.storage = await benchStorage(stack, SECRET, ROUNDS);
   if (only.has('ost')) results.ost = await benchOst(stack, APP_ID, SECRET);
+  if (only.has('ci')) results.ci = await benchCiJobs(stack, APP_ID, SECRET);
 } finally {
   await stack.stop();
 }
