@@ -42,6 +42,7 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     tables: {
       clients: ['dynamodb:GetItem'],
       tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      templates: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
     },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
     openSecrets: true,

@@ -57,6 +57,14 @@ export const TABLES = {
     indexes: [{ name: 'awaitingQueue', partitionKey: { name: 'awaitingQueue', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
     ttlAttribute: 'expiresAt',
   },
+  templates: {
+    id: 'TemplatesTable',
+    envVar: 'TESSERA_TEMPLATES_TABLE',
+    partitionKey: { name: 'clientId', type: 'S' },
+    sortKey: { name: 'templateId', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

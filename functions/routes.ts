@@ -29,6 +29,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/jobs', dialect: 'ci', group: 'ci', handler: 'ci/list-jobs.ts' },
   { method: 'GET', path: '/jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/describe-jobs.ts' },
   { method: 'PUT', path: '/jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/cancel-job.ts' },
+  { method: 'POST', path: '/template', dialect: 'ci', group: 'ci', handler: 'ci/create-template.ts' },
+  { method: 'GET', path: '/template', dialect: 'ci', group: 'ci', handler: 'ci/describe-templates.ts' },
+  { method: 'PUT', path: '/template/{templateId}', dialect: 'ci', group: 'ci', handler: 'ci/update-template.ts' },
+  { method: 'DELETE', path: '/template/{templateId}', dialect: 'ci', group: 'ci', handler: 'ci/delete-template.ts' },
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

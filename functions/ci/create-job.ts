@@ -1,6 +1,6 @@
-import { notFound } from '../core/errors.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { picJobs } from '../services/pic-jobs.ts';
+import { picTemplates } from '../services/pic-templates.ts';
 import { authenticateCos } from './authenticate.ts';
 import { ciError, ciResponse } from './envelope.ts';
 import { jobsDetail } from './jobs-detail.ts';
@@ -10,7 +10,7 @@ import { readJobRequest, readRequest } from './job-request.ts';
 export const handler = httpHandler(async (event) => {
   const client = await authenticateCos(event);
   const request = readJobRequest(readRequest(event));
-  if (request.templateId) throw notFound(`template ${request.templateId} does not exist`);
-  const job = await picJobs.submit(client, request);
+  const template = request.templateId ? await picTemplates.require(client, request.templateId) : undefined;
+  const job = await picJobs.submit(client, request, template);
   return ciResponse(event, 'Response', { JobsDetail: jobsDetail(job) });
 }, ciError);

@@ -30,7 +30,7 @@ export class TesseraError extends Error {
 export const invalidInput = (message: string, reason?: string) => new TesseraError('invalid-input', message, { reason });
 export const unauthenticated = (message: string, reason?: string) => new TesseraError('unauthenticated', message, { reason });
 export const forbidden = (message: string) => new TesseraError('forbidden', message);
-export const notFound = (message: string) => new TesseraError('not-found', message);
+export const notFound = (message: string, reason?: string) => new TesseraError('not-found', message, { reason });
 export const conflict = (message: string) => new TesseraError('conflict', message);
 export const tooLarge = (message: string) => new TesseraError('too-large', message);
 export const upstream = (message: string, cause?: unknown) => new TesseraError('upstream', message, { cause });

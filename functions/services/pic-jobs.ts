@@ -5,6 +5,7 @@ import { validateObjectName } from '../core/object-name.ts';
 import { statesForCi, type CiState, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { objectStore } from '../adapters/object-store.ts';
+import type { PicTemplate } from '../adapters/template-store.ts';
 import { taskStore, type Task } from '../adapters/task-store.ts';
 import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';
@@ -65,7 +66,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export const picJobs = {
   /** Validates everything (the rule included), records the job as Submitted, and queues it. */
-  async submit(client: Client, request: PicJobRequest, template?: { templateId: string; name: string; isPicInfo: boolean; processRule: string }): Promise<PicJob> {
+  async submit(client: Client, request: PicJobRequest, template?: Pick<PicTemplate, 'templateId' | 'name' | 'isPicInfo' | 'processRule'>): Promise<PicJob> {
     const home = client.cosBuckets?.[0];
     if (!home) throw forbidden('this client has no COS bucket configured for ci jobs');
     if (!request.inputObject) throw invalidInput('Input.Object is required');

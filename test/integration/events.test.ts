@@ -14,6 +14,7 @@ const SECRET = 'events-demo-secret';
 const PLACEHOLDER = 'up_0000000000000000events';
 /** ci events name this job id; the ci flow below puts in the id of the job it just submitted. */
 const JOB_PLACEHOLDER = 'j000000000000000000000000000000ee';
+const TEMPLATE_PLACEHOLDER = 't000000000000000000000000000000ee';
 
 // No worker: a submitted job stays Submitted, so the sample cancel event finds it cancellable.
 useLocalStack({ demo: { clientId: CLIENT_ID, secret: SECRET, namespace: 'demo' }, worker: false });
@@ -51,15 +52,16 @@ function prepare(event: HttpEvent, uploadId?: string): HttpEvent {
 }
 
 /** COS-signed events: the live job id in the path, and a signature valid now. */
-function prepareCos(event: HttpEvent, jobId = JOB_PLACEHOLDER): HttpEvent {
-  const path = event.rawPath.replace(JOB_PLACEHOLDER, jobId);
+function prepareCos(event: HttpEvent, liveId?: string): HttpEvent {
+  const placeholder = event.rawPath.includes(TEMPLATE_PLACEHOLDER) ? TEMPLATE_PLACEHOLDER : JOB_PLACEHOLDER;
+  const path = event.rawPath.replace(placeholder, liveId ?? placeholder);
   const query = Object.fromEntries(new URLSearchParams(event.rawQueryString));
   const now = Math.floor(Date.now() / 1000);
   const authorization = signCos({ method: event.requestContext.http.method, path, query, headers: { host: event.headers.host! } }, CLIENT_ID, SECRET, now - 60, now + 600);
   return {
     ...event,
     rawPath: path,
-    ...(event.pathParameters ? { pathParameters: { ids: jobId } } : {}),
+    ...(event.pathParameters ? { pathParameters: Object.fromEntries(Object.keys(event.pathParameters).map((name) => [name, liveId ?? placeholder])) } : {}),
     requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path } },
     headers: { ...event.headers, authorization },
   };
@@ -115,6 +117,15 @@ describe('events/', () => {
     await invoke('ci.cancel-job.json', jobId);
   });
 
+  it('ci template events are accepted: create, describe, update, delete', async () => {
+    const created = await invoke('ci.create-template.json');
+    const templateId = /<TemplateId>([^<]+)<\/TemplateId>/.exec(created.result.body ?? '')?.[1];
+    assert.ok(templateId, created.result.body);
+    assert.match((await invoke('ci.describe-templates.json')).result.body ?? '', new RegExp(templateId));
+    assert.match((await invoke('ci.update-template.json', templateId)).result.body ?? '', /<Name>sample_rotate_180<\/Name>/);
+    await invoke('ci.delete-template.json', templateId);
+  });
+
   it('every event file is exercised above', () => {
     const exercised = [
       'storage.upload.json',
@@ -131,6 +142,10 @@ describe('events/', () => {
       'ci.list-jobs.json',
       'ci.describe-jobs.json',
       'ci.cancel-job.json',
+      'ci.create-template.json',
+      'ci.describe-templates.json',
+      'ci.update-template.json',
+      'ci.delete-template.json',
     ];
     assert.deepEqual([...eventFiles].sort(), [...exercised].sort());
   });
