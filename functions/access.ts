@@ -40,7 +40,7 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     objectActions: ['s3:GetObject'],
     bucketActions: ['s3:ListBucket'],
     tables: {
-      clients: ['dynamodb:GetItem'],
+      clients: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       templates: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
     },

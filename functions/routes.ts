@@ -33,6 +33,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/template', dialect: 'ci', group: 'ci', handler: 'ci/describe-templates.ts' },
   { method: 'PUT', path: '/template/{templateId}', dialect: 'ci', group: 'ci', handler: 'ci/update-template.ts' },
   { method: 'DELETE', path: '/template/{templateId}', dialect: 'ci', group: 'ci', handler: 'ci/delete-template.ts' },
+  { method: 'GET', path: '/picqueue', dialect: 'ci', group: 'ci', handler: 'ci/describe-queues.ts' },
+  { method: 'PUT', path: '/picqueue/{queueId}', dialect: 'ci', group: 'ci', handler: 'ci/update-queue.ts' },
+  { method: 'POST', path: '/picqueue/{queueId}', dialect: 'ci', group: 'ci', handler: 'ci/update-queue.ts' },
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -161,6 +161,25 @@ export const clientRegistry = {
     return secret;
   },
 
+  /** Replaces the client's pic queue settings, if nobody changed them since `previousUpdatedAt`. */
+  async setPicQueue(clientId: string, queue: NonNullable<Client['picQueue']>, previousUpdatedAt: string | undefined): Promise<boolean> {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('clients'),
+          Key: { clientId },
+          UpdateExpression: 'SET picQueue = :queue',
+          ConditionExpression: previousUpdatedAt ? 'picQueue.updatedAt = :previous' : 'attribute_exists(clientId) AND attribute_not_exists(picQueue)',
+          ExpressionAttributeValues: { ':queue': queue, ...(previousUpdatedAt ? { ':previous': previousUpdatedAt } : {}) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
   async setStatus(clientId: string, status: Client['status']): Promise<void> {
     try {
       await dynamo().send(

@@ -33,7 +33,7 @@ const DEFAULTS: Record<ErrorKind, [string, number]> = {
 };
 
 /** COS codes whose HTTP status differs from the default of their kind. */
-const STATUS_OF_REASON: Record<string, number> = { SignatureDoesNotMatch: 403, ResourceNotFound: 400, NoSuchTemplate: 404 };
+const STATUS_OF_REASON: Record<string, number> = { SignatureDoesNotMatch: 403, ResourceNotFound: 400, NoSuchTemplate: 404, NoSuchQueue: 404 };
 
 /** `<Error><Code/><Message/><RequestId/></Error>` with the reference's codes and statuses. */
 export function ciError(error: unknown, event: HttpEvent): HttpResult {

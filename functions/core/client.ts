@@ -8,7 +8,7 @@ export interface Client {
   /** COS bucket names this client's ci requests use, each mapped onto one of its namespaces. */
   readonly cosBuckets?: readonly CosBucket[];
   /** The client's ci pic queue: Paused holds queued jobs as Pause until it is Active again. */
-  readonly picQueueState?: 'Active' | 'Paused';
+  readonly picQueue?: PicQueue;
   readonly createdAt: string;
   readonly secretVersion: number;
 }
@@ -17,6 +17,14 @@ export interface CosBucket {
   readonly bucket: string;
   readonly region: string;
   readonly namespace: string;
+}
+
+export interface PicQueue {
+  readonly name: string;
+  readonly state: 'Active' | 'Paused';
+  /** Where jobs without their own CallBack report, when On. */
+  readonly notify: { readonly state: 'On' | 'Off'; readonly url?: string; readonly resultFormat: 'JSON' | 'XML' };
+  readonly updatedAt: string;
 }
 
 export const isActive = (client: Client) => client.status === 'active';

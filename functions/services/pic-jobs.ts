@@ -80,7 +80,13 @@ export const picJobs = {
       throw invalidInput('Operation.UserData must be printable ASCII, at most 1024 characters');
     }
     if (![0, 1, 2].includes(request.jobLevel)) throw invalidInput('Operation.JobLevel must be 0, 1 or 2');
-    const callback = request.callBack && request.callBack !== 'no' ? { url: checkCallbackUrl(request.callBack), format: request.callBackFormat } : undefined;
+    const queueNotify = client.picQueue?.notify.state === 'On' && client.picQueue.notify.url ? client.picQueue.notify : undefined;
+    const callback =
+      request.callBack === 'no'
+        ? undefined
+        : request.callBack
+          ? { url: checkCallbackUrl(request.callBack), format: request.callBackFormat }
+          : queueNotify && { url: queueNotify.url!, format: queueNotify.resultFormat };
     if (!(await objectStore.head(input.key))) throw invalidInput(`input object ${request.inputObject} does not exist`, 'ResourceNotFound');
     const task = await taskStore.create<PicJobSpec>({
       taskId: newTaskId('j'),

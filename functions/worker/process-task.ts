@@ -39,7 +39,7 @@ async function claim(task: Task): Promise<Task | undefined> {
   const leaseUntil = Date.now() + workerConfig.leaseMs();
   if (task.state === 'PENDING') {
     const client = await clientRegistry.get(task.clientId);
-    if (client?.picQueueState === 'Paused') {
+    if (client?.picQueue?.state === 'Paused') {
       await taskStore.transition(task, 'pause', { version: task.version }).catch((error: unknown) => {
         if (!conflictLost(error)) throw error;
       });

@@ -53,15 +53,15 @@ function prepare(event: HttpEvent, uploadId?: string): HttpEvent {
 
 /** COS-signed events: the live job id in the path, and a signature valid now. */
 function prepareCos(event: HttpEvent, liveId?: string): HttpEvent {
-  const placeholder = event.rawPath.includes(TEMPLATE_PLACEHOLDER) ? TEMPLATE_PLACEHOLDER : JOB_PLACEHOLDER;
-  const path = event.rawPath.replace(placeholder, liveId ?? placeholder);
+  const placeholder = [TEMPLATE_PLACEHOLDER, JOB_PLACEHOLDER].find((id) => event.rawPath.includes(id)) ?? '';
+  const path = placeholder ? event.rawPath.replace(placeholder, liveId ?? placeholder) : event.rawPath;
   const query = Object.fromEntries(new URLSearchParams(event.rawQueryString));
   const now = Math.floor(Date.now() / 1000);
   const authorization = signCos({ method: event.requestContext.http.method, path, query, headers: { host: event.headers.host! } }, CLIENT_ID, SECRET, now - 60, now + 600);
   return {
     ...event,
     rawPath: path,
-    ...(event.pathParameters ? { pathParameters: Object.fromEntries(Object.keys(event.pathParameters).map((name) => [name, liveId ?? placeholder])) } : {}),
+    ...(event.pathParameters && placeholder ? { pathParameters: Object.fromEntries(Object.keys(event.pathParameters).map((name) => [name, liveId ?? placeholder])) } : {}),
     requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path } },
     headers: { ...event.headers, authorization },
   };
@@ -126,6 +126,12 @@ describe('events/', () => {
     await invoke('ci.delete-template.json', templateId);
   });
 
+  it('ci queue events are accepted: describe, update by PUT and by POST (the id is the demo client\'s own)', async () => {
+    assert.match((await invoke('ci.describe-queues.json')).result.body ?? '', /<QueueList>/);
+    assert.match((await invoke('ci.update-queue.json')).result.body ?? '', /<Name>My-Queue-pic<\/Name>/);
+    assert.match((await invoke('ci.update-queue.post.json')).result.body ?? '', /<State>Active<\/State>/);
+  });
+
   it('every event file is exercised above', () => {
     const exercised = [
       'storage.upload.json',
@@ -146,6 +152,9 @@ describe('events/', () => {
       'ci.describe-templates.json',
       'ci.update-template.json',
       'ci.delete-template.json',
+      'ci.describe-queues.json',
+      'ci.update-queue.json',
+      'ci.update-queue.post.json',
     ];
     assert.deepEqual([...eventFiles].sort(), [...exercised].sort());
   });
