@@ -1,9 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../core/errors.ts';
 import { nextState, TASK_STATES, type TaskEvent, type TaskState } from '../core/task-states.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { isConditionFailure } from './dynamo-errors.ts';
+import { queryAll } from './dynamo-pages.ts';
 
 export type TaskKind = 'picprocess' | 'panorama' | 'kmp';
 
@@ -234,22 +235,15 @@ export const taskStore = {
   /** Exact per-state counts of a client's tasks: a strongly consistent read of its partition. */
   async countByState(clientId: string): Promise<Record<TaskState, number>> {
     const counts = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: tableName('tasks'),
-          KeyConditionExpression: 'clientId = :client',
-          ExpressionAttributeValues: { ':client': clientId },
-          ProjectionExpression: '#state',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) counts[item.state as TaskState] += 1;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll<{ state: TaskState }>({
+      TableName: tableName('tasks'),
+      KeyConditionExpression: 'clientId = :client',
+      ExpressionAttributeValues: { ':client': clientId },
+      ProjectionExpression: '#state',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ConsistentRead: true,
+    });
+    for (const item of items) counts[item.state] += 1;
     return counts;
   },
 

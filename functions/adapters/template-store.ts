@@ -1,8 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { notFound } from '../core/errors.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { isConditionFailure } from './dynamo-errors.ts';
+import { queryAll } from './dynamo-pages.ts';
 
 export interface PicTemplate {
   readonly clientId: string;
@@ -57,22 +58,11 @@ export const templateStore = {
     }
   },
 
-  async list(clientId: string): Promise<PicTemplate[]> {
-    const templates: PicTemplate[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: tableName('templates'),
-          KeyConditionExpression: 'clientId = :client',
-          ExpressionAttributeValues: { ':client': clientId },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      templates.push(...((page.Items ?? []) as PicTemplate[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return templates;
-  },
+  list: (clientId: string) =>
+    queryAll<PicTemplate>({
+      TableName: tableName('templates'),
+      KeyConditionExpression: 'clientId = :client',
+      ExpressionAttributeValues: { ':client': clientId },
+      ConsistentRead: true,
+    }),
 };

@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { isConditionFailure } from './dynamo-errors.ts';
+import { queryAll } from './dynamo-pages.ts';
 
 export type SessionState = 'open' | 'completing' | 'completed' | 'cancelled' | 'expired';
 export type SliceMode = 'proxied' | 'presigned';
@@ -46,25 +47,14 @@ const partItem = (partNumber: number) => `part#${String(partNumber).padStart(5, 
 // Records outlive their session by a week, so late requests still get "expired", then vanish.
 const retention = (expiresAtMs: number) => Math.floor(expiresAtMs / 1000) + 7 * 86_400;
 
-async function queryItems<T>(uploadId: string, prefix: string): Promise<T[]> {
-  const items: T[] = [];
-  let startKey: QueryCommandOutput['LastEvaluatedKey'];
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('uploads'),
-        KeyConditionExpression: 'uploadId = :id AND begins_with(#item, :prefix)',
-        ExpressionAttributeNames: { '#item': 'item' },
-        ExpressionAttributeValues: { ':id': uploadId, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((page.Items ?? []) as T[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+const queryItems = <T>(uploadId: string, prefix: string) =>
+  queryAll<T>({
+    TableName: tableName('uploads'),
+    KeyConditionExpression: 'uploadId = :id AND begins_with(#item, :prefix)',
+    ExpressionAttributeNames: { '#item': 'item' },
+    ExpressionAttributeValues: { ':id': uploadId, ':prefix': prefix },
+    ConsistentRead: true,
+  });
 
 /** Runs a conditional update; false when the condition did not hold (someone else won). */
 async function updateIf(uploadId: string, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {

@@ -3,11 +3,7 @@ import { requestBody } from '../http/form.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import type { PicJobRequest } from '../services/pic-jobs.ts';
 import { parseXml } from './xml.ts';
-
-type Node = Record<string, unknown>;
-
-const node = (value: unknown): Node => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : {});
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+import { node, text, type Node } from './request-fields.ts';
 
 /** The `<Request>` of an XML body, or the same structure sent as JSON (with or without the Request wrapper). */
 export function readRequest(event: HttpEvent): Node {

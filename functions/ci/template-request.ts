@@ -3,10 +3,7 @@ import type { PicTemplate } from '../adapters/template-store.ts';
 import type { Client } from '../core/client.ts';
 import type { TemplateFields } from '../services/pic-templates.ts';
 import { ciTime } from './jobs-detail.ts';
-
-type Node = Record<string, unknown>;
-const node = (value: unknown): Node => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : {});
-const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+import { node, text, type Node } from './request-fields.ts';
 
 /** `<Request><Tag>PicProcess</Tag><Name/><PicProcess><IsPicInfo/><ProcessRule/></PicProcess></Request>` */
 export function readTemplateRequest(request: Node): TemplateFields {

@@ -6,10 +6,7 @@ import { authenticateCos } from './authenticate.ts';
 import { ciError, ciResponse } from './envelope.ts';
 import { readRequest } from './job-request.ts';
 import { queueDetail } from './queues.ts';
-
-type Node = Record<string, unknown>;
-const node = (value: unknown): Node => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : {});
-const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+import { node, text } from './request-fields.ts';
 
 /** PUT (or POST, as Tencent's own demos send) /picqueue/<id>: Name, State Active|Paused, NotifyConfig. */
 export const handler = httpHandler(async (event) => {
