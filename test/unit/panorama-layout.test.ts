@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { outputFiles, pannellumConfig, panoramaLayout, tilePath } from '../../functions/core/panorama/layout.ts';
+
+describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', () => {
+  it('sizes cubes and levels as generate.py does for 4K, 8K and 16K inputs', () => {
+    const cases: Array<[number, number, number, number[]]> = [
+      [4096, 1296, 3, [324, 648, 1296]],
+      [8192, 2600, 4, [325, 650, 1300, 2600]],
+      [16384, 5208, 5, [325, 651, 1302, 2604, 5208]],
+      [2048, 648, 2, [324, 648]],
+    ];
+    for (const [width, cube, levels, sizes] of cases) {
+      const layout = panoramaLayout(width, width / 2);
+      assert.equal(layout.cubeSize, cube, `${width}`);
+      assert.equal(layout.levels.length, levels, `${width}`);
+      assert.deepEqual(layout.levels.map((level) => level.size), sizes, `${width}`);
+    }
+  });
+
+  it('counts the same tiles generate.py wrote (84, 300 and 1026 plus 6 fallbacks)', () => {
+    for (const [width, tiles] of [[4096, 84], [8192, 300], [16384, 1026]] as const) {
+      const files = outputFiles(panoramaLayout(width, width / 2), 'jpg');
+      assert.equal(files.length, tiles + 6 + 1, `${width}`);
+    }
+  });
+
+  it('names tiles {face}{row}_{col} in two-digit level folders, and the config reaches them', () => {
+    assert.equal(tilePath(4, 'f', 5, 5, 'jpg'), '04/f5_5.jpg');
+    const config = pannellumConfig(panoramaLayout(8192, 4096), 'jpg') as { type: string; multiRes: Record<string, unknown> };
+    assert.equal(config.type, 'multires');
+    assert.deepEqual(config.multiRes, { path: '/0%l/%s%y_%x', fallbackPath: '/fallback/%s', extension: 'jpg', tileResolution: 512, maxLevel: 4, cubeResolution: 2600 });
+  });
+
+  it('refuses what is not a 2:1 panorama', () => {
+    assert.throws(() => panoramaLayout(4000, 3000), /an equirectangular panorama is 2:1; this image is 4000x3000/);
+    assert.throws(() => panoramaLayout(16, 8), /too small/);
+  });
+});
