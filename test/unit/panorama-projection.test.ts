@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FACES } from '../../functions/core/panorama/layout.ts';
+import { faceDirection, projectFace, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
+
+/**
+ * A synthetic panorama whose colours encode direction: red = longitude, green = latitude, blue = 128.
+ * Smooth everywhere except the ±180° meridian, which the face test below avoids sampling across.
+ */
+function directionPanorama(width: number, height: number): RawImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const offset = (y * width + x) * 3;
+      data[offset] = Math.round(((x + 0.5) / width) * 255);
+      data[offset + 1] = Math.round(((y + 0.5) / height) * 255);
+      data[offset + 2] = 128;
+    }
+  }
+  return { data, width, height, channels: 3 };
+}
+
+describe('cube face projection', () => {
+  it('points each face where Pannellum expects it', () => {
+    const centre = (face: (typeof FACES)[number]) => toLonLat(faceDirection(face, 0, 0)).map((value) => Math.round((value * 180) / Math.PI) + 0);
+    assert.deepEqual(centre('f'), [0, 0]);
+    assert.deepEqual(centre('r'), [90, 0]);
+    assert.deepEqual(centre('l'), [-90, 0]);
+    assert.deepEqual(Math.abs(centre('b')[0]!), 180);
+    assert.equal(centre('u')[1], 90);
+    assert.equal(centre('d')[1], -90);
+    // Right is east on the side faces; u's bottom edge touches f's top edge.
+    assert.ok(toLonLat(faceDirection('f', 0.5, 0))[0] > 0);
+    assert.ok(toLonLat(faceDirection('r', 0.5, 0))[0] > Math.PI / 2);
+    const uBottom = faceDirection('u', 0, 1);
+    const fTop = faceDirection('f', 0, -1);
+    assert.deepEqual(uBottom, fTop);
+    const dTop = faceDirection('d', 0, -1);
+    const fBottom = faceDirection('f', 0, 1);
+    assert.deepEqual(dTop, fBottom);
+  });
+
+  it('samples the colour of the direction each face pixel looks in (front, right, left faces)', () => {
+    const source = directionPanorama(512, 256);
+    const size = 64;
+    for (const face of ['f', 'r', 'l'] as const) {
+      const pixels = projectFace(source, face, size);
+      let worst = 0;
+      for (let row = 2; row < size - 2; row++) {
+        for (let column = 2; column < size - 2; column++) {
+          const [lon, lat] = toLonLat(faceDirection(face, (2 * (column + 0.5)) / size - 1, (2 * (row + 0.5)) / size - 1));
+          const expectedRed = (lon / (2 * Math.PI) + 0.5) * 255;
+          const expectedGreen = (0.5 - lat / Math.PI) * 255;
+          const offset = (row * size + column) * 3;
+          worst = Math.max(worst, Math.abs(pixels[offset]! - expectedRed), Math.abs(pixels[offset + 1]! - expectedGreen));
+        }
+      }
+      assert.ok(worst <= 2, `${face}: worst channel error ${worst}`);
+    }
+  });
+
+  it('wraps across the ±180° meridian instead of leaving a seam', () => {
+    // Red is smooth all the way round (it follows cos(longitude)); green changes row by row. A face
+    // across the seam that read past a row's end would pick up the next row and jump.
+    const width = 256;
+    const height = 128;
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const lon = ((x + 0.5) / width - 0.5) * 2 * Math.PI;
+        data.set([Math.round(128 + 127 * Math.cos(lon)), y * 2, 64], (y * width + x) * 3);
+      }
+    }
+    const size = 32;
+    const back = projectFace({ data, width, height, channels: 3 }, 'b', size);
+    let jump = 0;
+    for (let row = 0; row < size; row++) {
+      for (let column = 1; column < size; column++) {
+        for (let channel = 0; channel < 3; channel++) {
+          jump = Math.max(jump, Math.abs(back[(row * size + column) * 3 + channel]! - back[(row * size + column - 1) * 3 + channel]!));
+        }
+      }
+    }
+    assert.ok(jump <= 8, `largest step between neighbours on the back face: ${jump}`);
+  });
+
+  it('fills the poles without holes', () => {
+    const up = projectFace(directionPanorama(512, 256), 'u', 32);
+    // Every pixel is sampled (blue is 128 everywhere in the source), and only from above ~35° latitude.
+    for (let index = 0; index < up.length; index += 3) {
+      assert.equal(up[index + 2], 128);
+      assert.ok(up[index + 1]! <= 80, `green ${up[index + 1]} is from the top rows`);
+    }
+  });
+});
