@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import { outputFiles, panoramaLayout } from '../../functions/core/panorama/layout.ts';
+import { buildPanorama, type TileFile } from '../../functions/worker/panorama/tiler.ts';
+
+describe('panorama tiler (on buffers)', () => {
+  it('writes every tile, fallback face and config.json the layout names, at the right sizes and qualities', async () => {
+    const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    const files = new Map<string, Buffer>();
+    const layout = await buildPanorama(input, { extension: 'jpg', levelQuality: (level) => (level === 1 ? 40 : 90), fallbackQuality: 60, tileSize: 256, fallbackSize: 128 }, async (file: TileFile) => {
+      files.set(file.path, file.data);
+    });
+    assert.deepEqual(layout, panoramaLayout(2048, 1024, { tileSize: 256, fallbackSize: 128 }));
+    assert.deepEqual([...files.keys()].sort(), outputFiles(layout, 'jpg').sort());
+    const top = layout.levels.at(-1)!;
+    const corner = await sharp(files.get(`0${top.level}/f${top.tilesPerSide - 1}_${top.tilesPerSide - 1}.jpg`)!).metadata();
+    const edge = top.size - (top.tilesPerSide - 1) * layout.tileSize;
+    assert.deepEqual([corner.width, corner.height], [edge, edge], 'the last row and column are partial tiles');
+    assert.deepEqual([(await sharp(files.get('fallback/b.jpg')!).metadata()).width], [128]);
+    // Per-level quality shows in the output: the low-quality level compresses much harder.
+    const bytesPerPixel = async (path: string) => files.get(path)!.length / ((await sharp(files.get(path)!).metadata()).width! ** 2);
+    assert.ok((await bytesPerPixel('01/f0_0.jpg')) < (await bytesPerPixel('02/f0_0.jpg')) * 0.7);
+    assert.deepEqual(JSON.parse(files.get('config.json')!.toString()).multiRes.maxLevel, layout.levels.length);
+  });
+});
