@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FACES } from '../../functions/core/panorama/layout.ts';
-import { faceDirection, projectFace, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
+import { renderFace, sampleTables } from '../../functions/core/panorama/cube.ts';
+import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
+import { projectFace } from '../support/reference-projection.ts';
+
+/** The production path: shared sample tables, then one face. */
+const render = (source: RawImage, face: (typeof FACES)[number], size: number) => renderFace(source, sampleTables(size, source.width, source.height), face);
 
 /**
  * A synthetic panorama whose colours encode direction: red = longitude, green = latitude, blue = 128.
@@ -44,7 +49,7 @@ describe('cube face projection', () => {
     const source = directionPanorama(512, 256);
     const size = 64;
     for (const face of ['f', 'r', 'l'] as const) {
-      const pixels = projectFace(source, face, size);
+      const pixels = render(source, face, size);
       let worst = 0;
       for (let row = 2; row < size - 2; row++) {
         for (let column = 2; column < size - 2; column++) {
@@ -69,12 +74,23 @@ describe('cube face projection', () => {
       data[y * width] = y <= 64 ? 200 : 0;
       data[y * width + width - 1] = 100;
     }
-    const back = projectFace({ data, width, height, channels: 1 }, 'b', 33);
+    const back = render({ data, width, height, channels: 1 }, 'b', 33);
     assert.equal(back[16 * 33 + 16], 150);
   });
 
+  it('renders every face within one grey level of the plain per-pixel projection', () => {
+    const source = directionPanorama(512, 256);
+    for (const face of FACES) {
+      const fast = render(source, face, 48);
+      const plain = projectFace(source, face, 48);
+      let worst = 0;
+      for (let index = 0; index < fast.length; index++) worst = Math.max(worst, Math.abs(fast[index]! - plain[index]!));
+      assert.ok(worst <= 1, `${face}: ${worst}`);
+    }
+  });
+
   it('fills the poles without holes', () => {
-    const up = projectFace(directionPanorama(512, 256), 'u', 32);
+    const up = render(directionPanorama(512, 256), 'u', 32);
     // Every pixel is sampled (blue is 128 everywhere in the source), and only from above ~35° latitude.
     for (let index = 0; index < up.length; index += 3) {
       assert.equal(up[index + 2], 128);

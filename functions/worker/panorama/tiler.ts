@@ -1,6 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { FACES, fallbackPath, pannellumConfig, panoramaLayout, tilePath, type Face, type PanoramaLayout } from '../../core/panorama/layout.ts';
-import { projectFace, type RawImage } from '../../core/panorama/projection.ts';
+import { renderFace, sampleTables, type SampleTables } from '../../core/panorama/cube.ts';
+import type { RawImage } from '../../core/panorama/projection.ts';
 
 export interface TileFile {
   readonly path: string;
@@ -33,15 +34,16 @@ export async function buildPanorama(input: Buffer, options: TilerOptions, emit: 
   const { data, info } = await sharp(input, { limitInputPixels: 16384 * 8192 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const layout = panoramaLayout(info.width, info.height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
   const source: RawImage = { data, width: info.width, height: info.height, channels: info.channels };
+  const tables = sampleTables(layout.cubeSize, source.width, source.height);
   for (const face of FACES) {
-    await buildFace(source, face, layout, options, emit);
+    await buildFace(source, tables, face, layout, options, emit);
   }
   await emit({ path: 'config.json', data: Buffer.from(JSON.stringify(pannellumConfig(layout, options.extension), null, 2)) });
   return layout;
 }
 
-async function buildFace(source: RawImage, face: Face, layout: PanoramaLayout, options: TilerOptions, emit: (file: TileFile) => Promise<void>): Promise<void> {
-  const top: RawImage = { data: projectFace(source, face, layout.cubeSize), width: layout.cubeSize, height: layout.cubeSize, channels: source.channels };
+async function buildFace(source: RawImage, tables: SampleTables, face: Face, layout: PanoramaLayout, options: TilerOptions, emit: (file: TileFile) => Promise<void>): Promise<void> {
+  const top: RawImage = { data: renderFace(source, tables, face), width: layout.cubeSize, height: layout.cubeSize, channels: source.channels };
   await emit({
     path: fallbackPath(face, options.extension),
     data: await encode(sharp(top.data, rawInput(top)).resize(layout.fallbackSize, layout.fallbackSize, { kernel: 'lanczos3' }), options.extension, options.fallbackQuality),
