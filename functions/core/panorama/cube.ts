@@ -49,47 +49,54 @@ const SIDE_TURNS: Partial<Record<Face, number>> = { f: 0, r: 1, b: 2, l: -1 };
  * clamped at the poles. Same result as sampling each pixel's own direction, far fewer trig calls.
  */
 export function renderFace(source: RawImage, tables: SampleTables, face: Face, target = new Uint8Array(tables.size * tables.size * source.channels)): Uint8Array {
-  const { data, width, height, channels } = source;
   const { size } = tables;
   const turns = SIDE_TURNS[face];
-  const shift = turns === undefined ? 0 : (turns * width) / 4;
   const mirrored = face === 'd';
-  let out = 0;
+  const u = new Float32Array(size);
+  const v = new Float32Array(size);
   for (let row = 0; row < size; row++) {
-    const tableRow = (mirrored ? size - 1 - row : row) * size;
-    for (let column = 0; column < size; column++) {
-      let u: number;
-      let v: number;
-      if (turns !== undefined) {
-        u = tables.sideU[column]! + shift;
-        v = tables.sideV[row * size + column]!;
-      } else {
-        u = tables.topU[tableRow + column]!;
-        v = mirrored ? height - 1 - tables.topV[tableRow + column]! : tables.topV[tableRow + column]!;
-      }
-      const xf = Math.floor(u);
-      const fx = u - xf;
-      const yf = Math.floor(v);
-      const fy = v - yf;
-      let x0 = xf % width;
-      if (x0 < 0) x0 += width;
-      const x1 = x0 + 1 === width ? 0 : x0 + 1;
-      const y0 = yf < 0 ? 0 : yf >= height ? height - 1 : yf;
-      const y1 = yf + 1 >= height ? height - 1 : yf + 1 < 0 ? 0 : yf + 1;
-      const row0 = y0 * width;
-      const row1 = y1 * width;
-      const p00 = (row0 + x0) * channels;
-      const p01 = (row0 + x1) * channels;
-      const p10 = (row1 + x0) * channels;
-      const p11 = (row1 + x1) * channels;
-      const w11 = fx * fy;
-      const w10 = fy - w11;
-      const w01 = fx - w11;
-      const w00 = 1 - fx - fy + w11;
-      for (let channel = 0; channel < channels; channel++) {
-        target[out++] = data[p00 + channel]! * w00 + data[p01 + channel]! * w01 + data[p10 + channel]! * w10 + data[p11 + channel]! * w11 + 0.5;
-      }
+    // One row of sample positions, then one tight loop over it.
+    if (turns !== undefined) {
+      const shift = (turns * source.width) / 4;
+      for (let column = 0; column < size; column++) u[column] = tables.sideU[column]! + shift;
+      v.set(tables.sideV.subarray(row * size, (row + 1) * size));
+    } else {
+      const tableRow = (mirrored ? size - 1 - row : row) * size;
+      u.set(tables.topU.subarray(tableRow, tableRow + size));
+      v.set(tables.topV.subarray(tableRow, tableRow + size));
+      if (mirrored) for (let column = 0; column < size; column++) v[column] = source.height - 1 - v[column]!;
     }
+    sampleRow(source, u, v, target, row * size * source.channels);
   }
   return target;
+}
+
+/** Bilinear samples at (u[i], v[i]) into target from `offset`; u wraps, v clamps. */
+function sampleRow(source: RawImage, u: Float32Array, v: Float32Array, target: Uint8Array, offset: number): void {
+  const { data, width, height, channels } = source;
+  let out = offset;
+  for (let index = 0; index < u.length; index++) {
+    const uu = u[index]!;
+    const vv = v[index]!;
+    const xf = Math.floor(uu);
+    const yf = Math.floor(vv);
+    const fx = uu - xf;
+    const fy = vv - yf;
+    let x0 = xf % width;
+    if (x0 < 0) x0 += width;
+    const x1 = x0 + 1 === width ? 0 : x0 + 1;
+    const y0 = yf < 0 ? 0 : yf >= height ? height - 1 : yf;
+    const y1 = yf + 1 >= height ? height - 1 : yf + 1 < 0 ? 0 : yf + 1;
+    const w11 = fx * fy;
+    const w10 = fy - w11;
+    const w01 = fx - w11;
+    const w00 = 1 - fx - fy + w11;
+    let p00 = (y0 * width + x0) * channels;
+    let p01 = (y0 * width + x1) * channels;
+    let p10 = (y1 * width + x0) * channels;
+    let p11 = (y1 * width + x1) * channels;
+    for (let channel = 0; channel < channels; channel++) {
+      target[out++] = data[p00++]! * w00 + data[p01++]! * w01 + data[p10++]! * w10 + data[p11++]! * w11 + 0.5;
+    }
+  }
 }
