@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEAL_LOCAL_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
@@ -33,4 +33,11 @@ export function recordLocalStack(): void {
 
 export function forgetLocalStack(): void {
   rmSync(LOCAL_STACK_FILE, { force: true });
+}
+
+/** Puts the running `npm start`'s endpoints and names into this process's environment; false if none runs. */
+export function useLocalStackFile(): boolean {
+  if (!existsSync(LOCAL_STACK_FILE)) return false;
+  Object.assign(process.env, JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as Record<string, string>);
+  return true;
 }

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SEAL_KMS_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
 import { BUCKET, TABLES } from '../functions/resources.ts';
-import { LOCAL_STACK_FILE } from './local-stack-file.ts';
+import { useLocalStackFile } from './local-stack-file.ts';
 
 /** Output names of the CDK stack, mapped to the environment variables the adapters read. */
 const OUTPUTS_TO_ENV: Record<string, string> = {
@@ -21,10 +20,9 @@ export async function connectToStack(stackName: string | undefined): Promise<voi
     return;
   }
   if (process.env[TABLES.clients.envVar]) return;
-  if (!existsSync(LOCAL_STACK_FILE)) {
+  if (!useLocalStackFile()) {
     throw new Error('no target: start Tessera with `npm start`, or pass --stack NAME for a deployed stack');
   }
-  Object.assign(process.env, JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as Record<string, string>);
 }
 
 /** Sets the environment from a deployed stack's outputs, using the caller's AWS credentials. */

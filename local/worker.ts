@@ -1,14 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { LOCAL_STACK_FILE } from './local-stack-file.ts';
+import { useLocalStackFile } from './local-stack-file.ts';
 import { startWorkerLoop } from './worker-loop.ts';
 
 /**
  * A worker on its own, against the stack `npm start` runs (or whatever the environment names):
  * to run more workers, or to kill one mid-job and watch another take its task over.
  */
-if (!process.env.TESSERA_TASKS_TABLE && existsSync(LOCAL_STACK_FILE)) {
-  Object.assign(process.env, JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as Record<string, string>);
-}
+if (!process.env.TESSERA_TASKS_TABLE) useLocalStackFile();
 const worker = startWorkerLoop({
   concurrency: Number(process.env.TESSERA_WORKER_CONCURRENCY ?? 2),
   visibilitySeconds: Number(process.env.TESSERA_WORKER_VISIBILITY_SECONDS ?? 60),

@@ -47,26 +47,20 @@ export class Pipeline extends Construct {
     });
     callbacks.fn.addEventSource(new SqsEventSource(queues.byName.callbacks, { batchSize: 5, reportBatchItemFailures: true }));
 
-    const deadJobs = new TesseraFunction(this, 'dead-jobs', {
-      access: 'dead-letters',
-      entry: entry('worker/dead-letters-handler.ts'),
-      handler: 'jobsHandler',
-      description: 'Tessera dead-letter jobs: end them Failed',
-      timeout: Duration.seconds(30),
-      resources,
-    });
-    deadJobs.fn.addEventSource(new SqsEventSource(queues.byName.jobsDead, { batchSize: 10, reportBatchItemFailures: true }));
-    const deadCallbacks = new TesseraFunction(this, 'dead-callbacks', {
-      access: 'dead-letters',
-      entry: entry('worker/dead-letters-handler.ts'),
-      handler: 'callbacksHandler',
-      description: 'Tessera dead-letter callbacks: record them failed',
-      timeout: Duration.seconds(30),
-      resources,
-    });
-    deadCallbacks.fn.addEventSource(new SqsEventSource(queues.byName.callbacksDead, { batchSize: 10, reportBatchItemFailures: true }));
-
-    for (const fn of [deadJobs.fn, deadCallbacks.fn]) {
+    const deadLetters = [
+      { id: 'dead-jobs', handler: 'jobsHandler', queue: queues.byName.jobsDead, description: 'Tessera dead-letter jobs: end them Failed' },
+      { id: 'dead-callbacks', handler: 'callbacksHandler', queue: queues.byName.callbacksDead, description: 'Tessera dead-letter callbacks: record them failed' },
+    ];
+    for (const { id: name, handler, queue, description } of deadLetters) {
+      const { fn } = new TesseraFunction(this, name, {
+        access: 'dead-letters',
+        entry: entry('worker/dead-letters-handler.ts'),
+        handler,
+        description,
+        timeout: Duration.seconds(30),
+        resources,
+      });
+      fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-SQS3',
         reason: 'These consume the dead-letter queues themselves; a message they cannot handle stays there for an operator.',
