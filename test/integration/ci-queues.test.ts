@@ -99,8 +99,9 @@ describe('ci pic queue', () => {
     }
   });
 
-  it('refuses bad queue updates and other queue ids', async () => {
+  it('refuses bad queue updates and other queue ids, leaving the queue as it was', async () => {
     const id = await queueId();
+    const before = (await ci().request('GET', '/picqueue')).body.replace(/<RequestId>[^<]*<\/RequestId>/, '');
     const refused = async (answer: { status: number; body: string }, status: number, code: string, message: RegExp) => {
       assert.equal(answer.status, status, answer.body);
       assert.equal(tag(answer.body, 'Code'), code);
@@ -111,5 +112,7 @@ describe('ci pic queue', () => {
     await refused(await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Active', '<NotifyConfig><State>On</State></NotifyConfig>') }), 400, 'InvalidArgument', /NotifyConfig.Url is required/);
     await refused(await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Active', '<NotifyConfig><State>On</State><Url>http://169.254.169.254/</Url></NotifyConfig>') }), 400, 'InvalidArgument', /private or reserved address/);
     await refused(await ci().request('PUT', `/picqueue/${id}`, { body: '<Request><State>Active</State></Request>' }), 400, 'InvalidArgument', /Name must be 1-128/);
+    await refused(await ci().request('GET', '/picqueue', { query: { state: 'Stopped' } }), 400, 'InvalidArgument', /state must be Active or Paused/);
+    assert.equal((await ci().request('GET', '/picqueue')).body.replace(/<RequestId>[^<]*<\/RequestId>/, ''), before);
   });
 });
