@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'layers/', '.bench/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'layers/', '.bench/', 'coverage/', '.scratch/', '**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -23,7 +23,9 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     objectActions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
     // Without ListBucket, S3 answers 403 instead of 404 for a key that does not exist.
     bucketActions: ['s3:ListBucket'],
-    tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS },
+    // /panorama records and queues its build task.
+    tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS, tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    queues: ['jobsLevel0'],
   },
   ost: {
     // PutObject covers Create/UploadPart/Complete; DeleteObject clears staged slices.
@@ -48,7 +50,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     openSecrets: true,
   },
   worker: {
-    objectActions: ['s3:GetObject', 's3:PutObject'],
+    // PutObjectTagging: tiles of public namespaces are written with the tag CloudFront may read.
+    objectActions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
     bucketActions: ['s3:ListBucket'],
     tables: { clients: ['dynamodb:GetItem'], tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
     queues: ['callbacks'],

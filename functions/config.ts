@@ -44,3 +44,14 @@ export const callbackConfig = {
   baseDelaySeconds: () => int('TESSERA_CALLBACK_BASE_DELAY_SECONDS', 5),
   timeoutMs: () => int('TESSERA_CALLBACK_TIMEOUT_MS', 10_000),
 };
+
+export const panoramaConfig = {
+  /** Quality of every level and the fallback when the request names none (the seed's example: 90). */
+  defaultQuality: () => int('TESSERA_PANORAMA_QUALITY', 90),
+  /** Inputs with more pixels are refused from their header, before any decode (fits 16384×8192). */
+  maxInputPixels: () => int('TESSERA_PANORAMA_MAX_PIXELS', 16384 * 8192),
+  /** Inputs larger than this are refused before the worker reads them. */
+  maxInputBytes: () => int('TESSERA_PANORAMA_MAX_BYTES', 256 * 1024 * 1024),
+  /** Where public namespaces are served (CloudFront in AWS, the local file server in npm start); empty: not published. */
+  publicBaseUrl: () => process.env.TESSERA_PUBLIC_BASE_URL ?? '',
+};

@@ -17,6 +17,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', dialect: 'platform', group: 'platform', handler: 'platform/health.ts' },
   { method: 'POST', path: '/upload', dialect: 'storage', group: 'storage', handler: 'storage/upload.ts' },
+  { method: 'POST', path: '/panorama', dialect: 'storage', group: 'storage', handler: 'storage/panorama.ts' },
   { method: 'GET', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
   { method: 'POST', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
   { method: 'POST', path: '/file/upload', dialect: 'ost', group: 'ost', handler: 'ost/simple-upload.ts' },

@@ -8,6 +8,7 @@ import { ROUTES, type Route } from '../functions/routes.ts';
 import { SCHEDULES } from '../functions/schedules.ts';
 import { generateClientId, generateSecret } from '../functions/core/secret.ts';
 import { startApiGateway, type ApiGateway } from './api-gateway.ts';
+import { startPublicFiles } from './public-files.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provisionResources } from './provision.ts';
 import { startWorkerLoop, type WorkerLoopOptions } from './worker-loop.ts';
@@ -21,10 +22,14 @@ export interface DemoClient {
   /** The COS bucket name and region its ci requests use (TESSERA_DEMO_BUCKET, TESSERA_DEMO_REGION). */
   readonly cosBucket: string;
   readonly cosRegion: string;
+  /** Whether its namespace is public (served by the file server); on unless set false. */
+  readonly public: boolean;
 }
 
 export interface LocalStack {
   readonly url: string;
+  /** The public file server: what CloudFront serves in AWS (TESSERA_PUBLIC_BASE_URL). */
+  readonly publicUrl: string;
   /** Seeded on emulators and endpoints; a deployed stack keeps the clients it has. */
   readonly demo: DemoClient | undefined;
   /** Where the SDK is pointed: the embedded emulators, AWS_ENDPOINT_URL, or a deployed stack. */
@@ -36,6 +41,8 @@ export interface LocalStack {
 export interface LocalStackOptions {
   readonly port?: number;
   readonly host?: string;
+  /** Port of the public file server (random when absent). */
+  readonly publicPort?: number;
   readonly demo?: Partial<DemoClient>;
   readonly onError?: (error: unknown) => void;
   /** The in-process worker consuming the queues (on by default; false to run none). */
@@ -77,6 +84,7 @@ async function seedDemoClient(wanted: Partial<DemoClient>): Promise<DemoClient> 
     namespace: wanted.namespace ?? 'demo',
     cosBucket: wanted.cosBucket ?? 'demo-1250000000',
     cosRegion: wanted.cosRegion ?? 'ap-local',
+    public: wanted.public ?? true,
   };
   const existing = await clientRegistry.get(demo.clientId);
   if (!existing) {
@@ -86,6 +94,7 @@ async function seedDemoClient(wanted: Partial<DemoClient>): Promise<DemoClient> 
       namespaces: [demo.namespace],
       secret: demo.secret,
       cosBuckets: [{ bucket: demo.cosBucket, region: demo.cosRegion, namespace: demo.namespace }],
+      publicNamespaces: demo.public ? [demo.namespace] : [],
     });
   }
   return demo;
@@ -137,11 +146,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       host: options.host,
       onError: options.onError,
     });
+    const publicFiles = await startPublicFiles({ port: options.publicPort, host: options.host });
+    process.env.TESSERA_PUBLIC_BASE_URL = publicFiles.url;
     const timers = runSchedules(options.onError);
     const worker = options.worker === false ? undefined : startWorkerLoop({ onError: options.onError, ...options.worker });
     if (options.record) recordLocalStack();
     return {
       url: gateway.url,
+      publicUrl: publicFiles.url,
       demo,
       target,
       gateway,
@@ -149,6 +161,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         for (const timer of timers) clearInterval(timer);
         await worker?.stop();
         await gateway.close();
+        await publicFiles.close();
         if (options.record) forgetLocalStack();
         resetAwsClients();
         await emulators?.stop();

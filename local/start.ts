@@ -5,6 +5,7 @@ const { values } = parseArgs({ options: { stack: { type: 'string' } } });
 const port = Number(process.env.PORT ?? 3000);
 const stack = await startLocalStack({
   port,
+  publicPort: Number(process.env.PUBLIC_PORT ?? port + 1),
   host: process.env.HOST ?? '127.0.0.1',
   demo: {
     clientId: process.env.TESSERA_DEMO_CLIENT_ID || undefined,
@@ -12,6 +13,7 @@ const stack = await startLocalStack({
     namespace: process.env.TESSERA_DEMO_NAMESPACE || undefined,
     cosBucket: process.env.TESSERA_DEMO_BUCKET || undefined,
     cosRegion: process.env.TESSERA_DEMO_REGION || undefined,
+    public: process.env.TESSERA_DEMO_PUBLIC !== '0',
   },
   onError: (error) => console.error('request failed:', error),
   record: !values.stack,
@@ -24,11 +26,12 @@ const where = {
   deployed: `the resources of stack ${values.stack}`,
 }[stack.target];
 console.log(`Tessera is running on http://127.0.0.1:${port} against ${where}`);
+console.log(`Public files (panorama sets of public namespaces, as CloudFront serves them): ${stack.publicUrl}/`);
 if (stack.demo) {
   console.log('Demo client (the secret is shown only now):');
   console.log(`  client id : ${stack.demo.clientId}`);
   console.log(`  secret    : ${stack.demo.secret}`);
-  console.log(`  namespace : ${stack.demo.namespace}/`);
+  console.log(`  namespace : ${stack.demo.namespace}/${stack.demo.public ? ' (public)' : ''}`);
   console.log(`  COS bucket: ${stack.demo.cosBucket} (${stack.demo.cosRegion}), for the ci dialect`);
 }
 console.log(`Try: curl http://127.0.0.1:${port}/health`);

@@ -26,6 +26,7 @@ export interface NewClient {
   readonly namespaces: readonly string[];
   readonly workspaces?: readonly string[];
   readonly cosBuckets?: Client['cosBuckets'];
+  readonly publicNamespaces?: readonly string[];
   /** Only for fixed local demo credentials; otherwise a random secret is generated. */
   readonly secret?: string;
 }
@@ -45,6 +46,10 @@ export const clientRegistry = {
       status: 'active',
       namespaces: input.namespaces.map(validateNamespace),
       workspaces: [...(input.workspaces ?? [])],
+      publicNamespaces: (input.publicNamespaces ?? []).map((namespace) => {
+        if (!input.namespaces.includes(namespace)) throw invalidInput(`public namespace ${namespace} is not one the client owns`);
+        return namespace;
+      }),
       cosBuckets: (input.cosBuckets ?? []).map((entry) => {
         if (!input.namespaces.includes(entry.namespace)) throw invalidInput(`COS bucket ${entry.bucket} maps to namespace ${entry.namespace}, which the client does not own`);
         return entry;
@@ -176,6 +181,31 @@ export const clientRegistry = {
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  },
+
+  /** Marks an owned namespace public or private, guarded by the list it was decided on. */
+  async setPublic(clientId: string, namespace: string, makePublic: boolean): Promise<Client> {
+    const current = await this.get(clientId);
+    if (!current) throw notFound(`no client ${clientId}`);
+    if (!current.namespaces.includes(namespace)) throw invalidInput(`namespace ${namespace} is not one client ${clientId} owns`);
+    const before = current.publicNamespaces ?? [];
+    const after = makePublic ? [...new Set([...before, namespace])] : before.filter((entry) => entry !== namespace);
+    try {
+      const result = await dynamo().send(
+        new UpdateCommand({
+          TableName: tableName('clients'),
+          Key: { clientId },
+          UpdateExpression: 'SET publicNamespaces = :after',
+          ConditionExpression: current.publicNamespaces ? 'publicNamespaces = :before' : 'attribute_exists(clientId) AND attribute_not_exists(publicNamespaces)',
+          ExpressionAttributeValues: { ':after': after, ...(current.publicNamespaces ? { ':before': before } : {}) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toClient(result.Attributes as ClientRecord);
+    } catch (error) {
+      if (isConditionFailure(error)) throw conflict(`client ${clientId} changed meanwhile; try again`);
       throw error;
     }
   },

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { bucketName } from '../resources.ts';
@@ -36,6 +36,32 @@ export const objectStore = {
       leavePartsOnError: false,
     });
     await upload.done();
+  },
+
+  /**
+   * One PutObject for a small generated file (a tile): replaces whatever is there, so a rebuild
+   * overwrites whole files. Tags are how the bucket policy tells CloudFront which files are public.
+   */
+  async putGenerated(key: string, data: Buffer, options: { contentType: string; tags?: Readonly<Record<string, string>> }): Promise<void> {
+    const tagging = options.tags ? new URLSearchParams(options.tags).toString() : undefined;
+    await s3().send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: data, ContentType: options.contentType, ...(tagging ? { Tagging: tagging } : {}) }));
+  },
+
+  /** Whether any object's key starts with `prefix`. */
+  async anyUnder(prefix: string): Promise<boolean> {
+    const result = await s3().send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: prefix, MaxKeys: 1 }));
+    return (result.KeyCount ?? result.Contents?.length ?? 0) > 0;
+  },
+
+  /** An object's body as a stream with what a file server needs to answer, or undefined if absent. */
+  async open(key: string): Promise<{ body: Readable; size: number; contentType: string; etag: string } | undefined> {
+    try {
+      const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
+      return { body: result.Body as Readable, size: result.ContentLength ?? 0, contentType: result.ContentType ?? 'application/octet-stream', etag: unquote(result.ETag) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
   },
 
   async copyWithin(sourceKey: string, targetKey: string): Promise<void> {

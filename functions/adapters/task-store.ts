@@ -72,9 +72,9 @@ function updateParts(options: TransitionOptions, base: Record<string, unknown>) 
 
 /** Tasks in DynamoDB. Every state change is one conditional write on state and version. */
 export const taskStore = {
-  async create<Spec>(task: NewTask<Spec>): Promise<Task<Spec>> {
+  async create<Spec, Result = Record<string, unknown>>(task: NewTask<Spec>): Promise<Task<Spec, Result>> {
     const createdAt = now();
-    const item: Task<Spec> = {
+    const item: Task<Spec, Result> = {
       ...task,
       state: task.state ?? 'INIT',
       version: 1,
@@ -91,11 +91,11 @@ export const taskStore = {
     return item;
   },
 
-  async get<Spec = Record<string, unknown>>(key: TaskKey): Promise<Task<Spec> | undefined> {
+  async get<Spec = Record<string, unknown>, Result = Record<string, unknown>>(key: TaskKey): Promise<Task<Spec, Result> | undefined> {
     const result = await dynamo().send(
       new GetCommand({ TableName: tableName('tasks'), Key: { clientId: key.clientId, taskId: key.taskId }, ConsistentRead: true }),
     );
-    return result.Item as Task<Spec> | undefined;
+    return result.Item as Task<Spec, Result> | undefined;
   },
 
   async require<Spec = Record<string, unknown>>(key: TaskKey): Promise<Task<Spec>> {

@@ -1,9 +1,13 @@
+import { isInsideNamespace } from './object-name.ts';
+
 /** A tenant of Tessera. Its secret never appears here: only a lookup hash and a sealed copy. */
 export interface Client {
   readonly clientId: string;
   readonly name: string;
   readonly status: 'active' | 'disabled';
   readonly namespaces: readonly string[];
+  /** Owned namespaces whose panorama sets are served publicly (CloudFront in AWS, the file server locally). */
+  readonly publicNamespaces?: readonly string[];
   readonly workspaces: readonly string[];
   /** COS bucket names this client's ci requests use, each mapped onto one of its namespaces. */
   readonly cosBuckets?: readonly CosBucket[];
@@ -28,3 +32,6 @@ export interface PicQueue {
 }
 
 export const isActive = (client: Client) => client.status === 'active';
+
+/** Whether a key lies in one of the client's public namespaces. */
+export const isPublicKey = (client: Pick<Client, 'publicNamespaces'>, key: string) => (client.publicNamespaces ?? []).some((namespace) => isInsideNamespace(key, namespace));

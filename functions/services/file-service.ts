@@ -6,6 +6,7 @@ import { config } from '../config.ts';
 import { objectLedger, type WriteClaim } from '../adapters/object-ledger.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { fetchSource } from '../adapters/url-fetcher.ts';
+import { peekStream } from '../adapters/stream-peek.ts';
 
 export type FileContent =
   | { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string }
@@ -16,7 +17,12 @@ export interface StoreRequest {
   readonly filename: string;
   readonly overwrite: boolean;
   readonly content: FileContent;
+  /** Checks the content's first bytes (up to INSPECTED_BYTES) before anything is written; throws to refuse it. */
+  readonly inspect?: (head: Buffer) => void;
 }
+
+/** How much of a file `inspect` sees: enough for any image header, EXIF blocks included. */
+export const INSPECTED_BYTES = 1024 * 1024;
 
 /**
  * Stores a file under a client's name. With overwrite=false the name is claimed first, so of
@@ -30,7 +36,7 @@ export async function storeFile(request: StoreRequest): Promise<{ key: string; s
   });
   try {
     if (!request.overwrite && (await objectStore.head(key))) throw conflict(`file ${key} already exists`);
-    await writeContent(request.client, key, request.content, !request.overwrite);
+    await writeContent(request, key);
   } catch (error) {
     // Leave the ledger telling the truth: the name holds an object, or it is free again.
     if (await objectStore.head(key)) await commitFromStore(claim);
@@ -47,8 +53,10 @@ async function commitFromStore(claim: WriteClaim) {
   return { key: claim.objectKey, size: stored.size, etag: stored.etag };
 }
 
-async function writeContent(client: Client, key: string, content: FileContent, createOnly: boolean): Promise<void> {
+async function writeContent({ client, content, overwrite, inspect }: StoreRequest, key: string): Promise<void> {
+  const createOnly = !overwrite;
   if (content.kind === 'bytes') {
+    inspect?.(content.data.subarray(0, INSPECTED_BYTES));
     await objectStore.put(key, content.data, { contentType: content.contentType, createOnly });
     return;
   }
@@ -56,7 +64,9 @@ async function writeContent(client: Client, key: string, content: FileContent, c
   const ownKey = await objectStore.keyOfDownloadUrl(url);
   if (ownKey !== undefined && client.namespaces.some((namespace) => isInsideNamespace(ownKey, namespace))) {
     // One of our own download URLs for one of this client's files: copy inside the bucket.
-    if (!(await objectStore.head(ownKey))) throw notFound(`source file ${ownKey} does not exist`);
+    const stored = await objectStore.head(ownKey);
+    if (!stored) throw notFound(`source file ${ownKey} does not exist`);
+    if (inspect) inspect(stored.size > 0 ? await objectStore.readStart(ownKey, Math.min(stored.size, INSPECTED_BYTES)) : Buffer.alloc(0));
     await objectStore.copyWithin(ownKey, key);
     return;
   }
@@ -66,7 +76,18 @@ async function writeContent(client: Client, key: string, content: FileContent, c
     timeoutMs: config.sourceTimeoutMs(),
     maxRedirects: config.sourceMaxRedirects(),
   });
-  await objectStore.put(key, fetched.body, { contentType: fetched.contentType, createOnly });
+  if (!inspect) {
+    await objectStore.put(key, fetched.body, { contentType: fetched.contentType, createOnly });
+    return;
+  }
+  const { head, stream } = await peekStream(fetched.body, INSPECTED_BYTES);
+  try {
+    inspect(head);
+  } catch (error) {
+    fetched.body.destroy();
+    throw error;
+  }
+  await objectStore.put(key, stream, { contentType: fetched.contentType, createOnly });
 }
 
 function parseUrl(raw: string): URL {

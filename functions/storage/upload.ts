@@ -15,7 +15,8 @@ export const handler = httpHandler(async (event) => {
   return storageOk('OK');
 }, storageError);
 
-function contentOf(fields: ParsedForm['fields'], files: ParsedForm['files']): FileContent {
+/** `source` wins over `filedata` when both are sent, as in the seed. */
+export function contentOf(fields: ParsedForm['fields'], files: ParsedForm['files']): FileContent {
   if (fields.source) return { kind: 'url', url: fields.source };
   const file = files.filedata;
   if (file) return { kind: 'bytes', data: file.data, contentType: file.contentType };

@@ -8,6 +8,8 @@ import type { PicJobSpec } from '../services/pic-jobs.ts';
 import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
 import { JobFailure } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
+import { runPanorama } from './panorama/run-panorama.ts';
+import type { PanoramaTask } from '../services/panoramas.ts';
 
 /** Thrown to leave a message on its queue for later: another worker holds the task right now. */
 export class RetryLater extends Error {
@@ -19,6 +21,7 @@ type Runner = (task: Task) => Promise<Record<string, unknown>>;
 /** What the worker runs for each kind of task. */
 const RUNNERS: Partial<Record<Task['kind'], Runner>> = {
   picprocess: async (task) => ({ ...(await runPicProcess(task.spec as unknown as PicJobSpec)) }),
+  panorama: async (task) => ({ ...(await runPanorama(task as unknown as PanoramaTask)) }),
 };
 
 const conflictLost = (error: unknown) => isTesseraError(error) && error.kind === 'conflict';

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FACES } from '../../functions/core/panorama/layout.ts';
-import { renderFace, sampleTables } from '../../functions/core/panorama/cube.ts';
+import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
 import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
 import { projectFace } from '../support/reference-projection.ts';
 
-/** The production path: shared sample tables, then one face. */
-const render = (source: RawImage, face: (typeof FACES)[number], size: number) => renderFace(source, sampleTables(size, source.width, source.height), face);
+/** The production path: shared sample tables, then one face through the WebAssembly kernel. */
+function render(source: RawImage, face: (typeof FACES)[number], size: number): Uint8Array {
+  const sampler = createCubeSampler(size, source.width, source.height);
+  sampler.source.set(source.data);
+  return sampler.render(face).slice();
+}
 
 /**
  * A synthetic panorama whose colours encode direction: red = longitude, green = latitude, blue = 128.
@@ -69,23 +73,25 @@ describe('cube face projection', () => {
     // the first column of the same rows (150 here), not read past the row's end (which gives 100).
     const width = 256;
     const height = 128;
-    const data = new Uint8Array(width * height).fill(50);
+    const data = new Uint8Array(width * height * 3).fill(50);
     for (let y = 0; y < height; y++) {
-      data[y * width] = y <= 64 ? 200 : 0;
-      data[y * width + width - 1] = 100;
+      data.fill(y <= 64 ? 200 : 0, y * width * 3, y * width * 3 + 3);
+      data.fill(100, (y * width + width - 1) * 3, (y * width + width) * 3);
     }
-    const back = render({ data, width, height, channels: 1 }, 'b', 33);
-    assert.equal(back[16 * 33 + 16], 150);
+    const back = render({ data, width, height, channels: 3 }, 'b', 33);
+    assert.deepEqual([...back.subarray((16 * 33 + 16) * 3, (16 * 33 + 17) * 3)], [150, 150, 150]);
   });
 
-  it('renders every face within one grey level of the plain per-pixel projection', () => {
+  it('renders every face within one grey level of the plain per-pixel projection (even and odd sizes)', () => {
     const source = directionPanorama(512, 256);
-    for (const face of FACES) {
-      const fast = render(source, face, 48);
-      const plain = projectFace(source, face, 48);
-      let worst = 0;
-      for (let index = 0; index < fast.length; index++) worst = Math.max(worst, Math.abs(fast[index]! - plain[index]!));
-      assert.ok(worst <= 1, `${face}: ${worst}`);
+    for (const size of [48, 33]) {
+      for (const face of FACES) {
+        const fast = render(source, face, size);
+        const plain = projectFace(source, face, size);
+        let worst = 0;
+        for (let index = 0; index < fast.length; index++) worst = Math.max(worst, Math.abs(fast[index]! - plain[index]!));
+        assert.ok(worst <= 1, `${face} at ${size}: ${worst}`);
+      }
     }
   });
 

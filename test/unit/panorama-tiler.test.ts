@@ -8,7 +8,7 @@ describe('panorama tiler (on buffers)', () => {
   it('writes every tile, fallback face and config.json the layout names, at the right sizes and qualities', async () => {
     const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
     const files = new Map<string, Buffer>();
-    const layout = await buildPanorama(input, { extension: 'jpg', levelQuality: (level) => (level === 1 ? 40 : 90), fallbackQuality: 60, tileSize: 256, fallbackSize: 128 }, async (file: TileFile) => {
+    const layout = await buildPanorama(input, { extension: 'jpg', format: 'jpeg', levelQuality: (level) => (level === 1 ? 40 : 90), fallbackQuality: 60, maxInputPixels: 16384 * 8192, tileSize: 256, fallbackSize: 128 }, async (file: TileFile) => {
       files.set(file.path, file.data);
     });
     assert.deepEqual(layout, panoramaLayout(2048, 1024, { tileSize: 256, fallbackSize: 128 }));

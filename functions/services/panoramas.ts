@@ -1,0 +1,107 @@
+import { imageSize } from 'image-size';
+import type { Client } from '../core/client.ts';
+import { conflict, invalidInput, notFound } from '../core/errors.ts';
+import { validateObjectName } from '../core/object-name.ts';
+import { outputFiles, type PanoramaLayout } from '../core/panorama/layout.ts';
+import { checkPanoramaHeader, tileFormatFor, type PanoramaQualities, type TileFormat } from '../core/panorama/submission.ts';
+import { FINAL_STATES, type TaskState } from '../core/task-states.ts';
+import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
+import { panoramaConfig } from '../config.ts';
+import { objectStore } from '../adapters/object-store.ts';
+import { taskStore, type Task } from '../adapters/task-store.ts';
+import { storeFile, type FileContent } from './file-service.ts';
+import { enqueueTask } from './task-queue.ts';
+
+export interface PanoramaSpec {
+  /** The original's key; the set goes under `${key}/`. */
+  readonly key: string;
+  readonly extension: string;
+  readonly format: TileFormat;
+  readonly qualities: PanoramaQualities;
+}
+
+/** What the worker records: enough to name every file the build wrote. */
+export interface PanoramaResult {
+  readonly layout: PanoramaLayout;
+}
+
+export type PanoramaTask = Task<PanoramaSpec, PanoramaResult>;
+
+export interface PanoramaRequest {
+  readonly filename: string;
+  readonly overwrite: boolean;
+  readonly content: FileContent;
+  readonly qualities: PanoramaQualities;
+}
+
+export type PanoramaStatus =
+  | { readonly state: 'running'; readonly task: PanoramaTask }
+  | { readonly state: 'finished'; readonly task: PanoramaTask; readonly files: string[] }
+  | { readonly state: 'failed'; readonly task: PanoramaTask; readonly reason: string };
+
+/** The detected format, once the header says the image can become a panorama. */
+function inspectHeader(head: Buffer): string {
+  let header;
+  try {
+    header = imageSize(head);
+  } catch {
+    throw invalidInput('the file is not an image this service can read (JPEG, PNG or WebP expected)');
+  }
+  const type = header.type ?? 'unknown';
+  checkPanoramaHeader({ width: header.width, height: header.height, type }, panoramaConfig.maxInputPixels());
+  return type;
+}
+
+async function setExists(key: string): Promise<boolean> {
+  return (await objectStore.head(`${key}/config.json`)) !== undefined || (await objectStore.anyUnder(`${key}/`));
+}
+
+export const panoramas = {
+  /**
+   * Stores the original as /upload does, after its header has shown a 2:1 JPEG, PNG or WebP
+   * within the pixel limit, then records and queues the build. overwrite=0 refuses a name whose
+   * original or set exists.
+   */
+  async submit(client: Client, request: PanoramaRequest): Promise<PanoramaTask> {
+    const key = validateObjectName(request.filename, client.namespaces);
+    if (!request.overwrite && (await setExists(key))) throw conflict(`a panorama set already exists under ${key}/`);
+    let detected = '';
+    await storeFile({
+      client,
+      filename: key,
+      overwrite: request.overwrite,
+      content: request.content,
+      inspect: (head) => {
+        detected = inspectHeader(head);
+      },
+    });
+    const task = await taskStore.create<PanoramaSpec, PanoramaResult>({
+      taskId: newTaskId('t'),
+      clientId: client.clientId,
+      kind: 'panorama',
+      level: 0,
+      state: 'PENDING',
+      spec: { key, ...tileFormatFor(key, detected), qualities: request.qualities },
+      awaitingQueue: 'job',
+    });
+    await enqueueTask(task);
+    return task;
+  },
+
+  /** A task of this client's, of the panorama kind; anything else (another client's included) is "no such task". */
+  async status(client: Client, taskId: string): Promise<PanoramaStatus> {
+    const task = TASK_ID_PATTERN.test(taskId) ? await taskStore.get<PanoramaSpec, PanoramaResult>({ clientId: client.clientId, taskId }) : undefined;
+    if (!task || task.kind !== 'panorama') throw notFound(`task ${taskId} does not exist`);
+    const panorama = task;
+    if (!FINAL_STATES.has(task.state)) return { state: 'running', task: panorama };
+    if (task.state === 'SUCCESS' && panorama.result) {
+      return { state: 'finished', task: panorama, files: outputFiles(panorama.result.layout, panorama.spec.extension).map((path) => `${panorama.spec.key}/${path}`) };
+    }
+    return { state: 'failed', task: panorama, reason: failureReason(task.state, task.error?.message) };
+  },
+};
+
+function failureReason(state: TaskState, message: string | undefined): string {
+  if (message) return message;
+  return state === 'CANCELLED' ? 'the task was cancelled' : `the task ended ${state}`;
+}

@@ -1,0 +1,42 @@
+import { httpHandler, jsonResult, type HttpResult } from '../http/http-handler.ts';
+import { parseForm } from '../http/form.ts';
+import { isPublicKey, type Client } from '../core/client.ts';
+import { parseQualities } from '../core/panorama/submission.ts';
+import { panoramaConfig } from '../config.ts';
+import { panoramas } from '../services/panoramas.ts';
+import { storageError, storageOk } from './envelope.ts';
+import { authenticateBySecret, overwriteFlag, requiredField } from './fields.ts';
+import { contentOf } from './upload.ts';
+
+/**
+ * POST /panorama: with `task_id`, the state of that build; otherwise the original is stored as
+ * /upload stores it and a build of its Pannellum set under `{filename}/` is queued.
+ */
+export const handler = httpHandler(async (event) => {
+  const { fields, files } = await parseForm(event);
+  const client = await authenticateBySecret(fields);
+  if (fields.task_id !== undefined) return taskState(client, fields.task_id);
+  const task = await panoramas.submit(client, {
+    filename: requiredField(fields, 'filename'),
+    overwrite: overwriteFlag(fields),
+    content: contentOf(fields, files),
+    qualities: parseQualities(fields, panoramaConfig.defaultQuality()),
+  });
+  return storageOk({ task_id: task.taskId });
+}, storageError);
+
+/** Running: msg_code 0 with state and progress; finished: msg_code 1 with the files; failed: 400 with why. */
+async function taskState(client: Client, taskId: string): Promise<HttpResult> {
+  const status = await panoramas.status(client, taskId);
+  const { task } = status;
+  if (status.state === 'failed') return jsonResult(400, { message: status.reason, msg_code: 0 });
+  if (status.state === 'running') return storageOk({ task_id: task.taskId, state: task.state, progress: task.progress ?? 0 }, 0);
+  return storageOk({ task_id: task.taskId, state: task.state, files: status.files, ...publicUrl(task.spec.key, client) });
+}
+
+/** Where Pannellum can load the set from, when the namespace is public and a public base is configured. */
+function publicUrl(key: string, client: Client): { config_url?: string } {
+  const base = panoramaConfig.publicBaseUrl();
+  if (!base || !isPublicKey(client, key)) return {};
+  return { config_url: `${base.replace(/\/$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}/config.json` };
+}

@@ -1,0 +1,87 @@
+import type { Face } from '../../core/panorama/layout.ts';
+import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
+import { BILINEAR_WASM_BASE64 } from './kernel/bilinear-module.ts';
+
+interface KernelExports {
+  sideRows(source: number, width: number, height: number, columns: number, columnFractions: number, rows: number, rowFractions: number, half: number, out: number, size: number, from: number, to: number): void;
+  polarRows(source: number, width: number, height: number, columns: number, columnFractions: number, rows: number, rowFractions: number, half: number, out: number, size: number, from: number, to: number, nadir: number): void;
+}
+
+const PAGE = 65536;
+let compiled: WebAssembly.Module | undefined;
+const kernelModule = () => (compiled ??= new WebAssembly.Module(Buffer.from(BILINEAR_WASM_BASE64, 'base64')));
+
+/** Quarter turns of longitude from face f, for the side faces. */
+const SIDE_TURNS: Partial<Record<Face, number>> = { f: 0, r: 1, b: 2, l: -1 };
+
+/** Hands out aligned, non-overlapping regions of one linear memory, front to back. */
+class Arena {
+  private next = 8;
+  constructor(private readonly memory: WebAssembly.Memory) {}
+  take(bytes: number, align: number): number {
+    const offset = Math.ceil(this.next / align) * align;
+    this.next = offset + bytes;
+    return offset;
+  }
+  get end(): number {
+    return this.next;
+  }
+  uint8 = (length: number) => new Uint8Array(this.memory.buffer, this.take(length, 1), length);
+  uint16 = (length: number) => new Uint16Array(this.memory.buffer, this.take(length * 2, 2), length);
+  int32 = (length: number) => new Int32Array(this.memory.buffer, this.take(length * 4, 4), length);
+}
+
+/** Bytes of linear memory a sampler needs: the panorama (plus the row the kernel reads past it), the quadrant tables, one face. */
+function memoryBytes(size: number, width: number, height: number): number {
+  return 1024 + width * (height + 1) * 3 + size * 5 + 9 * Math.ceil(size / 2) ** 2 + size * size * 3;
+}
+
+export interface CubeSampler {
+  /** The panorama's RGB bytes go here (width × height × 3) before any face is rendered. */
+  readonly source: Uint8Array;
+  readonly size: number;
+  /** Renders rows [from, to) of a face; the returned view is rewritten by the next face. */
+  render(face: Face, from?: number, to?: number): Uint8Array;
+}
+
+/**
+ * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
+ * shared sample tables (computed here, in JavaScript, straight into that memory) and the face
+ * being rendered. Sized once, so the views handed out never detach.
+ */
+export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(memoryBytes(size, width, height) / PAGE) });
+  const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory, abort: () => undefined } }).exports as unknown as KernelExports;
+  const arena = new Arena(memory);
+  const sourceOffset = arena.take(width * (height + 1) * 3, 8);
+  const columns = arena.int32(size);
+  const columnFractions = arena.uint8(size);
+  const tables: SampleTables = sampleTables(size, width, height, arena satisfies TableArrays);
+  const faceOffset = arena.take(size * size * 3, 8);
+  const face = new Uint8Array(memory.buffer, faceOffset, size * size * 3);
+  if (arena.end > memory.buffer.byteLength) throw new Error('the cube sampler outgrew its memory');
+  let turnedFor: number | undefined;
+
+  return {
+    source: new Uint8Array(memory.buffer, sourceOffset, width * height * 3),
+    size,
+    render(name, from = 0, to = size) {
+      const turns = SIDE_TURNS[name];
+      if (turns === undefined) {
+        kernel.polarRows(sourceOffset, width, height, tables.topX.byteOffset, tables.topFx.byteOffset, tables.topY.byteOffset, tables.topFy.byteOffset, tables.half, faceOffset, size, from, to, name === 'd' ? 1 : 0);
+        return face;
+      }
+      if (turnedFor !== turns) {
+        const shift = (turns * width) / 4;
+        for (let column = 0; column < size; column++) {
+          const sample = columnSample(tables.sideX[column]! + shift, width);
+          columns[column] = sample >> 8;
+          columnFractions[column] = sample;
+        }
+        turnedFor = turns;
+      }
+      kernel.sideRows(sourceOffset, width, height, columns.byteOffset, columnFractions.byteOffset, tables.sideY.byteOffset, tables.sideFy.byteOffset, tables.half, faceOffset, size, from, to);
+      return face;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { isTesseraError } from '../../core/errors.ts';
+import { isPublicKey } from '../../core/client.ts';
+import { levelQuality } from '../../core/panorama/submission.ts';
+import { panoramaConfig } from '../../config.ts';
+import { clientRegistry } from '../../adapters/client-registry.ts';
+import { objectStore } from '../../adapters/object-store.ts';
+import { taskStore } from '../../adapters/task-store.ts';
+import type { PanoramaResult, PanoramaTask } from '../../services/panoramas.ts';
+import { JobFailure } from '../job-failure.ts';
+import { buildPanorama } from './tiler.ts';
+
+const CONTENT_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+/** The tag the bucket policy lets CloudFront read by (infra/constructs/public-files.ts). */
+export const PUBLIC_TAG = { 'tessera-public': 'true' } as const;
+
+/**
+ * Builds one panorama set: reads the original, tiles it, writes every file under `{key}/` with
+ * whole-object PUTs (a redelivered job rewrites the same files with the same bytes), and writes
+ * progress to the task as faces finish.
+ */
+export async function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
+  const { spec } = task;
+  const stored = await objectStore.head(spec.key);
+  if (!stored) throw new JobFailure('ResourceNotFound', `the original ${spec.key} no longer exists`);
+  if (stored.size > panoramaConfig.maxInputBytes()) {
+    throw new JobFailure('InvalidArgument', `the original is ${stored.size} bytes, over the ${panoramaConfig.maxInputBytes()}-byte limit`);
+  }
+  const client = await clientRegistry.get(task.clientId);
+  const tags = client && isPublicKey(client, spec.key) ? PUBLIC_TAG : undefined;
+  const input = await objectStore.read(spec.key);
+  try {
+    const layout = await buildPanorama(
+      input,
+      {
+        extension: spec.extension,
+        format: spec.format,
+        levelQuality: (level) => levelQuality(spec.qualities, level),
+        fallbackQuality: spec.qualities.fallback,
+        maxInputPixels: panoramaConfig.maxInputPixels(),
+        onProgress: (progress) => taskStore.patch(task, { set: { progress: Math.round(progress * 99) / 100 } }, { state: 'RUNNING' }).then(() => undefined),
+      },
+      (file) =>
+        objectStore.putGenerated(`${spec.key}/${file.path}`, file.data, {
+          contentType: file.path.endsWith('.json') ? 'application/json' : CONTENT_TYPES[spec.format]!,
+          ...(tags ? { tags } : {}),
+        }),
+    );
+    return { layout };
+  } catch (error) {
+    if (isTesseraError(error) && error.kind !== 'internal') throw new JobFailure('InvalidImage', error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import { clientRegistry } from '../../functions/adapters/client-registry.ts';
+import { objectStore } from '../../functions/adapters/object-store.ts';
+import { taskStore } from '../../functions/adapters/task-store.ts';
+import { FACES } from '../../functions/core/panorama/layout.ts';
+import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { declaredPng } from '../support/images.ts';
+import { gradientJpeg } from '../support/synthetic-images.ts';
+
+// No worker loop: the test runs the worker's own message handler, so every state is observable.
+const stack = useLocalStack({ demo: { secret: 'panorama-secret', namespace: 'pano' }, worker: false });
+const SECRET = 'panorama-secret';
+const CLIENT = () => stack.current.demo!.clientId;
+const panorama = (fields: Parameters<typeof postForm>[1]) => postForm(`${stack.current.url}/panorama`, fields);
+const jpeg = (width: number, height: number, quality = 85) => gradientJpeg(width, height, quality);
+
+async function submit(filename: string, fields: Parameters<typeof postForm>[1] = {}): Promise<string> {
+  const answer = await panorama({ secret_key: SECRET, filename, filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' }, ...fields });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.equal(answer.body.msg_code, 1);
+  return (answer.body.message as { task_id: string }).task_id;
+}
+
+const query = (taskId: string, secret = SECRET) => panorama({ secret_key: secret, task_id: taskId });
+const runWorker = (taskId: string) => processTaskMessage({ clientId: CLIENT(), taskId });
+
+/** The tile URLs Pannellum's multires viewer derives from a config.json it loaded from `configUrl`. */
+function pannellumUrls(configUrl: string, config: { multiRes: { path: string; fallbackPath: string; extension: string; tileResolution: number; maxLevel: number; cubeResolution: number } }): string[] {
+  const basePath = configUrl.slice(0, configUrl.lastIndexOf('/') + 1);
+  const { path, fallbackPath, extension, tileResolution, maxLevel, cubeResolution } = config.multiRes;
+  const urls: string[] = [];
+  for (let level = 1; level <= maxLevel; level++) {
+    const size = cubeResolution / 2 ** (maxLevel - level);
+    const tiles = Math.ceil(size / tileResolution);
+    for (const face of FACES) {
+      for (let y = 0; y < tiles; y++) {
+        for (let x = 0; x < tiles; x++) {
+          urls.push(`${basePath}${path.replace('%s', face).replace('%l', String(level)).replace('%x', String(x)).replace('%y', String(y))}.${extension}`);
+        }
+      }
+    }
+  }
+  for (const face of FACES) urls.push(`${basePath}${fallbackPath.replace('%s', face)}.${extension}`);
+  return urls;
+}
+
+describe('POST /panorama', () => {
+  it('stores the original, queues a build, reports it running, then lists every file it made', async () => {
+    const taskId = await submit('pano/room.jpg', { '01_quality': '30', '02_quality': '95' });
+    assert.ok(await objectStore.head('pano/room.jpg'), 'the original is stored like /upload stores it');
+    const pending = await query(taskId);
+    assert.deepEqual(pending, { status: 200, body: { message: { task_id: taskId, state: 'PENDING', progress: 0 }, msg_code: 0 } });
+
+    await runWorker(taskId);
+    const finished = await query(taskId);
+    assert.equal(finished.status, 200);
+    assert.equal(finished.body.msg_code, 1);
+    const message = finished.body.message as { state: string; files: string[]; config_url: string };
+    assert.equal(message.state, 'SUCCESS');
+    // 2048×1024: cube 648, tiles of 512, levels 324 (1 tile) and 648 (2×2), six faces each.
+    assert.equal(message.files.length, 6 * (1 + 4) + 6 + 1);
+    assert.ok(message.files.includes('pano/room.jpg/01/f0_0.jpg') && message.files.includes('pano/room.jpg/02/d1_1.jpg'));
+    assert.ok(message.files.includes('pano/room.jpg/fallback/b.jpg') && message.files.at(-1) === 'pano/room.jpg/config.json');
+    for (const file of message.files) assert.ok(await objectStore.head(file), `${file} was written`);
+    const quality = async (key: string) => (await objectStore.read(key)).length / ((await sharp(await objectStore.read(key)).metadata()).width ** 2);
+    assert.ok((await quality('pano/room.jpg/01/f0_0.jpg')) < (await quality('pano/room.jpg/02/f0_0.jpg')) * 0.6, '01_quality=30 compresses harder than 02_quality=95');
+    assert.equal((await taskStore.get({ clientId: CLIENT(), taskId }))?.progress, 1);
+    assert.equal(message.config_url, `${stack.current.publicUrl}/pano/room.jpg/config.json`);
+  });
+
+  it('is viewable: config.json loads through the public path and every tile URL Pannellum derives from it answers', async () => {
+    const taskId = await submit('pano/view/hall.jpg');
+    await runWorker(taskId);
+    const configUrl = ((await query(taskId)).body.message as { config_url: string }).config_url;
+    const response = await fetch(configUrl);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    const config = (await response.json()) as Parameters<typeof pannellumUrls>[1];
+    assert.equal(config.multiRes.path, '/0%l/%s%y_%x');
+    const urls = pannellumUrls(configUrl, config);
+    assert.equal(urls.length, 36);
+    for (const url of urls) {
+      const tile = await fetch(url);
+      assert.equal(tile.status, 200, url);
+      const { width, height } = await sharp(Buffer.from(await tile.arrayBuffer())).metadata();
+      const limit = url.includes('/fallback/') ? 1024 : config.multiRes.tileResolution;
+      assert.ok(width > 0 && width <= limit && height > 0 && height <= limit, `${url}: ${width}x${height}`);
+    }
+  });
+
+  it('does not serve sets of namespaces that are not public', async () => {
+    await clientRegistry.create({ clientId: 'tcprivate00000000001', name: 'private', namespaces: ['hidden'], secret: 'private-secret' });
+    const answer = await panorama({ secret_key: 'private-secret', filename: 'hidden/p.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    const taskId = (answer.body.message as { task_id: string }).task_id;
+    await processTaskMessage({ clientId: 'tcprivate00000000001', taskId });
+    const finished = await query(taskId, 'private-secret');
+    assert.equal(finished.body.msg_code, 1);
+    assert.equal((finished.body.message as { config_url?: string }).config_url, undefined);
+    assert.equal((await fetch(`${stack.current.publicUrl}/hidden/p.jpg/config.json`)).status, 403);
+    assert.equal((await fetch(`${stack.current.publicUrl}/pano/../hidden/p.jpg/config.json`)).status, 403);
+  });
+
+  it('builds from a Tessera download URL without the bytes leaving the bucket', async () => {
+    await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'pano/src/upload.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    const source = await objectStore.downloadUrl('pano/src/upload.jpg', 60);
+    const answer = await panorama({ secret_key: SECRET, filename: 'pano/from-url.jpg', source });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    const taskId = (answer.body.message as { task_id: string }).task_id;
+    await runWorker(taskId);
+    assert.equal((await query(taskId)).body.msg_code, 1);
+  });
+
+  it('handles a redelivered job message without redoing or corrupting the finished set', async () => {
+    const taskId = await submit('pano/twice.jpg');
+    await runWorker(taskId);
+    const before = await taskStore.get({ clientId: CLIENT(), taskId });
+    const tile = await objectStore.head('pano/twice.jpg/02/f0_0.jpg');
+    await runWorker(taskId);
+    const after = await taskStore.get({ clientId: CLIENT(), taskId });
+    assert.equal(after?.version, before?.version, 'a finished task is not touched again');
+    assert.deepEqual((await objectStore.head('pano/twice.jpg/02/f0_0.jpg'))?.lastModified, tile?.lastModified);
+  });
+
+  it('refuses a name whose original or set exists unless overwrite=1', async () => {
+    await submit('pano/again.jpg');
+    const refused = await panorama({ secret_key: SECRET, filename: 'pano/again.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    assert.deepEqual(refused, { status: 400, body: { message: 'file pano/again.jpg already exists', msg_code: 0 } });
+    await objectStore.putGenerated('pano/orphan.jpg/config.json', Buffer.from('{}'), { contentType: 'application/json' });
+    const setExists = await panorama({ secret_key: SECRET, filename: 'pano/orphan.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    assert.deepEqual(setExists, { status: 400, body: { message: 'a panorama set already exists under pano/orphan.jpg/', msg_code: 0 } });
+    assert.equal(await objectStore.head('pano/orphan.jpg'), undefined);
+    await submit('pano/again.jpg', { overwrite: '1' });
+  });
+
+  it('fails the task, and says why, when the image turns out unreadable', async () => {
+    const whole = await jpeg(2048, 1024);
+    const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+    const answer = await panorama({ secret_key: SECRET, filename: 'pano/cut.jpg', filedata: { data: truncated, type: 'image/jpeg' } });
+    const taskId = (answer.body.message as { task_id: string }).task_id;
+    await runWorker(taskId);
+    const failed = await query(taskId);
+    assert.equal(failed.status, 400);
+    assert.equal(failed.body.msg_code, 0);
+    assert.match(String(failed.body.message), /could not be decoded/);
+  });
+
+  describe('bad input: a clear error in the envelope and nothing stored or queued', () => {
+    const cases: Array<[string, () => Promise<Parameters<typeof postForm>[1]>, RegExp]> = [
+      ['a file that is not an image', async () => ({ filedata: { data: 'just text' } }), /not an image/],
+      ['a picture that is not 2:1', async () => ({ filedata: { data: await jpeg(1200, 800), type: 'image/jpeg' } }), /2:1; this image is 1200x800/],
+      ['huge declared dimensions', async () => ({ filedata: { data: declaredPng(40000, 20000), type: 'image/png' } }), /at most 134217728 pixels/],
+      ['a quality of 0', async () => ({ filedata: { data: await jpeg(2048, 1024) }, fallback_quality: '0' }), /fallback_quality must be an integer from 1 to 100/],
+      ['a quality of 101', async () => ({ filedata: { data: await jpeg(2048, 1024) }, '03_quality': '101' }), /03_quality must be an integer from 1 to 100/],
+      ['a fractional quality', async () => ({ filedata: { data: await jpeg(2048, 1024) }, '01_quality': '50.5' }), /01_quality must be an integer/],
+      ['a quality for a level it does not take', async () => ({ filedata: { data: await jpeg(2048, 1024) }, '05_quality': '50' }), /05_quality is not a quality this API takes/],
+      ['a private source address', async () => ({ source: 'http://10.1.2.3/pano.jpg' }), /private or reserved address/],
+      ['the metadata service behind a mapped IPv6 literal', async () => ({ source: 'http://[::ffff:169.254.169.254]/latest/meta-data' }), /private or reserved address/],
+    ];
+    for (const [name, fields, message] of [...cases, ['a name outside the client namespaces', async () => ({ filedata: { data: 'x' }, filename: 'other/x.jpg' }), /namespace/] as const]) {
+      it(name, async () => {
+        const given = await fields();
+        const filename = 'filename' in given ? String(given.filename) : `pano/bad/${name.replaceAll(' ', '-')}.jpg`;
+        const expectedStatus = 'filename' in given ? 403 : 400;
+        const tasksBefore = (await taskStore.listByClient(CLIENT(), { limit: 100, oldestFirst: false })).tasks.length;
+        const answer = await panorama({ secret_key: SECRET, filename, ...given });
+        assert.equal(answer.status, expectedStatus, JSON.stringify(answer.body));
+        assert.equal(answer.body.msg_code, 0);
+        assert.match(String(answer.body.message), message);
+        assert.equal(await objectStore.head(filename), undefined);
+        assert.equal((await taskStore.listByClient(CLIENT(), { limit: 100, oldestFirst: false })).tasks.length, tasksBefore);
+      });
+    }
+  });
+
+  it("answers another client's task id, or a malformed one, as a task that does not exist", async () => {
+    const taskId = await submit('pano/mine.jpg');
+    await clientRegistry.create({ clientId: 'tcother000000000001', name: 'other', namespaces: ['elsewhere'], secret: 'other-secret' });
+    assert.deepEqual(await query(taskId, 'other-secret'), { status: 400, body: { message: `task ${taskId} does not exist`, msg_code: 0 } });
+    assert.deepEqual(await query('../../etc'), { status: 400, body: { message: 'task ../../etc does not exist', msg_code: 0 } });
+  });
+});
