@@ -77,6 +77,8 @@ export const BUCKET = {
   /** Proxied slices wait here until they are assembled into parts; never a client namespace. */
   stagingPrefix: '_staging/',
   stagingExpiryDays: 2,
+  /** The tag on files of public namespaces: the bucket policy lets CloudFront read only those. */
+  publicTag: { key: 'tessera-public', value: 'true' },
 } as const;
 
 export interface QueueDefinition {

@@ -26,8 +26,11 @@ export class Pipeline extends Construct {
       entry: entry('worker/jobs-handler.ts'),
       description: 'Tessera job worker (sharp)',
       // Measured in the bench; the queues' 720 s visibility is six times this, as AWS recommends.
+      // Sized from `npm run bench` (panorama section): a 16384×8192 build peaks near 1.4 GB RSS and
+      // takes ~9 s on 2 cores here. 3008 MB leaves twice that memory and gets ~2 vCPUs; the
+      // timeout leaves >10× the time for S3 writes of ~1000 tiles on a slow day.
       timeout: Duration.seconds(120),
-      memorySize: 2048,
+      memorySize: 3008,
       layers: [resources.sharpLayer],
       resources,
     });

@@ -19,6 +19,8 @@ export interface SharedResources {
   readonly tables: StateTables;
   readonly sealingKey: SecretSealingKey;
   readonly queues: JobQueues;
+  /** Where public panorama sets are served (the CloudFront distribution). */
+  readonly publicBaseUrl: string;
 }
 
 export interface TesseraFunctionProps {
@@ -65,6 +67,7 @@ export class TesseraFunction extends Construct {
         ...Object.fromEntries(Object.entries(TABLES).map(([name, table]) => [table.envVar, tables.byName[name as TableName].tableName])),
         ...Object.fromEntries(Object.entries(QUEUES).map(([name, queue]) => [queue.envVar, queues.byName[name as QueueName].queueUrl])),
         [SEAL_KMS_KEY_ENV]: sealingKey.key.keyArn,
+        TESSERA_PUBLIC_BASE_URL: props.resources.publicBaseUrl,
         POWERTOOLS_SERVICE_NAME: 'tessera',
         NODE_OPTIONS: '--enable-source-maps',
       },

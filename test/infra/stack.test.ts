@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -13,15 +13,17 @@ import { TesseraStack } from '../../infra/tessera-stack.ts';
 
 let template: Template;
 let stack: TesseraStack;
+const outdir = mkdtempSync(join(tmpdir(), 'tessera-synth-'));
 
 // One full synthesis, with esbuild bundling and the cdk-nag AwsSolutions pack, as `cdk synth` does.
 before(() => {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'tessera-synth-')) });
+  const app = new App({ outdir });
   stack = new TesseraStack(app, 'Tessera', { env: { account: '123456789012', region: 'eu-west-1' } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
   template = Template.fromStack(stack);
 });
+after(() => rmSync(outdir, { recursive: true, force: true }));
 
 type Resource = { Properties: Record<string, unknown> };
 const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
@@ -134,5 +136,34 @@ describe('storage and state', () => {
 
   it('publishes the sharp layer for arm64', () => {
     template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'] });
+  });
+});
+
+describe('public panorama sets', () => {
+  it('are served by CloudFront through origin access control, HTTPS only, slashes collapsed, logged', () => {
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ SigningBehavior: 'always', OriginAccessControlOriginType: 's3' }) });
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })] }),
+        Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
+      }),
+    });
+    template.hasOutput('PublicFilesUrl', { Value: Match.anyValue() });
+  });
+
+  it('let CloudFront read only objects tagged public, for this distribution', () => {
+    const statements = resources('AWS::S3::BucketPolicy').flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
+    const cloudFront = statements.filter((statement) => JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com'));
+    assert.equal(cloudFront.length, 1);
+    assert.deepEqual(cloudFront[0]!.Action, 's3:GetObject');
+    const condition = (cloudFront[0]!.Condition as { StringEquals: Record<string, unknown> }).StringEquals;
+    assert.equal(condition['s3:ExistingObjectTag/tessera-public'], 'true');
+    assert.ok(condition['AWS:SourceArn'], 'scoped to the distribution');
+  });
+
+  it('gives the worker the memory and time the panorama bench measured, with headroom', () => {
+    const worker = resources('AWS::Lambda::Function').find((fn) => String(fn.Properties.Description).includes('job worker'))!;
+    assert.equal(worker.Properties.MemorySize, 3008);
+    assert.equal(worker.Properties.Timeout, 120);
   });
 });

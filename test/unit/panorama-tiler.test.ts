@@ -8,9 +8,12 @@ describe('panorama tiler (on buffers)', () => {
   it('writes every tile, fallback face and config.json the layout names, at the right sizes and qualities', async () => {
     const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
     const files = new Map<string, Buffer>();
-    const layout = await buildPanorama(input, { extension: 'jpg', format: 'jpeg', levelQuality: (level) => (level === 1 ? 40 : 90), fallbackQuality: 60, maxInputPixels: 16384 * 8192, tileSize: 256, fallbackSize: 128 }, async (file: TileFile) => {
+    const progress: number[] = [];
+    const options = { extension: 'jpg', format: 'jpeg' as const, levelQuality: (level: number) => (level === 1 ? 40 : 90), fallbackQuality: 60, maxInputPixels: 16384 * 8192, tileSize: 256, fallbackSize: 128 };
+    const layout = await buildPanorama(input, { ...options, onProgress: (fraction) => void progress.push(fraction) }, async (file: TileFile) => {
       files.set(file.path, file.data);
     });
+    assert.deepEqual(progress, [1, 2, 3, 4, 5, 6].map((faces) => faces / 6), 'progress after each face');
     assert.deepEqual(layout, panoramaLayout(2048, 1024, { tileSize: 256, fallbackSize: 128 }));
     assert.deepEqual([...files.keys()].sort(), outputFiles(layout, 'jpg').sort());
     const top = layout.levels.at(-1)!;
@@ -22,5 +25,16 @@ describe('panorama tiler (on buffers)', () => {
     const bytesPerPixel = async (path: string) => files.get(path)!.length / ((await sharp(files.get(path)!).metadata()).width! ** 2);
     assert.ok((await bytesPerPixel('01/f0_0.jpg')) < (await bytesPerPixel('02/f0_0.jpg')) * 0.7);
     assert.deepEqual(JSON.parse(files.get('config.json')!.toString()).multiRes.maxLevel, layout.levels.length);
+  });
+
+  it('refuses before decoding: a pixel count over the limit, a wrong aspect, bytes that are no image, a truncated file', async () => {
+    const options = { extension: 'jpg', format: 'jpeg' as const, levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 1024 * 512 };
+    const emit = async () => undefined;
+    const jpeg = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    await assert.rejects(buildPanorama(await jpeg(2048, 1024), options, emit), /at most 524288 pixels/);
+    await assert.rejects(buildPanorama(await jpeg(600, 400), options, emit), /2:1/);
+    await assert.rejects(buildPanorama(Buffer.from('not an image'), options, emit), /not an image/);
+    const whole = await jpeg(1024, 512);
+    await assert.rejects(buildPanorama(whole.subarray(0, whole.length >> 1), options, emit), /could not be decoded/);
   });
 });

@@ -2,6 +2,7 @@ import { isTesseraError } from '../../core/errors.ts';
 import { isPublicKey } from '../../core/client.ts';
 import { levelQuality } from '../../core/panorama/submission.ts';
 import { panoramaConfig } from '../../config.ts';
+import { BUCKET } from '../../resources.ts';
 import { clientRegistry } from '../../adapters/client-registry.ts';
 import { objectStore } from '../../adapters/object-store.ts';
 import { taskStore } from '../../adapters/task-store.ts';
@@ -10,8 +11,6 @@ import { JobFailure } from '../job-failure.ts';
 import { buildPanorama } from './tiler.ts';
 
 const CONTENT_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
-/** The tag the bucket policy lets CloudFront read by (infra/constructs/public-files.ts). */
-export const PUBLIC_TAG = { 'tessera-public': 'true' } as const;
 
 /**
  * Builds one panorama set: reads the original, tiles it, writes every file under `{key}/` with
@@ -26,7 +25,7 @@ export async function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
     throw new JobFailure('InvalidArgument', `the original is ${stored.size} bytes, over the ${panoramaConfig.maxInputBytes()}-byte limit`);
   }
   const client = await clientRegistry.get(task.clientId);
-  const tags = client && isPublicKey(client, spec.key) ? PUBLIC_TAG : undefined;
+  const tags = client && isPublicKey(client, spec.key) ? { [BUCKET.publicTag.key]: BUCKET.publicTag.value } : undefined;
   const input = await objectStore.read(spec.key);
   try {
     const layout = await buildPanorama(
