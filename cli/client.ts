@@ -8,8 +8,10 @@ import { connectToStack } from '../local/stack-target.ts';
 const USAGE = `Manage Tessera clients (tenants).
 
   npm run client -- create --name NAME --namespace NS [--namespace NS…] [--workspace ID…]
-                           [--cos-bucket BUCKET:REGION:NAMESPACE…]
+                           [--cos-bucket BUCKET:REGION:NAMESPACE…] [--public NS…]
   npm run client -- list
+  npm run client -- public CLIENT_ID NAMESPACE     (its panorama sets are served by CloudFront)
+  npm run client -- private CLIENT_ID NAMESPACE
   npm run client -- rotate CLIENT_ID
   npm run client -- disable CLIENT_ID
   npm run client -- enable CLIENT_ID
@@ -24,6 +26,7 @@ const { values, positionals } = parseArgs({
     namespace: { type: 'string', multiple: true },
     workspace: { type: 'string', multiple: true },
     'cos-bucket': { type: 'string', multiple: true },
+    public: { type: 'string', multiple: true },
     stack: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -31,10 +34,10 @@ const { values, positionals } = parseArgs({
 });
 
 const describe = (client: Client) =>
-  `${client.clientId}  ${client.status.padEnd(8)}  ${client.name}  namespaces: ${client.namespaces.join(', ')}`;
+  `${client.clientId}  ${client.status.padEnd(8)}  ${client.name}  namespaces: ${client.namespaces.map((namespace) => (client.publicNamespaces?.includes(namespace) ? `${namespace} (public)` : namespace)).join(', ')}`;
 
 async function run(): Promise<void> {
-  const [command, clientId] = positionals;
+  const [command, clientId, argument] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return;
@@ -51,6 +54,7 @@ async function run(): Promise<void> {
         name: values.name,
         namespaces: values.namespace,
         workspaces: values.workspace ?? [],
+        publicNamespaces: values.public ?? [],
         cosBuckets: (values['cos-bucket'] ?? []).map((entry) => {
           const [bucket, region, namespace] = entry.split(':');
           if (!bucket || !region || !namespace) throw new Error('--cos-bucket takes BUCKET:REGION:NAMESPACE');
@@ -78,6 +82,13 @@ async function run(): Promise<void> {
       await clientRegistry.setStatus(needId(), command === 'disable' ? 'disabled' : 'active');
       console.log(`${clientId} ${command}d`);
       return;
+    case 'public':
+    case 'private': {
+      if (!argument) throw new Error(`${command} needs CLIENT_ID and NAMESPACE`);
+      const client = await clientRegistry.setPublic(needId(), argument, command === 'public');
+      console.log(values.json ? JSON.stringify(client) : `${describe(client)}\n(sets built from now on follow this; rebuild older sets to change theirs)`);
+      return;
+    }
     default:
       throw new Error(`unknown command "${command}"\n\n${USAGE}`);
   }

@@ -33,23 +33,29 @@ export interface NewClient {
 
 const openedSecrets = new Map<string, { version: number; secret: string }>();
 
-const toClient = ({ secretHash: _hash, sealedSecret: _sealed, ...client }: ClientRecord): Client => client;
+/** publicNamespaces is a string set in DynamoDB (so it can change atomically); a sorted list here. */
+type StoredRecord = Omit<ClientRecord, 'publicNamespaces'> & { readonly publicNamespaces?: ReadonlySet<string> | readonly string[] };
+
+const toClient = ({ secretHash: _hash, sealedSecret: _sealed, publicNamespaces, ...client }: StoredRecord): Client => ({
+  ...client,
+  publicNamespaces: [...(publicNamespaces ?? [])].sort(),
+});
 
 /** The client registry in DynamoDB: every change is a conditional write on the client's item. */
 export const clientRegistry = {
   async create(input: NewClient): Promise<{ client: Client; secret: string }> {
     const clientId = input.clientId ?? generateClientId();
     const secret = input.secret ?? generateSecret();
-    const record: ClientRecord = {
+    for (const namespace of input.publicNamespaces ?? []) {
+      if (!input.namespaces.includes(namespace)) throw invalidInput(`public namespace ${namespace} is not one the client owns`);
+    }
+    const record: StoredRecord = {
+      ...(input.publicNamespaces?.length ? { publicNamespaces: new Set(input.publicNamespaces) } : {}),
       clientId,
       name: input.name,
       status: 'active',
       namespaces: input.namespaces.map(validateNamespace),
       workspaces: [...(input.workspaces ?? [])],
-      publicNamespaces: (input.publicNamespaces ?? []).map((namespace) => {
-        if (!input.namespaces.includes(namespace)) throw invalidInput(`public namespace ${namespace} is not one the client owns`);
-        return namespace;
-      }),
       cosBuckets: (input.cosBuckets ?? []).map((entry) => {
         if (!input.namespaces.includes(entry.namespace)) throw invalidInput(`COS bucket ${entry.bucket} maps to namespace ${entry.namespace}, which the client does not own`);
         return entry;
@@ -79,11 +85,11 @@ export const clientRegistry = {
     return record && toClient(record);
   },
 
-  async getRecord(clientId: string): Promise<ClientRecord | undefined> {
+  async getRecord(clientId: string): Promise<StoredRecord | undefined> {
     const result = await dynamo().send(
       new GetCommand({ TableName: tableName('clients'), Key: { clientId }, ConsistentRead: true }),
     );
-    return result.Item as ClientRecord | undefined;
+    return result.Item as StoredRecord | undefined;
   },
 
   /**
@@ -134,7 +140,7 @@ export const clientRegistry = {
       const page = await dynamo().send(
         new ScanCommand({ TableName: tableName('clients'), ExclusiveStartKey: startKey }),
       );
-      clients.push(...((page.Items ?? []) as ClientRecord[]).map(toClient));
+      clients.push(...((page.Items ?? []) as StoredRecord[]).map(toClient));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return clients.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -185,27 +191,25 @@ export const clientRegistry = {
     }
   },
 
-  /** Marks an owned namespace public or private, guarded by the list it was decided on. */
+  /**
+   * Marks an owned namespace public or private: one ADD or DELETE on a string set, conditional on
+   * the client owning the namespace, so concurrent changes never lose each other.
+   */
   async setPublic(clientId: string, namespace: string, makePublic: boolean): Promise<Client> {
-    const current = await this.get(clientId);
-    if (!current) throw notFound(`no client ${clientId}`);
-    if (!current.namespaces.includes(namespace)) throw invalidInput(`namespace ${namespace} is not one client ${clientId} owns`);
-    const before = current.publicNamespaces ?? [];
-    const after = makePublic ? [...new Set([...before, namespace])] : before.filter((entry) => entry !== namespace);
     try {
       const result = await dynamo().send(
         new UpdateCommand({
           TableName: tableName('clients'),
           Key: { clientId },
-          UpdateExpression: 'SET publicNamespaces = :after',
-          ConditionExpression: current.publicNamespaces ? 'publicNamespaces = :before' : 'attribute_exists(clientId) AND attribute_not_exists(publicNamespaces)',
-          ExpressionAttributeValues: { ':after': after, ...(current.publicNamespaces ? { ':before': before } : {}) },
+          UpdateExpression: `${makePublic ? 'ADD' : 'DELETE'} publicNamespaces :namespace`,
+          ConditionExpression: 'contains(namespaces, :owned)',
+          ExpressionAttributeValues: { ':namespace': new Set([namespace]), ':owned': namespace },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return toClient(result.Attributes as ClientRecord);
+      return toClient(result.Attributes as StoredRecord);
     } catch (error) {
-      if (isConditionFailure(error)) throw conflict(`client ${clientId} changed meanwhile; try again`);
+      if (isConditionFailure(error)) throw invalidInput(`namespace ${namespace} is not one client ${clientId} owns (or there is no such client)`);
       throw error;
     }
   },

@@ -55,6 +55,15 @@ describe('npm run client', () => {
     assert.equal((await uploadWith(created.secret, 'paused/a.txt')).status, 200);
   });
 
+  it('marks a namespace public and private again; only owned namespaces', async () => {
+    const created = JSON.parse(await cli('create', '--name', 'Gallery', '--namespace', 'gallery', '--namespace', 'drafts', '--public', 'gallery', '--json'));
+    assert.deepEqual(created.publicNamespaces, ['gallery']);
+    assert.deepEqual(JSON.parse(await cli('public', created.clientId, 'drafts', '--json')).publicNamespaces, ['drafts', 'gallery']);
+    assert.deepEqual(JSON.parse(await cli('private', created.clientId, 'gallery', '--json')).publicNamespaces, ['drafts']);
+    assert.deepEqual((await clientRegistry.get(created.clientId))?.publicNamespaces, ['drafts']);
+    await assert.rejects(cli('public', created.clientId, 'someone-else'), /namespace someone-else is not one client/);
+  });
+
   it('refuses bad commands with a message and a failing exit code', async () => {
     for (const [args, message] of [
       [['create', '--name', 'x'], 'error: create needs --name and at least one --namespace'],
