@@ -9,7 +9,7 @@ import { projectFace } from '../support/reference-projection.ts';
 function render(source: RawImage, face: (typeof FACES)[number], size: number): Uint8Array {
   const sampler = createCubeSampler(size, source.width, source.height);
   sampler.source.set(source.data);
-  return sampler.render(face).slice();
+  return sampler.render(face, 0).slice();
 }
 
 /**

@@ -38,3 +38,24 @@ describe('panorama tiler (on buffers)', () => {
     await assert.rejects(buildPanorama(whole.subarray(0, whole.length >> 1), options, emit), /could not be decoded/);
   });
 });
+
+describe('panorama tiler failures', () => {
+  it('rejects the build when a write fails mid-way, without an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+      let writes = 0;
+      const emit = async () => {
+        writes += 1;
+        if (writes === 3) throw new Error('S3 is down');
+      };
+      await assert.rejects(buildPanorama(input, { extension: 'jpg', format: 'jpeg', levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 16384 * 8192, tileSize: 128 }, emit), /S3 is down/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});

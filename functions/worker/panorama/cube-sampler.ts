@@ -31,23 +31,30 @@ class Arena {
   int32 = (length: number) => new Int32Array(this.memory.buffer, this.take(length * 4, 4), length);
 }
 
-/** Bytes of linear memory a sampler needs: the panorama (plus the row the kernel reads past it), the quadrant tables, one face. */
+/** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
+export const FACE_SLOTS = 2;
+
+/** Bytes of linear memory a sampler needs: the panorama (plus the row the kernel reads past it), the quadrant tables, the face slots. */
 function memoryBytes(size: number, width: number, height: number): number {
-  return 1024 + width * (height + 1) * 3 + size * 5 + 9 * Math.ceil(size / 2) ** 2 + size * size * 3;
+  return 1024 + width * (height + 1) * 3 + size * 5 + 9 * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
 }
 
 export interface CubeSampler {
   /** The panorama's RGB bytes go here (width × height × 3) before any face is rendered. */
   readonly source: Uint8Array;
   readonly size: number;
-  /** Renders rows [from, to) of a face; the returned view is rewritten by the next face. */
-  render(face: Face, from?: number, to?: number): Uint8Array;
+  /**
+   * Renders rows [from, to) of a face into face slot `slot` (0 or 1) and returns that slot's view
+   * of the whole face. The view stays valid (the memory never grows) and is rewritten only when
+   * the same slot is rendered into again, so a caller may hand it to sharp meanwhile.
+   */
+  render(face: Face, slot: number, from?: number, to?: number): Uint8Array;
 }
 
 /**
  * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
- * shared sample tables (computed here, in JavaScript, straight into that memory) and the face
- * being rendered. Sized once, so the views handed out never detach.
+ * shared sample tables (computed here, in JavaScript, straight into that memory) and two face
+ * slots. Sized once, so the views handed out never detach.
  */
 export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
   const memory = new WebAssembly.Memory({ initial: Math.ceil(memoryBytes(size, width, height) / PAGE) });
@@ -57,15 +64,17 @@ export function createCubeSampler(size: number, width: number, height: number): 
   const columns = arena.int32(size);
   const columnFractions = arena.uint8(size);
   const tables: SampleTables = sampleTables(size, width, height, arena satisfies TableArrays);
-  const faceOffset = arena.take(size * size * 3, 8);
-  const face = new Uint8Array(memory.buffer, faceOffset, size * size * 3);
+  const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
   if (arena.end > memory.buffer.byteLength) throw new Error('the cube sampler outgrew its memory');
   let turnedFor: number | undefined;
 
   return {
     source: new Uint8Array(memory.buffer, sourceOffset, width * height * 3),
     size,
-    render(name, from = 0, to = size) {
+    render(name, slot, from = 0, to = size) {
+      const face = slots[slot];
+      if (!face) throw new Error(`face slot ${slot} does not exist`);
+      const faceOffset = face.byteOffset;
       const turns = SIDE_TURNS[name];
       if (turns === undefined) {
         kernel.polarRows(sourceOffset, width, height, tables.topX.byteOffset, tables.topFx.byteOffset, tables.topY.byteOffset, tables.topFy.byteOffset, tables.half, faceOffset, size, from, to, name === 'd' ? 1 : 0);

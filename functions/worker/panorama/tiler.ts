@@ -1,9 +1,9 @@
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
-import { FACES, fallbackPath, pannellumConfig, panoramaLayout, tilePath, type Face, type PanoramaLayout } from '../../core/panorama/layout.ts';
+import { FACES, fallbackPath, pannellumConfig, panoramaLayout, tilePath, type Face, type Level, type PanoramaLayout } from '../../core/panorama/layout.ts';
 import { checkPanoramaHeader, type TileFormat } from '../../core/panorama/submission.ts';
-import { createCubeSampler, type CubeSampler } from './cube-sampler.ts';
+import { createCubeSampler, FACE_SLOTS, type CubeSampler } from './cube-sampler.ts';
 
 export interface TileFile {
   readonly path: string;
@@ -25,10 +25,6 @@ export interface TilerOptions {
   readonly onProgress?: (fraction: number) => void | Promise<void>;
 }
 
-/** Rows rendered between looks at the event loop, so finished encodes hand sharp new work promptly. */
-const ROWS_PER_SLICE = 256;
-/** Faces whose tiles may be encoding while the next face is projected: bounds memory to a few faces. */
-const FACES_IN_FLIGHT = 2;
 
 function encode(image: Sharp, format: TileFormat, quality: number): Promise<Buffer> {
   if (format === 'png') return image.png().toBuffer();
@@ -37,7 +33,7 @@ function encode(image: Sharp, format: TileFormat, quality: number): Promise<Buff
 }
 
 interface SquareImage {
-  readonly data: Buffer;
+  readonly data: Uint8Array;
   readonly size: number;
 }
 
@@ -61,28 +57,44 @@ async function inspect(input: Buffer, options: TilerOptions): Promise<{ width: n
 
 /**
  * Builds a Pannellum multires set from an equirectangular image held in memory. The sample
- * tables are computed while libvips decodes; the six faces are projected one after another on the
- * WebAssembly kernel while sharp (on libuv threads) shrinks and encodes the faces already done.
+ * tables are computed while libvips decodes. Each face is projected on the WebAssembly kernel a
+ * tile row at a time, and that row's full-size tiles go to sharp (libuv threads) at once, so
+ * encoding runs beside projection from the first face on; the smaller levels and the fallback
+ * follow when the face is whole, while the next face is projected into the other face slot.
  */
 export async function buildPanorama(input: Buffer, options: TilerOptions, emit: (file: TileFile) => Promise<void>): Promise<PanoramaLayout> {
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
   const sampler = await decodeIntoSampler(input, layout.cubeSize, width, height, options.maxInputPixels);
+  const writer = new TileWriter(layout, options, emit);
   const inFlight: Array<Promise<void>> = [];
   let facesDone = 0;
-  for (const face of FACES) {
-    const pixels = await renderFace(sampler, face);
+  for (const [index, face] of FACES.entries()) {
+    // A slot is rendered into again two faces later: by then the face that used it is finished.
+    const { encoded } = await projectFace(sampler, face, index % FACE_SLOTS, writer);
     inFlight.push(
-      tileFace(pixels, face, layout, options, emit).then(async () => {
-        facesDone += 1;
-        await options.onProgress?.(facesDone / FACES.length);
-      }),
+      awaitedLater(
+        encoded.then(async () => {
+          facesDone += 1;
+          await options.onProgress?.(facesDone / FACES.length);
+        }),
+      ),
     );
-    if (inFlight.length >= FACES_IN_FLIGHT) await inFlight.shift();
+    if (inFlight.length >= FACE_SLOTS) await inFlight.shift();
   }
   await Promise.all(inFlight);
   await emit({ path: 'config.json', data: Buffer.from(JSON.stringify(pannellumConfig(layout, options.extension), null, 2)) });
   return layout;
+}
+
+/**
+ * Marks a promise that will be awaited later as handled now, so a failure that comes first (a
+ * failed encode or write while faces are still being projected) is not an unhandled rejection;
+ * the later await still sees it.
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /**
@@ -106,45 +118,67 @@ async function decodeIntoSampler(input: Buffer, cubeSize: number, width: number,
   return sampler;
 }
 
-/** Projects one face in slices, yielding between them, and copies it out of the kernel's memory. */
-async function renderFace(sampler: CubeSampler, face: Face): Promise<SquareImage> {
-  let view: Uint8Array | undefined;
-  for (let row = 0; row < sampler.size; row += ROWS_PER_SLICE) {
-    view = sampler.render(face, row, Math.min(sampler.size, row + ROWS_PER_SLICE));
+/**
+ * Projects one face a tile row at a time, yielding to the event loop between rows so sharp's
+ * finished encodes are answered promptly; `encoded` settles when all of the face is written.
+ */
+async function projectFace(sampler: CubeSampler, face: Face, slot: number, writer: TileWriter): Promise<{ encoded: Promise<void> }> {
+  const { tileSize } = writer.layout;
+  const top = writer.layout.levels.at(-1)!;
+  const work: Array<Promise<void>> = [];
+  let pixels: Uint8Array | undefined;
+  for (let row = 0; row < top.tilesPerSide; row++) {
+    pixels = sampler.render(face, slot, row * tileSize, Math.min(sampler.size, (row + 1) * tileSize));
+    work.push(...writer.tileRow({ data: pixels, size: sampler.size }, top, face, row).map(awaitedLater));
     await yieldToEvents();
   }
-  return { data: Buffer.from(view!), size: sampler.size };
+  work.push(writer.smallerLevels({ data: pixels!, size: sampler.size }, face));
+  return { encoded: awaitedLater(Promise.all(work).then(() => undefined)) };
 }
 
-/**
- * Levels cascaded (each shrunk from the one above with Lanczos, as generate.py does), every
- * level's tiles encoding while the next is shrunk. The fallback face is shrunk from the smallest
- * level at least its size (generate.py shrinks the full face: same filter, a quarter of the work
- * or less), or enlarged from the full face when the cube is smaller than the fallback.
- */
-async function tileFace(top: SquareImage, face: Face, layout: PanoramaLayout, options: TilerOptions, emit: (file: TileFile) => Promise<void>): Promise<void> {
-  const work: Array<Promise<void>> = [];
-  const fallbackSource = [...layout.levels].find((level) => level.size >= layout.fallbackSize)?.level ?? layout.levels.length;
-  let current = top;
-  for (const level of [...layout.levels].reverse()) {
-    if (level.size !== current.size) {
-      const data = await sharp(current.data, rawInput(current)).resize(level.size, level.size, { kernel: 'lanczos3' }).raw().toBuffer();
-      current = { data, size: level.size };
-    }
-    if (level.level === fallbackSource) {
-      const fallback = sharp(current.data, rawInput(current)).resize(layout.fallbackSize, layout.fallbackSize, { kernel: 'lanczos3' });
-      work.push(encode(fallback, options.format, options.fallbackQuality).then((data) => emit({ path: fallbackPath(face, options.extension), data })));
-    }
-    const quality = options.levelQuality(level.level);
-    for (let row = 0; row < level.tilesPerSide; row++) {
-      for (let column = 0; column < level.tilesPerSide; column++) {
-        const left = column * layout.tileSize;
-        const topOffset = row * layout.tileSize;
-        const region = { left, top: topOffset, width: Math.min(layout.tileSize, level.size - left), height: Math.min(layout.tileSize, level.size - topOffset) };
-        const tile = sharp(current.data, rawInput(current)).extract(region);
-        work.push(encode(tile, options.format, quality).then((data) => emit({ path: tilePath(level.level, face, row, column, options.extension), data })));
+/** Encodes tiles and fallback faces and hands them to `emit`. */
+class TileWriter {
+  constructor(
+    readonly layout: PanoramaLayout,
+    private readonly options: TilerOptions,
+    private readonly emit: (file: TileFile) => Promise<void>,
+  ) {}
+
+  /** The tiles of one row of a level, each its own sharp pipeline over the level's pixels. */
+  tileRow(image: SquareImage, level: Level, face: Face, row: number): Array<Promise<void>> {
+    const { tileSize } = this.layout;
+    const quality = this.options.levelQuality(level.level);
+    const top = row * tileSize;
+    const height = Math.min(tileSize, level.size - top);
+    return Array.from({ length: level.tilesPerSide }, (_, column) => {
+      const left = column * tileSize;
+      const tile = sharp(image.data, rawInput(image)).extract({ left, top, width: Math.min(tileSize, level.size - left), height });
+      return encode(tile, this.options.format, quality).then((data) => this.emit({ path: tilePath(level.level, face, row, column, this.options.extension), data }));
+    });
+  }
+
+  /**
+   * Levels below the full size, cascaded (each shrunk from the one above with Lanczos, as
+   * generate.py does), each level's tiles encoding while the next is shrunk. The fallback face is
+   * shrunk from the smallest level at least its size (generate.py shrinks the full face: same
+   * filter, a quarter of the work or less), or enlarged from the full face when the cube is smaller.
+   */
+  async smallerLevels(full: SquareImage, face: Face): Promise<void> {
+    const { layout, options } = this;
+    const work: Array<Promise<void>> = [];
+    const fallbackSource = layout.levels.find((level) => level.size >= layout.fallbackSize)?.level ?? layout.levels.length;
+    let current = full;
+    for (const level of [...layout.levels].reverse()) {
+      if (level.size !== current.size) {
+        const data = await sharp(current.data, rawInput(current)).resize(level.size, level.size, { kernel: 'lanczos3' }).raw().toBuffer();
+        current = { data, size: level.size };
+        for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(current, level, face, row).map(awaitedLater));
+      }
+      if (level.level === fallbackSource) {
+        const fallback = sharp(current.data, rawInput(current)).resize(layout.fallbackSize, layout.fallbackSize, { kernel: 'lanczos3' });
+        work.push(awaitedLater(encode(fallback, options.format, options.fallbackQuality).then((data) => this.emit({ path: fallbackPath(face, options.extension), data }))));
       }
     }
+    await Promise.all(work);
   }
-  await Promise.all(work);
 }
