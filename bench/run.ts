@@ -4,13 +4,14 @@ import { measureBundles } from './bundles.ts';
 import { benchCiJobs } from './ci.ts';
 import { benchImageMogr2 } from './imagemogr2.ts';
 import { benchOst } from './ost.ts';
+import { benchPanorama } from './panorama.ts';
 import { benchStorage } from './storage.ts';
 import { ms, printTable, verdict, type Row } from './stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,imagemogr2,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,imagemogr2,panorama,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
@@ -23,6 +24,7 @@ try {
 }
 
 if (only.has('imagemogr2')) results.imagemogr2 = await benchImageMogr2();
+if (only.has('panorama')) results.panorama = await benchPanorama();
 
 if (only.has('bundles')) {
   results.bundles = (await measureBundles()).flatMap((bundle) => [
