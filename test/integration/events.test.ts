@@ -15,6 +15,8 @@ const PLACEHOLDER = 'up_0000000000000000events';
 /** ci events name this job id; the ci flow below puts in the id of the job it just submitted. */
 const JOB_PLACEHOLDER = 'j000000000000000000000000000000ee';
 const TEMPLATE_PLACEHOLDER = 't000000000000000000000000000000ee';
+/** The panorama query event names this task; the storage flow below puts in the task it just created. */
+const PANORAMA_TASK_PLACEHOLDER = 't000000000000000000000000000000aa';
 
 // No worker: a submitted job stays Submitted, so the sample cancel event finds it cancellable.
 useLocalStack({ demo: { clientId: CLIENT_ID, secret: SECRET, namespace: 'demo' }, worker: false });
@@ -96,6 +98,17 @@ describe('events/', () => {
     for (const name of ['platform.health.json', 'storage.get-file-info.get.json', 'storage.get-file-info.post.json']) await invoke(name);
   });
 
+  it('panorama events are accepted: submit a build, then query it (running: msg_code 0)', async () => {
+    const handler = await handlerFor('POST /panorama');
+    const submitted = await handler(load('storage.panorama.json'), context);
+    assert.equal(submitted.statusCode, 200, submitted.body);
+    const taskId = (JSON.parse(submitted.body ?? '{}') as { message: { task_id: string } }).message.task_id;
+    const query = load('storage.panorama.query.json');
+    const answer = await handler({ ...query, body: query.body?.replace(PANORAMA_TASK_PLACEHOLDER, taskId) }, context);
+    assert.equal(answer.statusCode, 200, answer.body);
+    assert.deepEqual(JSON.parse(answer.body ?? '{}'), { message: { task_id: taskId, state: 'PENDING', progress: 0 }, msg_code: 0 });
+  });
+
   it('ost events are accepted: simple upload; init, proxied slice, complete; init, presign, cancel', async () => {
     await invoke('ost.file-upload.json');
     const proxied = uploadIdOf((await invoke('ost.mpupload-init.json')).body);
@@ -138,6 +151,8 @@ describe('events/', () => {
       'platform.health.json',
       'storage.get-file-info.get.json',
       'storage.get-file-info.post.json',
+      'storage.panorama.json',
+      'storage.panorama.query.json',
       'ost.file-upload.json',
       'ost.mpupload-init.json',
       'ost.mpupload-upload.json',
