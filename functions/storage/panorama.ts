@@ -15,7 +15,7 @@ import { contentOf } from './upload.ts';
 export const handler = httpHandler(async (event) => {
   const { fields, files } = await parseForm(event);
   const client = await authenticateBySecret(fields);
-  if (fields.task_id !== undefined) return taskState(client, fields.task_id);
+  if (fields.task_id !== undefined) return taskState(client, requiredField(fields, 'task_id'));
   const task = await panoramas.submit(client, {
     filename: requiredField(fields, 'filename'),
     overwrite: overwriteFlag(fields),
