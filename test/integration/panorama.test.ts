@@ -71,6 +71,25 @@ describe('POST /panorama', () => {
     assert.equal(message.config_url, `${stack.current.publicUrl}/pano/room.jpg/config.json`);
   });
 
+  it('reports a build in progress with its state and progress', async () => {
+    const taskId = await submit('pano/progress.jpg');
+    const key = { clientId: CLIENT(), taskId };
+    const dispatched = await taskStore.transition(key, 'dispatch');
+    await taskStore.transition(key, 'run', { version: dispatched.version, set: { progress: 0.5 } });
+    assert.deepEqual(await query(taskId), { status: 200, body: { message: { task_id: taskId, state: 'RUNNING', progress: 0.5 }, msg_code: 0 } });
+  });
+
+  it('keeps a PNG original a PNG set: .png tiles, PNG-encoded, and the config says so', async () => {
+    const png = await sharp(await jpeg(2048, 1024)).png().toBuffer();
+    const answer = await panorama({ secret_key: SECRET, filename: 'pano/flat.png', filedata: { data: png, type: 'image/png' } });
+    const taskId = (answer.body.message as { task_id: string }).task_id;
+    await runWorker(taskId);
+    const files = ((await query(taskId)).body.message as { files: string[] }).files;
+    assert.ok(files.includes('pano/flat.png/02/r1_1.png') && files.includes('pano/flat.png/fallback/u.png'));
+    assert.equal((await sharp(await objectStore.read('pano/flat.png/02/r1_1.png')).metadata()).format, 'png');
+    assert.equal(JSON.parse((await objectStore.read('pano/flat.png/config.json')).toString()).multiRes.extension, 'png');
+  });
+
   it('is viewable: config.json loads through the public path and every tile URL Pannellum derives from it answers', async () => {
     const taskId = await submit('pano/view/hall.jpg');
     await runWorker(taskId);
