@@ -1,10 +1,13 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
 import { isReachable } from '../core/address-policy.ts';
+import { checkOutboundUrl, unreachableHost } from '../core/outbound-url.ts';
 import { invalidInput, isTesseraError, tooLarge, upstream } from '../core/errors.ts';
+
+const SOURCE = 'source URL';
 
 export interface FetchPolicy {
   readonly allowLoopback: boolean;
@@ -18,35 +21,23 @@ export interface FetchedBody {
   readonly contentType: string;
 }
 
-const blocked = (host: string) => invalidInput(`source URL host ${host} resolves to a private or reserved address`);
-
 /**
  * Every connection resolves its host here and is refused if any address it resolves to is not
  * allowed; the socket then connects to the address that was checked, so a DNS answer that
  * changes between check and connect (rebinding) cannot slip through.
  */
-export function guardedLookup(allowLoopback: boolean): LookupFunction {
+export function guardedLookup(allowLoopback: boolean, label: string): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
       if (addresses.length === 0 || addresses.some(({ address }) => !isReachable(address, allowLoopback))) {
-        return callback(blocked(hostname), '', 0);
+        return callback(unreachableHost(label, hostname), '', 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const [first] = addresses as [LookupAddress];
       callback(null, first.address, first.family);
     });
   };
-}
-
-export function checkUrl(url: URL, allowLoopback: boolean): void {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidInput(`source URL must be http or https, not ${url.protocol.replace(':', '')}`);
-  }
-  if (url.username || url.password) throw invalidInput('source URL must not contain credentials');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  // Literal addresses never reach the lookup above, so they are checked here.
-  if (isIP(host) && !isReachable(host, allowLoopback)) throw blocked(host);
 }
 
 function sizeLimit(maxBytes: number): Transform {
@@ -64,7 +55,7 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
   const send = url.protocol === 'https:' ? httpsGet : httpGet;
   return new Promise((resolve, reject) => {
     const request = send(url, {
-      lookup: guardedLookup(policy.allowLoopback),
+      lookup: guardedLookup(policy.allowLoopback, SOURCE),
       signal,
       timeout: policy.timeoutMs,
       headers: { 'user-agent': 'Tessera/1', accept: '*/*' },
@@ -92,7 +83,7 @@ export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<
   }
   const signal = AbortSignal.timeout(policy.timeoutMs);
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
-    checkUrl(url, policy.allowLoopback);
+    checkOutboundUrl(url, policy.allowLoopback, SOURCE);
     const response = await get(url, policy, signal);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { checkUrl, guardedLookup } from './url-fetcher.ts';
+import { checkOutboundUrl } from '../core/outbound-url.ts';
+import { guardedLookup } from './url-fetcher.ts';
 
 export interface WebhookOutcome {
   readonly ok: boolean;
@@ -17,7 +18,7 @@ export function postWebhook(rawUrl: string, body: string, headers: Record<string
   let url: URL;
   try {
     url = new URL(rawUrl);
-    checkUrl(url, options.allowLoopback);
+    checkOutboundUrl(url, options.allowLoopback, 'CallBack');
   } catch (error) {
     return Promise.resolve({ ok: false, error: (error as Error).message });
   }
@@ -25,7 +26,7 @@ export function postWebhook(rawUrl: string, body: string, headers: Record<string
   return new Promise((resolve) => {
     const request = send(url, {
       method: 'POST',
-      lookup: guardedLookup(options.allowLoopback),
+      lookup: guardedLookup(options.allowLoopback, 'CallBack'),
       timeout: options.timeoutMs,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Tessera-Callback/1' },
     });

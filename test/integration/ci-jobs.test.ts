@@ -227,7 +227,7 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
       [jobXml({ userData: 'x'.repeat(1025) }), 400, 'InvalidArgument', /UserData must be printable ASCII, at most 1024 characters/],
       [jobXml({ userData: 'tab\there' }), 400, 'InvalidArgument', /UserData must be printable ASCII/],
       [jobXml({ level: 3 }), 400, 'InvalidArgument', /JobLevel must be 0, 1 or 2/],
-      [jobXml({ callBack: 'http://10.0.0.1/hook' }), 400, 'InvalidArgument', /CallBack host 10.0.0.1 is a private or reserved address/],
+      [jobXml({ callBack: 'http://10.0.0.1/hook' }), 400, 'InvalidArgument', /CallBack host 10.0.0.1 resolves to a private or reserved address/],
       [jobXml({ callBack: 'ftp://example.com/x' }), 400, 'InvalidArgument', /CallBack must be an http or https URL/],
       [jobXml({ callBack: 'http://example.com/x', format: 'YAML' }), 400, 'InvalidArgument', /CallBackFormat must be JSON or XML/],
       [jobXml({ extra: '<CallBackType>TDMQ</CallBackType>' }), 400, 'InvalidArgument', /CallBackType TDMQ is not supported/],

@@ -105,7 +105,7 @@ describe('POST /upload with source', () => {
       const port = new URL(origin).port;
       await assertRefused(`http://localhost:${port}/image.png`, 'demo/ssrf8', 'source URL host localhost resolves to a private or reserved address');
     });
-    it('non-http schemes', () => assertRefused('file:///etc/passwd', 'demo/ssrf9', 'source URL must be http or https, not file'));
+    it('non-http schemes', () => assertRefused('file:///etc/passwd', 'demo/ssrf9', 'source URL must be an http or https URL, not file'));
     it('URLs with credentials', () => assertRefused(`http://user:pw@127.0.0.1:1/`, 'demo/ssrf10', 'source URL must not contain credentials'));
     it('text that is not a URL', () => assertRefused('not a url', 'demo/ssrf11', 'source is not a valid URL'));
   });
