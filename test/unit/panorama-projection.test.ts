@@ -6,10 +6,14 @@ import { faceDirection, toLonLat, type RawImage } from '../../functions/core/pan
 import { projectFace } from '../support/reference-projection.ts';
 
 /** The production path: shared sample tables, then one face through the WebAssembly kernel. */
-function render(source: RawImage, face: (typeof FACES)[number], size: number): Uint8Array {
+async function render(source: RawImage, face: (typeof FACES)[number], size: number): Promise<Uint8Array> {
   const sampler = createCubeSampler(size, source.width, source.height);
-  sampler.source.set(source.data);
-  return sampler.render(face, 0).slice();
+  try {
+    sampler.source.set(source.data);
+    return (await sampler.render(face, 0)).slice();
+  } finally {
+    await sampler.close();
+  }
 }
 
 /**
@@ -49,11 +53,11 @@ describe('cube face projection', () => {
     assert.deepEqual(dTop, fBottom);
   });
 
-  it('samples the colour of the direction each face pixel looks in (front, right, left faces)', () => {
+  it('samples the colour of the direction each face pixel looks in (front, right, left faces)', async () => {
     const source = directionPanorama(512, 256);
     const size = 64;
     for (const face of ['f', 'r', 'l'] as const) {
-      const pixels = render(source, face, size);
+      const pixels = await render(source, face, size);
       let worst = 0;
       for (let row = 2; row < size - 2; row++) {
         for (let column = 2; column < size - 2; column++) {
@@ -68,7 +72,7 @@ describe('cube face projection', () => {
     }
   });
 
-  it('wraps across the ±180° meridian instead of leaving a seam', () => {
+  it('wraps across the ±180° meridian instead of leaving a seam', async () => {
     // The back face's centre pixel looks exactly at the seam: it must blend the last column with
     // the first column of the same rows (150 here), not read past the row's end (which gives 100).
     const width = 256;
@@ -78,15 +82,15 @@ describe('cube face projection', () => {
       data.fill(y <= 64 ? 200 : 0, y * width * 3, y * width * 3 + 3);
       data.fill(100, (y * width + width - 1) * 3, (y * width + width) * 3);
     }
-    const back = render({ data, width, height, channels: 3 }, 'b', 33);
+    const back = await render({ data, width, height, channels: 3 }, 'b', 33);
     assert.deepEqual([...back.subarray((16 * 33 + 16) * 3, (16 * 33 + 17) * 3)], [150, 150, 150]);
   });
 
-  it('renders every face within one grey level of the plain per-pixel projection (even and odd sizes)', () => {
+  it('renders every face within one grey level of the plain per-pixel projection (even and odd sizes)', async () => {
     const source = directionPanorama(512, 256);
     for (const size of [48, 33]) {
       for (const face of FACES) {
-        const fast = render(source, face, size);
+        const fast = await render(source, face, size);
         const plain = projectFace(source, face, size);
         let worst = 0;
         for (let index = 0; index < fast.length; index++) worst = Math.max(worst, Math.abs(fast[index]! - plain[index]!));
@@ -95,8 +99,8 @@ describe('cube face projection', () => {
     }
   });
 
-  it('fills the poles without holes', () => {
-    const up = render(directionPanorama(512, 256), 'u', 32);
+  it('fills the poles without holes', async () => {
+    const up = await render(directionPanorama(512, 256), 'u', 32);
     // Every pixel is sampled (blue is 128 everywhere in the source), and only from above ~35° latitude.
     for (let index = 0; index < up.length; index += 3) {
       assert.equal(up[index + 2], 128);

@@ -74,14 +74,18 @@ function psnr(actual: Uint8Array, expected: Float64Array): number {
 }
 
 describe('cube face fidelity', () => {
-  it('keeps every face within 40 dB PSNR of a supersampled double-precision reference', () => {
+  it('keeps every face within 40 dB PSNR of a supersampled double-precision reference', async () => {
     const source = texturedPanorama(768, 384);
     const { cubeSize } = panoramaLayout(source.width, source.height);
     const sampler = createCubeSampler(cubeSize, source.width, source.height);
-    sampler.source.set(source.data);
-    for (const face of FACES) {
-      const quality = psnr(sampler.render(face, 0), referenceFace(source, face, cubeSize));
-      assert.ok(quality >= 40, `${face}: ${quality.toFixed(1)} dB`);
+    try {
+      sampler.source.set(source.data);
+      for (const face of FACES) {
+        const quality = psnr(await sampler.render(face, 0), referenceFace(source, face, cubeSize));
+        assert.ok(quality >= 40, `${face}: ${quality.toFixed(1)} dB`);
+      }
+    } finally {
+      await sampler.close();
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { Face } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
 import { BILINEAR_WASM_BASE64 } from './kernel/bilinear-module.ts';
+import { startKernelHelper } from './kernel-helper.ts';
 
 interface KernelExports {
   sideRows(source: number, width: number, height: number, columns: number, columnFractions: number, rows: number, rowFractions: number, half: number, out: number, size: number, from: number, to: number): void;
@@ -44,20 +45,25 @@ export interface CubeSampler {
   readonly source: Uint8Array;
   readonly size: number;
   /**
-   * Renders rows [from, to) of a face into face slot `slot` (0 or 1) and returns that slot's view
-   * of the whole face. The view stays valid (the memory never grows) and is rewritten only when
-   * the same slot is rendered into again, so a caller may hand it to sharp meanwhile.
+   * Renders rows [from, to) of a face into face slot `slot` (0 or 1), half of them on this thread
+   * and half on the helper thread, and returns that slot's view of the whole face. The view stays
+   * valid (the memory never grows) and is rewritten only when the same slot is rendered into
+   * again, so a caller may hand it to sharp meanwhile.
    */
-  render(face: Face, slot: number, from?: number, to?: number): Uint8Array;
+  render(face: Face, slot: number, from?: number, to?: number): Promise<Uint8Array>;
+  /** Stops the helper thread. */
+  close(): Promise<void>;
 }
 
 /**
  * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
  * shared sample tables (computed here, in JavaScript, straight into that memory) and two face
- * slots. Sized once, so the views handed out never detach.
+ * slots. Sized once, so the views handed out never detach; shared, so a helper thread renders
+ * half of every face beside this one.
  */
 export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(memoryBytes(size, width, height) / PAGE) });
+  const pages = Math.ceil(memoryBytes(size, width, height) / PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory, abort: () => undefined } }).exports as unknown as KernelExports;
   const arena = new Arena(memory);
   const sourceOffset = arena.take(width * (height + 1) * 3, 8);
@@ -67,17 +73,22 @@ export function createCubeSampler(size: number, width: number, height: number): 
   const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
   if (arena.end > memory.buffer.byteLength) throw new Error('the cube sampler outgrew its memory');
   let turnedFor: number | undefined;
+  const helper = startKernelHelper(kernelModule(), memory);
 
   return {
     source: new Uint8Array(memory.buffer, sourceOffset, width * height * 3),
     size,
-    render(name, slot, from = 0, to = size) {
+    async render(name, slot, from = 0, to = size) {
       const face = slots[slot];
       if (!face) throw new Error(`face slot ${slot} does not exist`);
       const faceOffset = face.byteOffset;
       const turns = SIDE_TURNS[name];
+      const middle = from + Math.ceil((to - from) / 2);
       if (turns === undefined) {
-        kernel.polarRows(sourceOffset, width, height, tables.topX.byteOffset, tables.topFx.byteOffset, tables.topY.byteOffset, tables.topFy.byteOffset, tables.half, faceOffset, size, from, to, name === 'd' ? 1 : 0);
+        const rows = (first: number, end: number) => [sourceOffset, width, height, tables.topX.byteOffset, tables.topFx.byteOffset, tables.topY.byteOffset, tables.topFy.byteOffset, tables.half, faceOffset, size, first, end, name === 'd' ? 1 : 0];
+        const helped = helper.call('polarRows', rows(middle, to));
+        kernel.polarRows(...(rows(from, middle) as Parameters<KernelExports['polarRows']>));
+        await helped;
         return face;
       }
       if (turnedFor !== turns) {
@@ -89,8 +100,12 @@ export function createCubeSampler(size: number, width: number, height: number): 
         }
         turnedFor = turns;
       }
-      kernel.sideRows(sourceOffset, width, height, columns.byteOffset, columnFractions.byteOffset, tables.sideY.byteOffset, tables.sideFy.byteOffset, tables.half, faceOffset, size, from, to);
+      const rows = (first: number, end: number) => [sourceOffset, width, height, columns.byteOffset, columnFractions.byteOffset, tables.sideY.byteOffset, tables.sideFy.byteOffset, tables.half, faceOffset, size, first, end];
+      const helped = helper.call('sideRows', rows(middle, to));
+      kernel.sideRows(...(rows(from, middle) as Parameters<KernelExports['sideRows']>));
+      await helped;
       return face;
     },
+    close: () => helper.close(),
   };
 }

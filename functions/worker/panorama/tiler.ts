@@ -1,4 +1,3 @@
-import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
 import { FACES, fallbackPath, pannellumConfig, panoramaLayout, tilePath, type Face, type Level, type PanoramaLayout } from '../../core/panorama/layout.ts';
@@ -66,23 +65,27 @@ export async function buildPanorama(input: Buffer, options: TilerOptions, emit: 
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
   const sampler = await decodeIntoSampler(input, layout.cubeSize, width, height, options.maxInputPixels);
-  const writer = new TileWriter(layout, options, emit);
-  const inFlight: Array<Promise<void>> = [];
-  let facesDone = 0;
-  for (const [index, face] of FACES.entries()) {
-    // A slot is rendered into again two faces later: by then the face that used it is finished.
-    const { encoded } = await projectFace(sampler, face, index % FACE_SLOTS, writer);
-    inFlight.push(
-      awaitedLater(
-        encoded.then(async () => {
-          facesDone += 1;
-          await options.onProgress?.(facesDone / FACES.length);
-        }),
-      ),
-    );
-    if (inFlight.length >= FACE_SLOTS) await inFlight.shift();
+  try {
+    const writer = new TileWriter(layout, options, emit);
+    const inFlight: Array<Promise<void>> = [];
+    let facesDone = 0;
+    for (const [index, face] of FACES.entries()) {
+      // A slot is rendered into again two faces later: by then the face that used it is finished.
+      const { encoded } = await projectFace(sampler, face, index % FACE_SLOTS, writer);
+      inFlight.push(
+        awaitedLater(
+          encoded.then(async () => {
+            facesDone += 1;
+            await options.onProgress?.(facesDone / FACES.length);
+          }),
+        ),
+      );
+      if (inFlight.length >= FACE_SLOTS) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await sampler.close();
   }
-  await Promise.all(inFlight);
   await emit({ path: 'config.json', data: Buffer.from(JSON.stringify(pannellumConfig(layout, options.extension), null, 2)) });
   return layout;
 }
@@ -107,30 +110,29 @@ async function decodeIntoSampler(input: Buffer, cubeSize: number, width: number,
   // A rejected decode must not go unhandled while the tables are being built.
   decoding.catch(() => undefined);
   const sampler = createCubeSampler(cubeSize, width, height);
-  let decoded;
   try {
-    decoded = await decoding;
+    const decoded = await decoding.catch((error: unknown) => {
+      throw invalidInput(`the image could not be decoded: ${(error as Error).message}`);
+    });
+    if (decoded.info.channels !== 3 || decoded.info.width !== width || decoded.info.height !== height) throw invalidInput('the image decoded to an unexpected shape');
+    sampler.source.set(decoded.data);
+    return sampler;
   } catch (error) {
-    throw invalidInput(`the image could not be decoded: ${(error as Error).message}`);
+    await sampler.close();
+    throw error;
   }
-  if (decoded.info.channels !== 3 || decoded.info.width !== width || decoded.info.height !== height) throw invalidInput('the image decoded to an unexpected shape');
-  sampler.source.set(decoded.data);
-  return sampler;
 }
 
-/**
- * Projects one face a tile row at a time, yielding to the event loop between rows so sharp's
- * finished encodes are answered promptly; `encoded` settles when all of the face is written.
- */
+/** Projects one face a tile row at a time; `encoded` settles when all of the face is written. */
 async function projectFace(sampler: CubeSampler, face: Face, slot: number, writer: TileWriter): Promise<{ encoded: Promise<void> }> {
   const { tileSize } = writer.layout;
   const top = writer.layout.levels.at(-1)!;
   const work: Array<Promise<void>> = [];
   let pixels: Uint8Array | undefined;
   for (let row = 0; row < top.tilesPerSide; row++) {
-    pixels = sampler.render(face, slot, row * tileSize, Math.min(sampler.size, (row + 1) * tileSize));
+    // Awaiting the helper thread's half also lets sharp's finished encodes be answered.
+    pixels = await sampler.render(face, slot, row * tileSize, Math.min(sampler.size, (row + 1) * tileSize));
     work.push(...writer.tileRow({ data: pixels, size: sampler.size }, top, face, row).map(awaitedLater));
-    await yieldToEvents();
   }
   work.push(writer.smallerLevels({ data: pixels!, size: sampler.size }, face));
   return { encoded: awaitedLater(Promise.all(work).then(() => undefined)) };
