@@ -26,8 +26,8 @@ export class Pipeline extends Construct {
       entry: entry('worker/jobs-handler.ts'),
       description: 'Tessera job worker (sharp)',
       // Measured in the bench; the queues' 720 s visibility is six times this, as AWS recommends.
-      // Sized from `npm run bench` (panorama section): a 16384×8192 build peaks at ~1.1 GB RSS and
-      // takes ~5.3 s on 2 cores. 3008 MB leaves 2.7× that memory and gets Lambda's ~2 vCPUs; the
+      // Sized from `npm run bench` (panorama section): a 16384×8192 build peaks at ~1.16 GB RSS and
+      // takes 4.3–5.5 s on 2 cores. 3008 MB leaves 2.6× that memory and gets Lambda's ~2 vCPUs; the
       // timeout leaves >20× the build time for reading the original and writing ~1000 tiles.
       timeout: Duration.seconds(120),
       memorySize: 3008,
