@@ -15,6 +15,8 @@ import { enqueueTask } from './task-queue.ts';
 export interface PanoramaSpec {
   /** The original's key; the set goes under `${key}/`. */
   readonly key: string;
+  /** The original this build is of: a newer upload under the same name supersedes it. */
+  readonly etag: string;
   readonly extension: string;
   readonly format: TileFormat;
   readonly qualities: PanoramaQualities;
@@ -66,7 +68,7 @@ export const panoramas = {
     const key = validateObjectName(request.filename, client.namespaces);
     if (!request.overwrite && (await setExists(key))) throw conflict(`a panorama set already exists under ${key}/`);
     let detected = '';
-    await storeFile({
+    const stored = await storeFile({
       client,
       filename: key,
       overwrite: request.overwrite,
@@ -81,7 +83,7 @@ export const panoramas = {
       kind: 'panorama',
       level: 0,
       state: 'PENDING',
-      spec: { key, ...tileFormatFor(key, detected), qualities: request.qualities },
+      spec: { key, etag: stored.etag, ...tileFormatFor(key, detected), qualities: request.qualities },
       awaitingQueue: 'job',
     });
     await enqueueTask(task);

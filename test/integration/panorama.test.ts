@@ -154,6 +154,17 @@ describe('POST /panorama', () => {
     await submit('pano/again.jpg', { overwrite: '1' });
   });
 
+  it('lets a newer upload of the same name supersede a build that has not run yet', async () => {
+    const older = await submit('pano/newer.jpg');
+    const newer = await submit('pano/newer.jpg', { overwrite: '1', filedata: { data: await jpeg(4096, 2048), type: 'image/jpeg' } });
+    await runWorker(older);
+    assert.deepEqual(await query(older), { status: 400, body: { message: 'the original pano/newer.jpg was replaced by a newer upload, whose own task builds the set', msg_code: 0 } });
+    assert.equal(await objectStore.head('pano/newer.jpg/config.json'), undefined, 'the superseded build wrote nothing');
+    await runWorker(newer);
+    const files = ((await query(newer)).body.message as { files: string[] }).files;
+    assert.ok(files.includes('pano/newer.jpg/03/f2_2.jpg'), 'the set is the 4096-wide one');
+  });
+
   it('fails the task, and says why, when the image turns out unreadable', async () => {
     const whole = await jpeg(2048, 1024);
     const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));

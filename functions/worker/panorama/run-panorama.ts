@@ -21,6 +21,8 @@ export async function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
   const { spec } = task;
   const stored = await objectStore.head(spec.key);
   if (!stored) throw new JobFailure('ResourceNotFound', `the original ${spec.key} no longer exists`);
+  // overwrite=1 stored a newer original and queued its own build: this one must not write over it.
+  if (stored.etag !== spec.etag) throw new JobFailure('ResourceChanged', `the original ${spec.key} was replaced by a newer upload, whose own task builds the set`);
   if (stored.size > panoramaConfig.maxInputBytes()) {
     throw new JobFailure('InvalidArgument', `the original is ${stored.size} bytes, over the ${panoramaConfig.maxInputBytes()}-byte limit`);
   }
