@@ -8,16 +8,27 @@ import { objectStore } from '../../adapters/object-store.ts';
 import { taskStore } from '../../adapters/task-store.ts';
 import type { PanoramaResult, PanoramaTask } from '../../services/panoramas.ts';
 import { JobFailure } from '../job-failure.ts';
+import { oneAtATime } from '../one-at-a-time.ts';
 import { buildPanorama } from './tiler.ts';
 
 const CONTENT_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+/**
+ * One build at a time per process: a build takes both cores and up to ~1.2 GB, so a second one in
+ * the same batch (or local worker) waits its turn instead of doubling the peak.
+ */
+const inTurn = oneAtATime();
 
 /**
  * Builds one panorama set: reads the original, tiles it, writes every file under `{key}/` with
  * whole-object PUTs (a redelivered job rewrites the same files with the same bytes), and writes
  * progress to the task as faces finish.
  */
-export async function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
+export function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
+  return inTurn(() => buildSet(task));
+}
+
+async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
   const { spec } = task;
   const stored = await objectStore.head(spec.key);
   if (!stored) throw new JobFailure('ResourceNotFound', `the original ${spec.key} no longer exists`);
