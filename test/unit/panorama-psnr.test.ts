@@ -73,7 +73,60 @@ function psnr(actual: Uint8Array, expected: Float64Array): number {
   return 10 * Math.log10((255 * 255) / (squared / actual.length));
 }
 
+type Vector = readonly [number, number, number];
+const dot = (p: Vector, q: Vector) => p[0] * q[0] + p[1] * q[1] + p[2] * q[2];
+const minus = (p: Vector, q: Vector): Vector => [p[0] - q[0], p[1] - q[1], p[2] - q[2]];
+
+/** The face and pixel a direction falls on: the face whose axis it is closest to, then that face's (a, b). */
+function pixelOf(direction: Vector, size: number): { face: Face; row: number; column: number } {
+  const face = FACES.reduce((best, candidate) => (dot(direction, faceDirection(candidate, 0, 0)) > dot(direction, faceDirection(best, 0, 0)) ? candidate : best));
+  const centre = faceDirection(face, 0, 0);
+  const scale = 1 / dot(direction, centre);
+  const onFace = minus(direction.map((value) => value * scale) as unknown as Vector, centre);
+  const a = dot(onFace, minus(faceDirection(face, 1, 0), centre));
+  const b = dot(onFace, minus(faceDirection(face, 0, 1), centre));
+  const clamp = (value: number) => Math.min(size - 1, Math.max(0, Math.floor(((value + 1) / 2) * size)));
+  return { face, row: clamp(b), column: clamp(a) };
+}
+
 describe('cube face fidelity', () => {
+  it('has no seam between faces: pixels across a face edge differ no more than neighbours inside a face', async () => {
+    const source = texturedPanorama(768, 384);
+    const size = 96;
+    const sampler = createCubeSampler(size, source.width, source.height);
+    const faces = new Map<Face, Uint8Array>();
+    try {
+      sampler.source.set(source.data);
+      for (const face of FACES) faces.set(face, (await sampler.render(face, 0)).slice());
+    } finally {
+      await sampler.close();
+    }
+    const colour = (face: Face, row: number, column: number) => faces.get(face)!.subarray((row * size + column) * 3, (row * size + column) * 3 + 3);
+    const difference = (p: Uint8Array, q: Uint8Array) => (Math.abs(p[0]! - q[0]!) + Math.abs(p[1]! - q[1]!) + Math.abs(p[2]! - q[2]!)) / 3;
+    let across = 0;
+    let acrossCount = 0;
+    let inside = 0;
+    let insideCount = 0;
+    for (const face of FACES) {
+      for (let index = 0; index < size; index++) {
+        // Each edge pixel, and the pixel one step outward, wherever that lands.
+        for (const [row, column, da, db] of [[0, index, 0, -1], [size - 1, index, 0, 1], [index, 0, -1, 0], [index, size - 1, 1, 0]] as const) {
+          const a = (2 * (column + 0.5 + da)) / size - 1;
+          const b = (2 * (row + 0.5 + db)) / size - 1;
+          const neighbour = pixelOf(faceDirection(face, a, b), size);
+          assert.notEqual(neighbour.face, face, 'one step past an edge is on another face');
+          across += difference(colour(face, row, column), colour(neighbour.face, neighbour.row, neighbour.column));
+          acrossCount++;
+        }
+        if (index > 0) {
+          inside += difference(colour(face, size >> 1, index), colour(face, size >> 1, index - 1));
+          insideCount++;
+        }
+      }
+    }
+    assert.ok(across / acrossCount <= 1.5 * (inside / insideCount) + 1, `across edges ${(across / acrossCount).toFixed(2)}, inside ${(inside / insideCount).toFixed(2)}`);
+  });
+
   it('keeps every face within 40 dB PSNR of a supersampled double-precision reference', async () => {
     const source = texturedPanorama(768, 384);
     const { cubeSize } = panoramaLayout(source.width, source.height);
