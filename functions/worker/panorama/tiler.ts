@@ -24,7 +24,6 @@ export interface TilerOptions {
   readonly onProgress?: (fraction: number) => void | Promise<void>;
 }
 
-
 function encode(image: Sharp, format: TileFormat, quality: number): Promise<Buffer> {
   if (format === 'png') return image.png().toBuffer();
   if (format === 'webp') return image.webp({ quality }).toBuffer();
