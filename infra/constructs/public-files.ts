@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -71,6 +71,10 @@ export class PublicFiles extends Construct {
           },
         },
       }),
+    );
+    Annotations.of(this.distribution).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+      'Deliberate: the statement above grants this distribution read access to tagged objects only.',
     );
     this.baseUrl = `https://${this.distribution.distributionDomainName}`;
     Validations.of(this.distribution).acknowledge(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROUTES, routeGroups } from '../../functions/routes.ts';
 import { TABLES } from '../../functions/resources.ts';
@@ -37,6 +37,12 @@ describe('cdk-nag AwsSolutions', () => {
       [],
     );
     assert.equal(report.success, true);
+  });
+});
+
+describe('synthesis', () => {
+  it('leaves no warning unacknowledged', () => {
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 });
 
