@@ -59,3 +59,24 @@ describe('panorama tiler failures', () => {
     }
   });
 });
+
+describe('panorama tiler inputs', () => {
+  it('takes greyscale, RGBA and 16-bit inputs: flattened to 8-bit sRGB tiles', async () => {
+    const base = () => sharp({ create: { width: 1024, height: 512, channels: 4, background: { r: 40, g: 90, b: 160, alpha: 0.5 } } });
+    const inputs = {
+      greyscale: await base().toColourspace('b-w').jpeg().toBuffer(),
+      rgba: await base().png().toBuffer(),
+      sixteenBit: await base().toColourspace('rgb16').png().toBuffer(),
+    };
+    assert.equal((await sharp(inputs.greyscale).metadata()).channels, 1);
+    assert.equal((await sharp(inputs.sixteenBit).metadata()).depth, 'ushort');
+    for (const [name, input] of Object.entries(inputs)) {
+      const files = new Map<string, Buffer>();
+      await buildPanorama(input, { extension: 'png', format: 'png', levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 1 << 24, tileSize: 256, fallbackSize: 128 }, async (file) => {
+        files.set(file.path, file.data);
+      });
+      const tile = await sharp(files.get('01/f0_0.png')!).metadata();
+      assert.deepEqual([tile.channels, tile.depth], [3, 'uchar'], name);
+    }
+  });
+});
