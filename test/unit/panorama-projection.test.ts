@@ -99,6 +99,14 @@ describe('cube face projection', () => {
     }
   });
 
+  it('renders the same faces on this thread alone when the helper thread is gone', async () => {
+    const source = directionPanorama(512, 256);
+    const alone = createCubeSampler(48, source.width, source.height);
+    alone.source.set(source.data);
+    await alone.close();
+    for (const face of FACES) assert.deepEqual(await alone.render(face, 1), await render(source, face, 48), face);
+  });
+
   it('fills the poles without holes', async () => {
     const up = await render(directionPanorama(512, 256), 'u', 32);
     // Every pixel is sampled (blue is 128 everywhere in the source), and only from above ~35° latitude.

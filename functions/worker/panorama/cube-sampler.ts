@@ -48,7 +48,8 @@ export interface CubeSampler {
    * Renders rows [from, to) of a face into face slot `slot` (0 or 1), half of them on this thread
    * and half on the helper thread, and returns that slot's view of the whole face. The view stays
    * valid (the memory never grows) and is rewritten only when the same slot is rendered into
-   * again, so a caller may hand it to sharp meanwhile.
+   * again, so a caller may hand it to sharp meanwhile. Should the helper thread fail or be gone,
+   * this thread renders its half too (rendering is idempotent), so a build never depends on it.
    */
   render(face: Face, slot: number, from?: number, to?: number): Promise<Uint8Array>;
   /** Stops the helper thread. */
@@ -88,7 +89,7 @@ export function createCubeSampler(size: number, width: number, height: number): 
         const rows = (first: number, end: number) => [sourceOffset, width, height, tables.topX.byteOffset, tables.topFx.byteOffset, tables.topY.byteOffset, tables.topFy.byteOffset, tables.half, faceOffset, size, first, end, name === 'd' ? 1 : 0];
         const helped = helper.call('polarRows', rows(middle, to));
         kernel.polarRows(...(rows(from, middle) as Parameters<KernelExports['polarRows']>));
-        await helped;
+        await helped.catch(() => kernel.polarRows(...(rows(middle, to) as Parameters<KernelExports['polarRows']>)));
         return face;
       }
       if (turnedFor !== turns) {
@@ -103,7 +104,7 @@ export function createCubeSampler(size: number, width: number, height: number): 
       const rows = (first: number, end: number) => [sourceOffset, width, height, columns.byteOffset, columnFractions.byteOffset, tables.sideY.byteOffset, tables.sideFy.byteOffset, tables.half, faceOffset, size, first, end];
       const helped = helper.call('sideRows', rows(middle, to));
       kernel.sideRows(...(rows(from, middle) as Parameters<KernelExports['sideRows']>));
-      await helped;
+      await helped.catch(() => kernel.sideRows(...(rows(middle, to) as Parameters<KernelExports['sideRows']>)));
       return face;
     },
     close: () => helper.close(),

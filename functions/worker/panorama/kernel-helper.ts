@@ -27,6 +27,7 @@ export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembl
   const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory } });
   worker.unref();
   let waiting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  let exited = false;
   const settle = (outcome: { ok: boolean; message?: string } | Error) => {
     const current = waiting;
     waiting = undefined;
@@ -36,9 +37,13 @@ export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembl
   };
   worker.on('message', settle);
   worker.on('error', settle);
-  worker.on('exit', (code) => settle(new Error(`the kernel helper exited (${code})`)));
+  worker.on('exit', (code) => {
+    exited = true;
+    settle(new Error(`the kernel helper exited (${code})`));
+  });
   return {
     call(name, args) {
+      if (exited) return Promise.reject(new Error('the kernel helper has exited'));
       if (waiting) return Promise.reject(new Error('the kernel helper is busy'));
       return new Promise((resolve, reject) => {
         waiting = { resolve, reject };
