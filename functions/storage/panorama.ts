@@ -5,8 +5,7 @@ import { parseQualities } from '../core/panorama/submission.ts';
 import { panoramaConfig } from '../config.ts';
 import { panoramas } from '../services/panoramas.ts';
 import { storageError, storageOk } from './envelope.ts';
-import { authenticateBySecret, overwriteFlag, requiredField } from './fields.ts';
-import { contentOf } from './upload.ts';
+import { authenticateBySecret, contentOf, overwriteFlag, requiredField } from './fields.ts';
 
 /**
  * POST /panorama: with `task_id`, the state of that build; otherwise the original is stored as
