@@ -79,6 +79,23 @@ describe('POST /panorama', () => {
     assert.deepEqual(await query(taskId), { status: 200, body: { message: { task_id: taskId, state: 'RUNNING', progress: 0.5 }, msg_code: 0 } });
   });
 
+  it('writes progress to the task while the worker builds', async () => {
+    const taskId = await submit('pano/watched.jpg', { filedata: { data: await jpeg(4096, 2048), type: 'image/jpeg' } });
+    const seen = new Set<number>();
+    let running = true;
+    const watching = (async () => {
+      while (running) {
+        const task = await taskStore.get({ clientId: CLIENT(), taskId });
+        if (task?.state === 'RUNNING' && task.progress !== undefined) seen.add(task.progress);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await runWorker(taskId);
+    running = false;
+    await watching;
+    assert.ok([...seen].some((progress) => progress > 0 && progress < 1), `progress seen while running: ${[...seen].join(', ')}`);
+  });
+
   it('keeps a PNG original a PNG set: .png tiles, PNG-encoded, and the config says so', async () => {
     const png = await sharp(await jpeg(2048, 1024)).png().toBuffer();
     const answer = await panorama({ secret_key: SECRET, filename: 'pano/flat.png', filedata: { data: png, type: 'image/png' } });
