@@ -1,9 +1,9 @@
 import { imageSize } from 'image-size';
 import type { Client } from '../core/client.ts';
-import { conflict, invalidInput, notFound } from '../core/errors.ts';
+import { conflict, notFound } from '../core/errors.ts';
 import { validateObjectName } from '../core/object-name.ts';
 import { outputFiles, type PanoramaLayout } from '../core/panorama/layout.ts';
-import { checkPanoramaHeader, tileFormatFor, type PanoramaQualities, type TileFormat } from '../core/panorama/submission.ts';
+import { checkPanoramaHeader, notAnImage, tileFormatFor, type PanoramaQualities, type TileFormat } from '../core/panorama/submission.ts';
 import { FINAL_STATES, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { panoramaConfig } from '../config.ts';
@@ -47,15 +47,11 @@ function inspectHeader(head: Buffer): string {
   try {
     header = imageSize(head);
   } catch {
-    throw invalidInput('the file is not an image this service can read (JPEG, PNG or WebP expected)');
+    throw notAnImage();
   }
   const type = header.type ?? 'unknown';
   checkPanoramaHeader({ width: header.width, height: header.height, type }, panoramaConfig.maxInputPixels());
   return type;
-}
-
-async function setExists(key: string): Promise<boolean> {
-  return (await objectStore.head(`${key}/config.json`)) !== undefined || (await objectStore.anyUnder(`${key}/`));
 }
 
 export const panoramas = {
@@ -66,7 +62,7 @@ export const panoramas = {
    */
   async submit(client: Client, request: PanoramaRequest): Promise<PanoramaTask> {
     const key = validateObjectName(request.filename, client.namespaces);
-    if (!request.overwrite && (await setExists(key))) throw conflict(`a panorama set already exists under ${key}/`);
+    if (!request.overwrite && (await objectStore.anyUnder(`${key}/`))) throw conflict(`a panorama set already exists under ${key}/`);
     let detected = '';
     const stored = await storeFile({
       client,

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { TesseraError } from '../core/errors.ts';
+import { imageContentType } from '../core/image-content-type.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import { jpegQuality } from '../core/jpeg-quality.ts';
 import { workerConfig } from '../config.ts';
@@ -16,8 +17,6 @@ export interface PicProcessResult {
   };
   readonly ProcessResult: { Etag: string; Format: string; Height: number; Quality?: number; Size: number; Width: number };
 }
-
-const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', gif: 'image/gif', tiff: 'image/tiff' };
 
 /** The dominant colour as Tencent reports it ("0xRRGGBB"), from a small copy so it costs little. */
 async function averageColour(input: Buffer): Promise<string> {
@@ -46,7 +45,7 @@ export async function runPicProcess(spec: PicJobSpec): Promise<PicProcessResult>
     if (/pixel limit|too large|exceeds/i.test(message)) throw new JobFailure('ImageResolutionExceed', 'the image resolution is over the limit');
     throw new JobFailure('InvalidImage', `the input could not be processed as an image: ${message}`);
   }
-  await objectStore.put(spec.output.key, result.data, { contentType: CONTENT_TYPES[result.format] ?? 'application/octet-stream', createOnly: false });
+  await objectStore.put(spec.output.key, result.data, { contentType: imageContentType(result.format), createOnly: false });
   const written = await objectStore.head(spec.output.key);
   const processResult = {
     Etag: written?.etag ?? '',

@@ -48,6 +48,9 @@ export function tileFormatFor(filename: string, detected: string): { extension: 
   return { extension: fallbackExtension, format: FORMAT_OF_EXTENSION[fallbackExtension]! };
 }
 
+/** The refusal for bytes whose header no image reader recognises. */
+export const notAnImage = () => invalidInput('the file is not an image this service can read (JPEG, PNG or WebP expected)');
+
 /** What an image header says, checked before anything is stored or decoded. */
 export function checkPanoramaHeader(header: { width: number; height: number; type: string }, maxPixels: number): void {
   if (!EXTENSION_OF_FORMAT[header.type]) throw invalidInput(`a panorama must be a JPEG, PNG or WebP image; this one is ${header.type}`);

@@ -1,5 +1,6 @@
 import { isTesseraError } from '../../core/errors.ts';
 import { isPublicKey } from '../../core/client.ts';
+import { imageContentType } from '../../core/image-content-type.ts';
 import { levelQuality } from '../../core/panorama/submission.ts';
 import { panoramaConfig } from '../../config.ts';
 import { BUCKET } from '../../resources.ts';
@@ -10,8 +11,6 @@ import type { PanoramaResult, PanoramaTask } from '../../services/panoramas.ts';
 import { JobFailure } from '../job-failure.ts';
 import { oneAtATime } from '../one-at-a-time.ts';
 import { buildPanorama } from './tiler.ts';
-
-const CONTENT_TYPES: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 /**
  * One build at a time per process: a build takes both cores and up to ~1.2 GB, so a second one in
@@ -53,7 +52,7 @@ async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
       },
       (file) =>
         objectStore.putGenerated(`${spec.key}/${file.path}`, file.data, {
-          contentType: file.path.endsWith('.json') ? 'application/json' : CONTENT_TYPES[spec.format]!,
+          contentType: file.path.endsWith('.json') ? 'application/json' : imageContentType(spec.format),
           ...(tags ? { tags } : {}),
         }),
     );

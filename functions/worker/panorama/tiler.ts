@@ -1,7 +1,7 @@
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
 import { FACES, fallbackPath, pannellumConfig, panoramaLayout, tilePath, type Face, type Level, type PanoramaLayout } from '../../core/panorama/layout.ts';
-import { checkPanoramaHeader, type TileFormat } from '../../core/panorama/submission.ts';
+import { checkPanoramaHeader, notAnImage, type TileFormat } from '../../core/panorama/submission.ts';
 import { createCubeSampler, FACE_SLOTS, type CubeSampler } from './cube-sampler.ts';
 
 export interface TileFile {
@@ -46,7 +46,7 @@ async function inspect(input: Buffer, options: TilerOptions): Promise<{ width: n
   try {
     metadata = await sharp(input).metadata();
   } catch {
-    throw invalidInput('the file is not an image this service can read (JPEG, PNG or WebP expected)');
+    throw notAnImage();
   }
   const { width, height, format } = metadata;
   checkPanoramaHeader({ width, height, type: format === 'jpeg' ? 'jpg' : format }, options.maxInputPixels);
