@@ -1,7 +1,13 @@
+import { portOf, type OutboundPolicy } from './core/outbound-url.ts';
+
 /**
  * Settings read from the environment. Read on every call rather than once at import, so the
  * local stack and tests can start handlers before they set the environment.
  */
+
+/** The stack's own endpoints: the emulators or LocalStack, the public file server, the API itself. */
+const OWN_ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_KMS', 'TESSERA_PUBLIC_BASE_URL', 'TESSERA_API_URL'];
+
 const int = (name: string, fallback: number): number => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -11,8 +17,22 @@ const int = (name: string, fallback: number): number => {
 };
 
 export const config = {
-  /** Local development only: lets `source` and callback URLs reach 127.0.0.0/8 and ::1. */
-  allowLoopbackUrls: () => process.env.TESSERA_ALLOW_LOOPBACK_URLS === '1',
+  /**
+   * Where `source` and callback URLs may go. TESSERA_ALLOW_LOOPBACK_URLS=1 (local development
+   * only) lets them reach 127.0.0.0/8 and ::1, except the ports of the stack's own endpoints.
+   */
+  outboundPolicy: (): OutboundPolicy => ({
+    allowLoopback: process.env.TESSERA_ALLOW_LOOPBACK_URLS === '1',
+    reservedLoopbackPorts: OWN_ENDPOINTS.flatMap((name) => {
+      const raw = process.env[name];
+      if (!raw) return [];
+      try {
+        return [portOf(new URL(raw))];
+      } catch {
+        return [];
+      }
+    }),
+  }),
   sourceMaxBytes: () => int('TESSERA_SOURCE_MAX_BYTES', 512 * 1024 * 1024),
   sourceTimeoutMs: () => int('TESSERA_SOURCE_TIMEOUT_MS', 25_000),
   sourceMaxRedirects: () => int('TESSERA_SOURCE_MAX_REDIRECTS', 5),

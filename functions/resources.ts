@@ -40,7 +40,9 @@ export const TABLES = {
   uploads: {
     id: 'UploadsTable',
     envVar: 'TESSERA_UPLOADS_TABLE',
-    partitionKey: { name: 'uploadId', type: 'S' },
+    // "<client id>/<upload id>": a session is found only through the client that opened it, so
+    // another client's upload id reads exactly like one that never existed.
+    partitionKey: { name: 'sessionKey', type: 'S' },
     sortKey: { name: 'item', type: 'S' },
     // Sparse: only sessions still open carry openState, so the sweeper reads just those.
     indexes: [{ name: 'openSessions', partitionKey: { name: 'openState', type: 'S' }, sortKey: { name: 'expiresAtMs', type: 'N' } }],
@@ -79,7 +81,16 @@ export const BUCKET = {
   stagingExpiryDays: 2,
   /** The tag on files of public namespaces: the bucket policy lets CloudFront read only those. */
   publicTag: { key: 'tessera-public', value: 'true' },
+  /**
+   * Pannellum's standalone viewer page (npm package `pannellum`), served beside the public sets:
+   * it loads only a config on its own origin. Never a client namespace, which begins with a letter
+   * or digit. Cached an hour, so a new Pannellum version reaches viewers without an invalidation.
+   */
+  viewer: { prefix: '_viewer/', page: 'pannellum.htm', maxAgeSeconds: 3600 },
 } as const;
+
+/** The viewer page's key in the bucket, and its path under the public base URL. */
+export const VIEWER_KEY = `${BUCKET.viewer.prefix}${BUCKET.viewer.page}`;
 
 export interface QueueDefinition {
   readonly id: string;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { routeKey, type Route } from '../functions/routes.ts';
 import type { HttpEvent, HttpHandler, HttpResult } from '../functions/http/http-handler.ts';
-import { matchRoute } from './route-matcher.ts';
+import { MalformedPathError, matchRoute } from './route-matcher.ts';
 
 /** The limits API Gateway (HTTP API) and Lambda put on a request, with the answers they give. */
 export const GATEWAY_LIMITS = {
@@ -15,6 +15,7 @@ export const GATEWAY_LIMITS = {
 };
 
 const GATEWAY_ERRORS = {
+  badRequest: [400, 'Bad Request'],
   notFound: [404, 'Not Found'],
   tooLarge: [413, 'Request Entity Too Large'],
   timeout: [503, 'Service Unavailable'],
@@ -151,8 +152,14 @@ export async function startApiGateway(options: {
 }): Promise<ApiGateway> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const match = matchRoute(options.routes, request.method ?? 'GET', path);
     const body = await readBody(request, GATEWAY_LIMITS.maxRequestBytes);
+    let match;
+    try {
+      match = matchRoute(options.routes, request.method ?? 'GET', path);
+    } catch (error) {
+      if (error instanceof MalformedPathError) return sendGatewayError(response, GATEWAY_ERRORS.badRequest);
+      throw error;
+    }
     if (!match) return sendGatewayError(response, GATEWAY_ERRORS.notFound);
     if (body === undefined) {
       response.setHeader('connection', 'close');

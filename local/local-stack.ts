@@ -148,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const publicFiles = await startPublicFiles({ port: options.publicPort, host: options.host });
     process.env.TESSERA_PUBLIC_BASE_URL = publicFiles.url;
+    // Outbound requests (sources, callbacks) never reach the stack's own ports, loopback or not.
+    process.env.TESSERA_API_URL = gateway.url;
     const timers = runSchedules(options.onError);
     const worker = options.worker === false ? undefined : startWorkerLoop({ onError: options.onError, ...options.worker });
     if (options.record) recordLocalStack();

@@ -5,7 +5,26 @@ export interface RouteMatch {
   readonly pathParameters: Record<string, string> | undefined;
 }
 
-/** Matches a request the way API Gateway HTTP APIs do: exact segments, `{name}` and a final `{name+}`. */
+/** A path whose %-escapes do not decode: API Gateway answers 400 before any route is chosen. */
+export class MalformedPathError extends Error {
+  constructor(path: string) {
+    super(`path ${path} holds a %-escape that does not decode`);
+    this.name = 'MalformedPathError';
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new MalformedPathError(segment);
+  }
+}
+
+/**
+ * Matches a request the way API Gateway HTTP APIs do: exact segments, `{name}` and a final
+ * `{name+}`. Throws MalformedPathError for a parameter that does not decode.
+ */
 export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch | undefined {
   const segments = path.split('/').slice(1);
   for (const route of routes) {
@@ -23,7 +42,7 @@ function matchPath(pattern: string[], segments: string[]): Record<string, string
     const greedy = /^\{(.+)\+\}$/.exec(part);
     if (greedy) {
       if (index >= segments.length) return undefined;
-      parameters[greedy[1]!] = segments.slice(index).map(decodeURIComponent).join('/');
+      parameters[greedy[1]!] = segments.slice(index).map(decodeSegment).join('/');
       return parameters;
     }
     const segment = segments[index];
@@ -31,7 +50,7 @@ function matchPath(pattern: string[], segments: string[]): Record<string, string
     const named = /^\{(.+)\}$/.exec(part);
     if (named) {
       if (segment === '') return undefined;
-      parameters[named[1]!] = decodeURIComponent(segment);
+      parameters[named[1]!] = decodeSegment(segment);
     } else if (part !== segment) return undefined;
   }
   return pattern.length === segments.length ? parameters : undefined;

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Client } from '../core/client.ts';
+import { CLIENT_ID_PATTERN, type Client } from '../core/client.ts';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { validateNamespace } from '../core/object-name.ts';
 import { constantTimeEqual, generateClientId, generateSecret, secretLookupHash } from '../core/secret.ts';
@@ -45,6 +45,7 @@ const toClient = ({ secretHash: _hash, sealedSecret: _sealed, publicNamespaces, 
 export const clientRegistry = {
   async create(input: NewClient): Promise<{ client: Client; secret: string }> {
     const clientId = input.clientId ?? generateClientId();
+    if (!CLIENT_ID_PATTERN.test(clientId)) throw invalidInput('a client id is 1-64 letters, digits, "_" or "-", starting with a letter or digit');
     const secret = input.secret ?? generateSecret();
     for (const namespace of input.publicNamespaces ?? []) {
       if (!input.namespaces.includes(namespace)) throw invalidInput(`public namespace ${namespace} is not one the client owns`);
@@ -85,7 +86,9 @@ export const clientRegistry = {
     return record && toClient(record);
   },
 
+  /** The stored client; an id no client could have (too long, odd characters) is never looked up. */
   async getRecord(clientId: string): Promise<StoredRecord | undefined> {
+    if (!CLIENT_ID_PATTERN.test(clientId)) return undefined;
     const result = await dynamo().send(
       new GetCommand({ TableName: tableName('clients'), Key: { clientId }, ConsistentRead: true }),
     );

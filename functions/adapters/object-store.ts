@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { bucketName } from '../resources.ts';
 import { s3 } from './aws-clients.ts';
+import { downloadUrls } from './download-urls.ts';
 
 export interface StoredObject {
   readonly key: string;
@@ -104,26 +104,7 @@ export const objectStore = {
     return Buffer.from((await result.Body?.transformToByteArray()) ?? []);
   },
 
-  async downloadUrl(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucketName(), Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
-  },
-
-  /**
-   * If a URL is one of this bucket's own download URLs, the key it names; otherwise undefined.
-   * The prefix is taken from a URL the SDK signs now, so path-style, virtual-hosted and custom
-   * endpoints all match the way they were issued.
-   */
-  async keyOfDownloadUrl(url: URL): Promise<string | undefined> {
-    const probe = new URL(await objectStore.downloadUrl('__probe__', 60));
-    const prefix = probe.pathname.slice(0, -'__probe__'.length);
-    if (url.origin !== probe.origin || !url.pathname.startsWith(prefix) || !url.searchParams.has('X-Amz-Signature')) {
-      return undefined;
-    }
-    const key = url.pathname.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
-    return key.length > 0 ? key : undefined;
-  },
+  downloadUrl: (key: string, expiresInSeconds: number): Promise<string> => downloadUrls.issue(key, expiresInSeconds),
 };
 
 export type ObjectStore = typeof objectStore;

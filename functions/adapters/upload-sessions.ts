@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isUploadId } from '../core/upload-id.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { isConditionFailure } from './dynamo-errors.ts';
@@ -24,6 +25,12 @@ export interface UploadSession {
   readonly url?: string;
 }
 
+/** Whose upload and which: every read and write names both, so no client reaches another's session. */
+export interface SessionKey {
+  readonly clientId: string;
+  readonly uploadId: string;
+}
+
 export interface SliceRecord {
   readonly sliceId: number;
   readonly size: number;
@@ -42,24 +49,25 @@ export interface PartRecord {
 }
 
 const SESSION = 'session';
+const partition = (key: SessionKey) => `${key.clientId}/${key.uploadId}`;
 const sliceItem = (sliceId: number) => `slice#${String(sliceId).padStart(5, '0')}`;
 const partItem = (partNumber: number) => `part#${String(partNumber).padStart(5, '0')}`;
 // Records outlive their session by a week, so late requests still get "expired", then vanish.
 const retention = (expiresAtMs: number) => Math.floor(expiresAtMs / 1000) + 7 * 86_400;
 
-const queryItems = <T>(uploadId: string, prefix: string) =>
+const queryItems = <T>(key: SessionKey, prefix: string) =>
   queryAll<T>({
     TableName: tableName('uploads'),
-    KeyConditionExpression: 'uploadId = :id AND begins_with(#item, :prefix)',
+    KeyConditionExpression: 'sessionKey = :key AND begins_with(#item, :prefix)',
     ExpressionAttributeNames: { '#item': 'item' },
-    ExpressionAttributeValues: { ':id': uploadId, ':prefix': prefix },
+    ExpressionAttributeValues: { ':key': partition(key), ':prefix': prefix },
     ConsistentRead: true,
   });
 
 /** Runs a conditional update; false when the condition did not hold (someone else won). */
-async function updateIf(uploadId: string, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
+async function updateIf(key: SessionKey, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
   try {
-    await dynamo().send(new UpdateCommand({ TableName: tableName('uploads'), Key: { uploadId, item: SESSION }, ...update }));
+    await dynamo().send(new UpdateCommand({ TableName: tableName('uploads'), Key: { sessionKey: partition(key), item: SESSION }, ...update }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -68,30 +76,33 @@ async function updateIf(uploadId: string, update: Omit<ConstructorParameters<typ
 }
 
 /**
- * Upload sessions, their slices and their assembled parts, one DynamoDB partition per session.
- * Part records live here, not in S3's ListParts, so the same code runs on every S3 emulator.
+ * Upload sessions, their slices and their assembled parts, one DynamoDB partition per session,
+ * keyed by the owning client and the upload id together. Part records live here, not in S3's
+ * ListParts, so the same code runs on every S3 emulator.
  */
 export const uploadSessions = {
   async create(session: UploadSession): Promise<void> {
     await dynamo().send(
       new PutCommand({
         TableName: tableName('uploads'),
-        Item: { ...session, item: SESSION, openState: 'open', expiresAt: retention(session.expiresAtMs) },
-        ConditionExpression: 'attribute_not_exists(uploadId)',
+        Item: { ...session, sessionKey: partition(session), item: SESSION, openState: 'open', expiresAt: retention(session.expiresAtMs) },
+        ConditionExpression: 'attribute_not_exists(sessionKey)',
       }),
     );
   },
 
-  async get(uploadId: string): Promise<UploadSession | undefined> {
+  /** The session, or undefined when this client has none by that id (a malformed id is never looked up). */
+  async get(key: SessionKey): Promise<UploadSession | undefined> {
+    if (!isUploadId(key.uploadId)) return undefined;
     const result = await dynamo().send(
-      new GetCommand({ TableName: tableName('uploads'), Key: { uploadId, item: SESSION }, ConsistentRead: true }),
+      new GetCommand({ TableName: tableName('uploads'), Key: { sessionKey: partition(key), item: SESSION }, ConsistentRead: true }),
     );
     return result.Item as UploadSession | undefined;
   },
 
   /** Fixes how the session's slices travel; true if it was unset or already that way. */
-  setMode(uploadId: string, mode: SliceMode): Promise<boolean> {
-    return updateIf(uploadId, {
+  setMode(key: SessionKey, mode: SliceMode): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET #mode = :mode',
       ConditionExpression: '#state = :open AND (attribute_not_exists(#mode) OR #mode = :mode)',
       ExpressionAttributeNames: { '#mode': 'mode', '#state': 'state' },
@@ -99,30 +110,30 @@ export const uploadSessions = {
     });
   },
 
-  async putSlice(uploadId: string, slice: SliceRecord, expiresAtMs: number): Promise<void> {
+  async putSlice(key: SessionKey, slice: SliceRecord, expiresAtMs: number): Promise<void> {
     await dynamo().send(
       new PutCommand({
         TableName: tableName('uploads'),
-        Item: { uploadId, item: sliceItem(slice.sliceId), ...slice, expiresAt: retention(expiresAtMs) },
+        Item: { sessionKey: partition(key), item: sliceItem(slice.sliceId), ...slice, expiresAt: retention(expiresAtMs) },
       }),
     );
   },
 
-  slices: (uploadId: string) => queryItems<SliceRecord>(uploadId, 'slice#'),
-  parts: (uploadId: string) => queryItems<PartRecord>(uploadId, 'part#'),
+  slices: (key: SessionKey) => queryItems<SliceRecord>(key, 'slice#'),
+  parts: (key: SessionKey) => queryItems<PartRecord>(key, 'part#'),
 
-  async putPart(uploadId: string, part: PartRecord, expiresAtMs: number): Promise<void> {
+  async putPart(key: SessionKey, part: PartRecord, expiresAtMs: number): Promise<void> {
     await dynamo().send(
       new PutCommand({
         TableName: tableName('uploads'),
-        Item: { uploadId, item: partItem(part.partNumber), ...part, expiresAt: retention(expiresAtMs) },
+        Item: { sessionKey: partition(key), item: partItem(part.partNumber), ...part, expiresAt: retention(expiresAtMs) },
       }),
     );
   },
 
   /** Takes the right to assemble the run that starts at `nextSlice`; one holder at a time. */
-  lockAssembly(uploadId: string, nextSlice: number, token: string, now: number, leaseMs: number): Promise<boolean> {
-    return updateIf(uploadId, {
+  lockAssembly(key: SessionKey, nextSlice: number, token: string, now: number, leaseMs: number): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET lockToken = :token, lockUntil = :until',
       ConditionExpression: '#state = :open AND nextSlice = :next AND (attribute_not_exists(lockToken) OR lockUntil < :now)',
       ExpressionAttributeNames: { '#state': 'state' },
@@ -130,8 +141,8 @@ export const uploadSessions = {
     });
   },
 
-  finishAssembly(uploadId: string, token: string, nextSlice: number, nextPart: number): Promise<boolean> {
-    return updateIf(uploadId, {
+  finishAssembly(key: SessionKey, token: string, nextSlice: number, nextPart: number): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET nextSlice = :next, nextPart = :part REMOVE lockToken, lockUntil',
       ConditionExpression: 'lockToken = :token',
       ExpressionAttributeValues: { ':next': nextSlice, ':part': nextPart, ':token': token },
@@ -139,8 +150,8 @@ export const uploadSessions = {
   },
 
   /** open → completing, unless another request holds the session (a crashed one's lease runs out). */
-  beginComplete(uploadId: string, token: string, now: number, leaseMs: number): Promise<boolean> {
-    return updateIf(uploadId, {
+  beginComplete(key: SessionKey, token: string, now: number, leaseMs: number): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET #state = :completing, lockToken = :token, lockUntil = :until',
       ConditionExpression: '(#state = :open OR #state = :completing) AND (attribute_not_exists(lockToken) OR lockUntil < :now)',
       ExpressionAttributeNames: { '#state': 'state' },
@@ -148,8 +159,8 @@ export const uploadSessions = {
     });
   },
 
-  finishComplete(uploadId: string, token: string, url: string): Promise<boolean> {
-    return updateIf(uploadId, {
+  finishComplete(key: SessionKey, token: string, url: string): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET #state = :completed, #url = :url, completedAt = :at REMOVE lockToken, lockUntil, openState',
       ConditionExpression: 'lockToken = :token',
       ExpressionAttributeNames: { '#state': 'state', '#url': 'url' },
@@ -158,8 +169,8 @@ export const uploadSessions = {
   },
 
   /** completing → open after a complete that failed on the client's input, so it can fix and retry. */
-  abandonComplete(uploadId: string, token: string): Promise<boolean> {
-    return updateIf(uploadId, {
+  abandonComplete(key: SessionKey, token: string): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET #state = :open REMOVE lockToken, lockUntil',
       ConditionExpression: 'lockToken = :token',
       ExpressionAttributeNames: { '#state': 'state' },
@@ -168,8 +179,8 @@ export const uploadSessions = {
   },
 
   /** Ends an open session as cancelled or expired; false if it was no longer open. */
-  close(uploadId: string, state: 'cancelled' | 'expired', now: number): Promise<boolean> {
-    return updateIf(uploadId, {
+  close(key: SessionKey, state: 'cancelled' | 'expired', now: number): Promise<boolean> {
+    return updateIf(key, {
       UpdateExpression: 'SET #state = :state REMOVE openState, lockToken, lockUntil',
       ConditionExpression: '#state = :open OR (#state = :completing AND lockUntil < :now)',
       ExpressionAttributeNames: { '#state': 'state' },

@@ -3,14 +3,12 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
-import { isReachable } from '../core/address-policy.ts';
-import { checkOutboundUrl, unreachableHost } from '../core/outbound-url.ts';
+import { checkAddress, checkOutboundUrl, portOf, type OutboundPolicy } from '../core/outbound-url.ts';
 import { invalidInput, isTesseraError, tooLarge, upstream } from '../core/errors.ts';
 
 const SOURCE = 'source URL';
 
-export interface FetchPolicy {
-  readonly allowLoopback: boolean;
+export interface FetchPolicy extends OutboundPolicy {
   readonly maxBytes: number;
   readonly timeoutMs: number;
   readonly maxRedirects: number;
@@ -23,15 +21,18 @@ export interface FetchedBody {
 
 /**
  * Every connection resolves its host here and is refused if any address it resolves to is not
- * allowed; the socket then connects to the address that was checked, so a DNS answer that
- * changes between check and connect (rebinding) cannot slip through.
+ * allowed for the port it goes to; the socket then connects to the address that was checked, so
+ * a DNS answer that changes between check and connect (rebinding) cannot slip through.
  */
-export function guardedLookup(allowLoopback: boolean, label: string): LookupFunction {
+export function guardedLookup(policy: OutboundPolicy, label: string, port: number): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 0);
-      if (addresses.length === 0 || addresses.some(({ address }) => !isReachable(address, allowLoopback))) {
-        return callback(unreachableHost(label, hostname), '', 0);
+      try {
+        if (addresses.length === 0) throw invalidInput(`${label} host ${hostname} has no address`);
+        for (const { address } of addresses) checkAddress(policy, address, port, label, hostname);
+      } catch (refusal) {
+        return callback(refusal as Error, '', 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const [first] = addresses as [LookupAddress];
@@ -40,13 +41,16 @@ export function guardedLookup(allowLoopback: boolean, label: string): LookupFunc
   };
 }
 
-function sizeLimit(maxBytes: number): Transform {
+/** Passes bytes through up to `maxBytes`; past that it fails and closes the upstream response at once. */
+function sizeLimit(maxBytes: number, upstreamResponse: IncomingMessage): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      if (seen > maxBytes) done(tooLarge(`source is larger than the ${maxBytes}-byte limit`));
-      else done(null, chunk);
+      if (seen > maxBytes) {
+        upstreamResponse.destroy();
+        done(tooLarge(`source is larger than the ${maxBytes}-byte limit`));
+      } else done(null, chunk);
     },
   });
 }
@@ -55,7 +59,7 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
   const send = url.protocol === 'https:' ? httpsGet : httpGet;
   return new Promise((resolve, reject) => {
     const request = send(url, {
-      lookup: guardedLookup(policy.allowLoopback, SOURCE),
+      lookup: guardedLookup(policy, SOURCE, portOf(url)),
       signal,
       timeout: policy.timeoutMs,
       headers: { 'user-agent': 'Tessera/1', accept: '*/*' },
@@ -72,7 +76,9 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
 
 /**
  * Fetches a client-supplied URL: http(s) only, public addresses only (loopback too when the
- * policy allows it, for local development), every redirect checked again, capped in size and time.
+ * policy allows it, for local development, but never the stack's own ports), every redirect
+ * checked again, capped in size and time. Whoever stops reading early destroys the body, which
+ * closes the upstream connection.
  */
 export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<FetchedBody> {
   let url: URL;
@@ -83,7 +89,7 @@ export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<
   }
   const signal = AbortSignal.timeout(policy.timeoutMs);
   for (let hop = 0; hop <= policy.maxRedirects; hop++) {
-    checkOutboundUrl(url, policy.allowLoopback, SOURCE);
+    checkOutboundUrl(url, policy, SOURCE);
     const response = await get(url, policy, signal);
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
@@ -100,8 +106,9 @@ export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<
       response.destroy();
       throw tooLarge(`source is ${declared} bytes, over the ${policy.maxBytes}-byte limit`);
     }
-    const limited = sizeLimit(policy.maxBytes);
+    const limited = sizeLimit(policy.maxBytes, response);
     response.on('error', (error) => limited.destroy(signal.aborted ? upstream(`source took longer than ${policy.timeoutMs} ms`) : error));
+    limited.on('close', () => response.destroy());
     return {
       body: response.pipe(limited),
       contentType: response.headers['content-type'] ?? 'application/octet-stream',

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { checkOutboundUrl } from '../core/outbound-url.ts';
+import { checkOutboundUrl, portOf, type OutboundPolicy } from '../core/outbound-url.ts';
 import { guardedLookup } from './url-fetcher.ts';
 
 export interface WebhookOutcome {
@@ -10,15 +10,15 @@ export interface WebhookOutcome {
 }
 
 /**
- * POSTs a callback to a client's URL with the same address rules as `source` fetches: public
- * addresses only (loopback when local development allows it), checked at connect time. Never
- * follows redirects; any 2xx counts as delivered.
+ * POSTs a callback to a client's URL with the same address rules as `source` fetches (public
+ * addresses; loopback only in local development and never the stack's own ports), checked at
+ * connect time. Never follows redirects; any 2xx counts as delivered.
  */
-export function postWebhook(rawUrl: string, body: string, headers: Record<string, string>, options: { allowLoopback: boolean; timeoutMs: number }): Promise<WebhookOutcome> {
+export function postWebhook(rawUrl: string, body: string, headers: Record<string, string>, options: { policy: OutboundPolicy; timeoutMs: number }): Promise<WebhookOutcome> {
   let url: URL;
   try {
     url = new URL(rawUrl);
-    checkOutboundUrl(url, options.allowLoopback, 'CallBack');
+    checkOutboundUrl(url, options.policy, 'CallBack');
   } catch (error) {
     return Promise.resolve({ ok: false, error: (error as Error).message });
   }
@@ -26,7 +26,7 @@ export function postWebhook(rawUrl: string, body: string, headers: Record<string
   return new Promise((resolve) => {
     const request = send(url, {
       method: 'POST',
-      lookup: guardedLookup(options.allowLoopback, 'CallBack'),
+      lookup: guardedLookup(options.policy, 'CallBack', portOf(url)),
       timeout: options.timeoutMs,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Tessera-Callback/1' },
     });

@@ -1,5 +1,6 @@
 import { invalidInput } from '../core/errors.ts';
 import { requestBody } from '../http/form.ts';
+import { parseJsonText } from '../http/json-body.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import type { PicJobRequest } from '../services/pic-jobs.ts';
 import { parseXml } from './xml.ts';
@@ -10,13 +11,9 @@ export function readRequest(event: HttpEvent): Node {
   const body = requestBody(event).toString('utf8').trim();
   if (!body) throw invalidInput('the request body is empty', 'MissingContent');
   if (body.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw invalidInput('the body is not valid JSON', 'InvalidContent');
-    }
-    const root = node(parsed);
+    const parsed = parseJsonText(body);
+    if (!parsed) throw invalidInput('the body is not valid JSON', 'InvalidContent');
+    const root = node(parsed.value);
     return 'Request' in root ? node(root.Request) : root;
   }
   const root = parseXml(body);

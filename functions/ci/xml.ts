@@ -8,14 +8,36 @@ const builder = new XMLBuilder({ suppressEmptyNode: true, processEntities: true 
 
 export const MAX_XML_BYTES = 256 * 1024;
 
+/** What XML 1.0 cannot carry at all, not even as a character reference (its `Char` production). */
+const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
 export function parseXml(text: string): Record<string, unknown> {
   if (text.length > MAX_XML_BYTES) throw invalidInput(`the body is larger than ${MAX_XML_BYTES} bytes`, 'InvalidContent');
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw invalidInput('DTDs and entity declarations are not accepted', 'InvalidContent');
+  const forbidden = text.match(NOT_XML_CHARACTERS);
+  if (forbidden) throw invalidInput(`the body is not well-formed XML: it holds ${codePoint(forbidden[0])}, which XML 1.0 does not allow`, 'MalformedXML');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw invalidInput(`the body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`, 'MalformedXML');
-  return parser.parse(text) as Record<string, unknown>;
+  try {
+    return parser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The parser's own refusals: nesting deeper than it allows, names such as __proto__.
+    throw invalidInput(`the body is not acceptable XML: ${(error as Error).message}`, 'MalformedXML');
+  }
+}
+
+/** Every key and string with what XML cannot carry replaced by U+FFFD, so an answer is always well-formed. */
+function xmlSafe(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(NOT_XML_CHARACTERS, '\uFFFD');
+  if (Array.isArray(value)) return value.map(xmlSafe);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [xmlSafe(key) as string, xmlSafe(inner)]));
+  }
+  return value;
 }
 
 export function toXml(root: string, value: unknown): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: value }) as string}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ [root]: xmlSafe(value) }) as string}`;
 }

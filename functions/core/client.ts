@@ -33,5 +33,8 @@ export interface PicQueue {
 
 export const isActive = (client: Client) => client.status === 'active';
 
+/** Client ids are what signatures name (app_id, api_key, SecretId): letters, digits, "_", "-", at most 64. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
 /** Whether a key lies in one of the client's public namespaces. */
 export const isPublicKey = (client: Pick<Client, 'publicNamespaces'>, key: string) => (client.publicNamespaces ?? []).some((namespace) => isInsideNamespace(key, namespace));

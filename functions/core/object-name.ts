@@ -6,6 +6,9 @@ export const MAX_OBJECT_NAME_BYTES = 1024;
 // every client that prints a key.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+// Unicode format characters (category Cf): bidi overrides make "alpha/\u202egnp.exe" read as
+// "alpha/exe.png", zero-width ones make two names that look alike.
+const FORMAT_CHARACTERS = /\p{Cf}/u;
 
 /**
  * Checks a client-chosen object name (an S3 key) and that it lies inside one of the client's
@@ -17,7 +20,9 @@ export function validateObjectName(name: string, namespaces: readonly string[]):
   if (Buffer.byteLength(name, 'utf8') > MAX_OBJECT_NAME_BYTES) {
     throw invalidInput(`filename is longer than ${MAX_OBJECT_NAME_BYTES} bytes of UTF-8`);
   }
+  if (!name.isWellFormed()) throw invalidInput('filename is not well-formed Unicode (it holds a lone surrogate)');
   if (CONTROL_CHARACTERS.test(name)) throw invalidInput('filename contains control characters');
+  if (FORMAT_CHARACTERS.test(name)) throw invalidInput('filename contains invisible format characters (bidi controls, zero-width characters)');
   if (name.startsWith('/')) throw invalidInput('filename must not start with "/"');
   if (name.includes('\\')) throw invalidInput('filename must not contain "\\"');
   const segments = name.split('/');

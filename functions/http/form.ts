@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { invalidInput } from '../core/errors.ts';
+import { readJsonObject } from './json-body.ts';
 
 export interface UploadedFile {
   readonly filename: string;
@@ -64,15 +65,8 @@ function parseMultipart(contentType: string, body: Buffer): Promise<ParsedForm> 
 }
 
 function parseJson(body: Buffer): ParsedForm {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw invalidInput('body is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput('JSON body must be an object');
   const fields: Record<string, string> = {};
-  for (const [name, field] of Object.entries(value)) {
+  for (const [name, field] of Object.entries(readJsonObject(body))) {
     if (typeof field === 'string') fields[name] = field;
     else if (typeof field === 'number' || typeof field === 'boolean') fields[name] = String(field);
     else if (field !== null) throw invalidInput(`field ${name} must be a string or a number`);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { invalidInput } from '../core/errors.ts';
 import { requestBody } from '../http/form.ts';
+import { readJsonObject } from '../http/json-body.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 
 const id = (name: string) =>
@@ -9,15 +10,12 @@ const id = (name: string) =>
 export const common = { app_id: id('app_id'), request_id: id('request_id'), cloud_id: z.optional(z.string().check(z.maxLength(64))) };
 export const sessionFields = { ...common, upload_id: id('upload_id') };
 
-/** Reads the JSON body of an ost request against its schema; the first problem becomes a 10001 message. */
-export function readJson<T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> {
-  let value: unknown;
-  try {
-    value = JSON.parse(requestBody(event).toString('utf8') || 'null');
-  } catch {
-    throw invalidInput('body must be JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidInput('body must be a JSON object');
+/**
+ * Checks an ost request's fields against its schema, whether they came as a JSON body or as
+ * multipart fields, so every route bounds the same fields the same way; the first problem
+ * becomes a 10001 message.
+ */
+export function readFields<T extends z.ZodMiniType>(value: unknown, schema: T): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -26,3 +24,6 @@ export function readJson<T extends z.ZodMiniType>(event: HttpEvent, schema: T): 
   }
   return parsed.data;
 }
+
+/** Reads the JSON body of an ost request against its schema. */
+export const readJson = <T extends z.ZodMiniType>(event: HttpEvent, schema: T): z.infer<T> => readFields(readJsonObject(requestBody(event)), schema);

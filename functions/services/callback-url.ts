@@ -13,6 +13,6 @@ export function checkCallbackUrl(raw: string): string {
   } catch {
     throw invalidInput('CallBack is not a valid URL');
   }
-  checkOutboundUrl(url, config.allowLoopbackUrls(), 'CallBack');
+  checkOutboundUrl(url, config.outboundPolicy(), 'CallBack');
   return url.href;
 }

@@ -1,9 +1,10 @@
 import { imageSize } from 'image-size';
 import type { Client } from '../core/client.ts';
-import { conflict, invalidInput, notFound } from '../core/errors.ts';
-import { isInsideNamespace, validateObjectName } from '../core/object-name.ts';
+import { conflict, forbidden, invalidInput, notFound } from '../core/errors.ts';
+import { validateObjectName } from '../core/object-name.ts';
 import { config } from '../config.ts';
 import { objectLedger, type WriteClaim } from '../adapters/object-ledger.ts';
+import { downloadUrls } from '../adapters/download-urls.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { fetchSource } from '../adapters/url-fetcher.ts';
 import { peekStream } from '../adapters/stream-peek.ts';
@@ -38,12 +39,21 @@ export async function storeFile(request: StoreRequest): Promise<{ key: string; s
     if (!request.overwrite && (await objectStore.head(key))) throw conflict(`file ${key} already exists`);
     await writeContent(request, key);
   } catch (error) {
-    // Leave the ledger telling the truth: the name holds an object, or it is free again.
-    if (await objectStore.head(key)) await commitFromStore(claim);
-    else await objectLedger.release(claim);
+    await settleFailedWrite(claim);
     throw error;
   }
   return commitFromStore(claim);
+}
+
+/**
+ * Leaves the ledger telling the truth after a failed write: the name holds an object, or it is
+ * free again. If S3 cannot even say which, the claim is released: a later writer's HEAD and
+ * S3's If-None-Match still guard an object that did land, and nothing stays blocked for a lease.
+ */
+async function settleFailedWrite(claim: WriteClaim): Promise<void> {
+  const stored = await objectStore.head(claim.objectKey).catch(() => undefined);
+  if (stored) await objectLedger.commit(claim, { size: stored.size, etag: stored.etag });
+  else await objectLedger.release(claim);
 }
 
 async function commitFromStore(claim: WriteClaim) {
@@ -61,33 +71,50 @@ async function writeContent({ client, content, overwrite, inspect }: StoreReques
     return;
   }
   const url = parseUrl(content.url);
-  const ownKey = await objectStore.keyOfDownloadUrl(url);
-  if (ownKey !== undefined && client.namespaces.some((namespace) => isInsideNamespace(ownKey, namespace))) {
-    // One of our own download URLs for one of this client's files: copy inside the bucket.
-    const stored = await objectStore.head(ownKey);
-    if (!stored) throw notFound(`source file ${ownKey} does not exist`);
-    if (inspect) inspect(stored.size > 0 ? await objectStore.readStart(ownKey, Math.min(stored.size, INSPECTED_BYTES)) : Buffer.alloc(0));
-    await objectStore.copyWithin(ownKey, key);
+  const inBucket = await downloadUrls.check(url);
+  if (inBucket.kind === 'bucket' && inBucket.signature !== 'other-signer') {
+    await copyOwnFile(client, inBucket.key, inBucket.signature, key, inspect);
     return;
   }
+  // Anything else is fetched, within the outbound rules. That includes a bucket URL signed under
+  // another function's role (AWS only), which S3 itself then checks.
   const fetched = await fetchSource(url.href, {
-    allowLoopback: config.allowLoopbackUrls(),
+    ...config.outboundPolicy(),
     maxBytes: config.sourceMaxBytes(),
     timeoutMs: config.sourceTimeoutMs(),
     maxRedirects: config.sourceMaxRedirects(),
   });
-  if (!inspect) {
-    await objectStore.put(key, fetched.body, { contentType: fetched.contentType, createOnly });
-    return;
-  }
-  const { head, stream } = await peekStream(fetched.body, INSPECTED_BYTES);
   try {
+    if (!inspect) {
+      await objectStore.put(key, fetched.body, { contentType: fetched.contentType, createOnly });
+      return;
+    }
+    const { head, stream } = await peekStream(fetched.body, INSPECTED_BYTES);
     inspect(head);
-  } catch (error) {
+    await objectStore.put(key, stream, { contentType: fetched.contentType, createOnly });
+  } finally {
+    // Whatever went wrong, the upstream connection closes now rather than at the time limit.
     fetched.body.destroy();
-    throw error;
   }
-  await objectStore.put(key, stream, { contentType: fetched.contentType, createOnly });
+}
+
+/**
+ * A download URL of the bucket is honoured only when its signature holds and it names one of the
+ * client's own files; then the copy stays inside the bucket. It is never fetched over HTTP: the
+ * local emulators serve any key to anyone, signature or not. The refusal does not depend on
+ * whether the named file exists.
+ */
+async function copyOwnFile(client: Client, sourceKey: string, signature: 'valid' | 'invalid', key: string, inspect: StoreRequest['inspect']): Promise<void> {
+  if (signature === 'invalid') throw invalidInput('source is a Tessera download URL whose signature does not hold or has expired');
+  try {
+    validateObjectName(sourceKey, client.namespaces);
+  } catch {
+    throw forbidden('source is a Tessera download URL of a file outside your namespaces');
+  }
+  const stored = await objectStore.head(sourceKey);
+  if (!stored) throw notFound(`source file ${sourceKey} does not exist`);
+  if (inspect) inspect(stored.size > 0 ? await objectStore.readStart(sourceKey, Math.min(stored.size, INSPECTED_BYTES)) : Buffer.alloc(0));
+  await objectStore.copyWithin(sourceKey, key);
 }
 
 function parseUrl(raw: string): URL {

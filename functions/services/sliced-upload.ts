@@ -1,21 +1,22 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Client } from '../core/client.ts';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { checkSlices, describeIds, MAX_PART_BYTES, planParts, readyRun, type PlannedPart } from '../core/slices.ts';
+import { newUploadId } from '../core/upload-id.ts';
 import { config, ostConfig } from '../config.ts';
 import { BUCKET } from '../resources.ts';
 import { multipartStore, type CompletedPart } from '../adapters/multipart-store.ts';
 import { objectStore } from '../adapters/object-store.ts';
-import { uploadSessions, type SliceMode, type UploadSession } from '../adapters/upload-sessions.ts';
+import { uploadSessions, type SessionKey, type SliceMode, type UploadSession } from '../adapters/upload-sessions.ts';
 
 /** What one proxied slice may carry: what a 6 MB Lambda event holds once base64 adds a third. */
 export const PROXY_SLICE_LIMIT_BYTES = 4 * 1024 * 1024;
 const LOCK_LEASE_MS = 60_000;
+/** How long a complete waits for another complete of the same upload before answering 409 (under API Gateway's 29 s). */
+const COMPLETE_WAIT_MS = 20_000;
 const MAX_PRESIGN_BATCH = 1000;
 
 export const expired = (detail = 'upload has expired or does not exist') => notFound(detail);
-
-const newUploadId = () => `up_${randomBytes(12).toString('hex')}`;
 
 /** Where a client's uploaded files go: its first namespace, under ost/<upload id>/. */
 function objectKeyFor(client: Client, uploadId: string, fileName: string | undefined): string {
@@ -27,20 +28,33 @@ function requireNamespace(client: Client): void {
   if (client.namespaces.length === 0) throw invalidInput('this client owns no namespace to store files in');
 }
 
-/** The session, if it is this client's and still taking slices; otherwise 10005 or a clear refusal. */
-async function openSession(client: Client, uploadId: string, now: number): Promise<UploadSession> {
-  const session = await uploadSessions.get(uploadId);
-  if (!session || session.clientId !== client.clientId) throw expired();
+const keyOf = (client: Client, uploadId: string): SessionKey => ({ clientId: client.clientId, uploadId });
+
+/** The client's session by that id, or 10005: another client's id reads exactly as an unknown one. */
+async function ownSession(client: Client, uploadId: string): Promise<UploadSession> {
+  const session = await uploadSessions.get(keyOf(client, uploadId));
+  if (!session) throw expired();
+  return session;
+}
+
+/** Refuses a session that has ended; `completed` and `completing` are left to the caller. */
+function checkNotEnded(session: UploadSession, now: number): void {
   if (session.state === 'expired' || (session.state === 'open' && now > session.expiresAtMs)) throw expired('upload has expired');
-  if (session.state === 'completed') throw conflict('upload is already completed; it takes no more slices');
   if (session.state === 'cancelled') throw expired('upload was cancelled');
+}
+
+/** The session, if it is still taking slices; otherwise 10005 or a clear refusal. */
+async function openSession(client: Client, uploadId: string, now: number): Promise<UploadSession> {
+  const session = await ownSession(client, uploadId);
+  checkNotEnded(session, now);
+  if (session.state === 'completed') throw conflict('upload is already completed; it takes no more slices');
   if (session.state === 'completing') throw conflict('upload is being completed; it takes no more slices');
   return session;
 }
 
 async function fixMode(session: UploadSession, mode: SliceMode): Promise<void> {
   if (session.mode === mode) return;
-  if (!(await uploadSessions.setMode(session.uploadId, mode))) {
+  if (!(await uploadSessions.setMode(session, mode))) {
     const other = mode === 'proxied' ? 'presigned URLs' : 'proxied slices through /file/mpupload/upload';
     throw invalidInput(`this upload already sends its slices as ${other}; one upload cannot mix the two ways`);
   }
@@ -91,11 +105,11 @@ export const slicedUpload = {
     const rev = randomUUID();
     const stagedKey = `${BUCKET.stagingPrefix}${uploadId}/${sliceId}/${rev}`;
     await multipartStore.putStaged(stagedKey, data);
-    await uploadSessions.putSlice(uploadId, { sliceId, size: data.length, rev, stagedKey }, session.expiresAtMs);
+    await uploadSessions.putSlice(session, { sliceId, size: data.length, rev, stagedKey }, session.expiresAtMs);
     // A complete that began while this slice was being written may not include it: say so.
-    const after = await uploadSessions.get(uploadId);
+    const after = await uploadSessions.get(session);
     if (after?.state !== 'open') throw conflict(`upload is ${after?.state ?? 'gone'}; slice ${sliceId} was not taken`);
-    await assembleReadyRuns(uploadId, now);
+    await assembleReadyRuns(session, now);
   },
 
   /** Presigned UploadPart URLs for slices of declared sizes (5 MiB–5 GiB, the last may be smaller). */
@@ -109,7 +123,7 @@ export const slicedUpload = {
     const expiresAt = new Date(now + expiresIn * 1000).toISOString();
     return Promise.all(
       slices.map(async ({ sliceId, size }) => {
-        await uploadSessions.putSlice(uploadId, { sliceId, size, rev: randomUUID() }, session.expiresAtMs);
+        await uploadSessions.putSlice(session, { sliceId, size, rev: randomUUID() }, session.expiresAtMs);
         const url = await multipartStore.presignPart(session.objectKey, session.s3UploadId, sliceId, size, expiresIn);
         return { sliceId, url, expiresAt };
       }),
@@ -118,39 +132,29 @@ export const slicedUpload = {
 
   /**
    * Checks slices 1..N, turns what is not yet a part into parts, completes the S3 upload and
-   * answers its download URL. A second complete answers the same URL without redoing anything.
+   * answers its download URL. Completes of the same upload run one at a time: one that finds
+   * another under way waits for its outcome, so every caller gets the same URL (or, if the other
+   * failed on the client's input, runs again and gets the same refusal).
    */
   async complete(client: Client, uploadId: string, reported: readonly CompletedPart[] | undefined, now = Date.now()): Promise<string> {
-    const current = await uploadSessions.get(uploadId);
-    if (current && current.clientId === client.clientId && current.state === 'completed' && current.url) return current.url;
-    const session = await openSession(client, uploadId, now).catch((error: unknown) => {
-      if (current?.state === 'completing') return current;
-      throw error;
-    });
-    const token = randomUUID();
-    if (!(await waitFor(() => uploadSessions.beginComplete(uploadId, token, Date.now(), LOCK_LEASE_MS)))) {
-      throw conflict('upload is being completed by another request; try again shortly');
+    const giveUpAt = Date.now() + COMPLETE_WAIT_MS;
+    for (;;) {
+      const session = await ownSession(client, uploadId);
+      if (session.state === 'completed' && session.url) return session.url;
+      checkNotEnded(session, now);
+      const token = randomUUID();
+      if (await uploadSessions.beginComplete(session, token, Date.now(), LOCK_LEASE_MS)) return completeHolding(session, token, reported);
+      if (Date.now() >= giveUpAt) throw conflict('upload is being completed by another request; try again shortly');
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    try {
-      const parts = session.mode === 'presigned' ? await presignedParts(uploadId, reported) : await proxiedParts(session);
-      await multipartStore.complete(session.objectKey, session.s3UploadId, parts);
-    } catch (error) {
-      await uploadSessions.abandonComplete(uploadId, token);
-      throw error;
-    }
-    const url = await downloadUrl(session.objectKey);
-    await uploadSessions.finishComplete(uploadId, token, url);
-    await multipartStore.deletePrefix(`${BUCKET.stagingPrefix}${uploadId}/`);
-    return url;
   },
 
   async cancel(client: Client, uploadId: string, now = Date.now()): Promise<void> {
-    const session = await uploadSessions.get(uploadId);
-    if (!session || session.clientId !== client.clientId) throw expired();
+    const session = await ownSession(client, uploadId);
     if (session.state === 'cancelled') return;
     if (session.state === 'completed') throw conflict('upload is already completed and cannot be cancelled');
     if (session.state === 'expired' || now > session.expiresAtMs) throw expired('upload has expired');
-    if (!(await uploadSessions.close(uploadId, 'cancelled', now))) throw conflict('upload is being completed; it cannot be cancelled now');
+    if (!(await uploadSessions.close(session, 'cancelled', now))) throw conflict('upload is being completed; it cannot be cancelled now');
     await discard(session);
   },
 
@@ -158,7 +162,7 @@ export const slicedUpload = {
   async expireStale(now = Date.now(), limit = 100): Promise<number> {
     let closed = 0;
     for (const session of await uploadSessions.expiredOpen(now, limit)) {
-      if (await uploadSessions.close(session.uploadId, 'expired', now)) {
+      if (await uploadSessions.close(session, 'expired', now)) {
         await discard(session);
         closed++;
       }
@@ -172,28 +176,37 @@ async function discard(session: UploadSession): Promise<void> {
   await multipartStore.deletePrefix(`${BUCKET.stagingPrefix}${session.uploadId}/`);
 }
 
-async function waitFor(attempt: () => Promise<boolean>, tries = 50, delayMs = 100): Promise<boolean> {
-  for (let index = 0; index < tries; index++) {
-    if (await attempt()) return true;
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+/** The rest of complete, once `token` holds the session: read again, since it may have changed before the lock. */
+async function completeHolding(read: UploadSession, token: string, reported: readonly CompletedPart[] | undefined): Promise<string> {
+  let session = read;
+  try {
+    session = (await uploadSessions.get(read)) ?? read;
+    const parts = session.mode === 'presigned' ? await presignedParts(session, reported) : await proxiedParts(session);
+    await multipartStore.complete(session.objectKey, session.s3UploadId, parts);
+  } catch (error) {
+    await uploadSessions.abandonComplete(session, token);
+    throw error;
   }
-  return false;
+  const url = await downloadUrl(session.objectKey);
+  await uploadSessions.finishComplete(session, token, url);
+  await multipartStore.deletePrefix(`${BUCKET.stagingPrefix}${session.uploadId}/`);
+  return url;
 }
 
 /** Assembles every run that is ready, one lock holder at a time; others leave it to the holder. */
-async function assembleReadyRuns(uploadId: string, now: number): Promise<void> {
+async function assembleReadyRuns(key: SessionKey, now: number): Promise<void> {
   for (;;) {
-    const session = await uploadSessions.get(uploadId);
+    const session = await uploadSessions.get(key);
     if (!session || session.state !== 'open') return;
-    const slices = await uploadSessions.slices(uploadId);
+    const slices = await uploadSessions.slices(key);
     const sizes = new Map(slices.map((slice) => [slice.sliceId, slice.size]));
     const run = readyRun(sizes, session.nextSlice);
     if (!run) return;
     const token = randomUUID();
-    if (!(await uploadSessions.lockAssembly(uploadId, session.nextSlice, token, now, LOCK_LEASE_MS))) return;
+    if (!(await uploadSessions.lockAssembly(key, session.nextSlice, token, now, LOCK_LEASE_MS))) return;
     const part = { partNumber: session.nextPart, firstSlice: session.nextSlice, lastSlice: run.lastSlice, size: run.size };
     await assemblePart(session, part, slices);
-    await uploadSessions.finishAssembly(uploadId, token, run.lastSlice + 1, session.nextPart + 1);
+    await uploadSessions.finishAssembly(key, token, run.lastSlice + 1, session.nextPart + 1);
   }
 }
 
@@ -203,15 +216,15 @@ async function assemblePart(session: UploadSession, part: PlannedPart, slices: S
   const members = slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId);
   const body = Buffer.concat(await Promise.all(members.map((slice) => multipartStore.getStaged(slice.stagedKey!))));
   const etag = await multipartStore.uploadPart(session.objectKey, session.s3UploadId, part.partNumber, body);
-  await uploadSessions.putPart(session.uploadId, { ...part, etag, revs: members.map((slice) => slice.rev).join(',') }, session.expiresAtMs);
+  await uploadSessions.putPart(session, { ...part, etag, revs: members.map((slice) => slice.rev).join(',') }, session.expiresAtMs);
   return { partNumber: part.partNumber, etag };
 }
 
 /** Parts for a proxied upload: those already assembled from the same slice revisions, the rest now. */
 async function proxiedParts(session: UploadSession): Promise<CompletedPart[]> {
-  const slices = await uploadSessions.slices(session.uploadId);
+  const slices = await uploadSessions.slices(session);
   checkSlices(slices, { partSized: false });
-  const assembled = new Map((await uploadSessions.parts(session.uploadId)).map((part) => [part.partNumber, part]));
+  const assembled = new Map((await uploadSessions.parts(session)).map((part) => [part.partNumber, part]));
   const revs = (part: PlannedPart) =>
     slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId).map((slice) => slice.rev).join(',');
   return Promise.all(
@@ -226,8 +239,8 @@ async function proxiedParts(session: UploadSession): Promise<CompletedPart[]> {
 }
 
 /** Parts for a presigned upload: one per slice, with the ETags S3 gave the client for each PUT. */
-async function presignedParts(uploadId: string, reported: readonly CompletedPart[] | undefined): Promise<CompletedPart[]> {
-  const slices = await uploadSessions.slices(uploadId);
+async function presignedParts(key: SessionKey, reported: readonly CompletedPart[] | undefined): Promise<CompletedPart[]> {
+  const slices = await uploadSessions.slices(key);
   checkSlices(slices, { partSized: true });
   const etags = new Map((reported ?? []).map((part) => [part.partNumber, part.etag]));
   const unreported = slices.map((slice) => slice.sliceId).filter((id) => !etags.get(id));

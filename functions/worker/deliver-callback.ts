@@ -57,7 +57,7 @@ export async function deliverCallback(message: TaskMessage, now = Date.now()): P
           [CALLBACK_HEADERS.timestamp]: String(timestamp),
           [CALLBACK_HEADERS.signature]: signCallback(callbackKey(found.secret), timestamp, body),
         },
-        { allowLoopback: config.allowLoopbackUrls(), timeoutMs: callbackConfig.timeoutMs() },
+        { policy: config.outboundPolicy(), timeoutMs: callbackConfig.timeoutMs() },
       )
     : { ok: false, error: 'the client no longer exists' };
 

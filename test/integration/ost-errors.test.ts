@@ -26,7 +26,7 @@ function expectError(answer: OstAnswer, status: number, code: number, message: s
   assert.equal(answer.data, undefined);
 }
 
-const sliceCount = async (uploadId: string) => (await uploadSessions.slices(uploadId)).length;
+const sliceCount = async (uploadId: string) => (await uploadSessions.slices({ clientId: APP, uploadId })).length;
 const staged = async (uploadId: string) =>
   (await s3().send(new ListObjectsV2Command({ Bucket: bucketName(), Prefix: `_staging/${uploadId}/` }))).KeyCount ?? 0;
 
@@ -110,7 +110,7 @@ describe('ost bad input, each answered with its code and no state change', () =>
     expectError(await sendSlice(thief, uploadId, 1, Buffer.from('x')), 404, 10005, 'upload has expired or does not exist');
     expectError(await thief.json('/file/mpupload/complete', { upload_id: uploadId }), 404, 10005, 'upload has expired or does not exist');
     expectError(await thief.json('/file/mpupload/cancel', { upload_id: uploadId }), 404, 10005, 'upload has expired or does not exist');
-    assert.equal((await uploadSessions.get(uploadId))?.state, 'open');
+    assert.equal((await uploadSessions.get({ clientId: APP, uploadId }))?.state, 'open');
     assert.equal(await sliceCount(uploadId), 0);
   });
 
@@ -145,7 +145,7 @@ describe('ost bad input, each answered with its code and no state change', () =>
   it('complete with no slices at all', async () => {
     const uploadId = await init(client());
     expectError(await client().json('/file/mpupload/complete', { upload_id: uploadId }), 400, 10001, 'no slices were uploaded');
-    assert.equal((await uploadSessions.get(uploadId))?.state, 'open');
+    assert.equal((await uploadSessions.get({ clientId: APP, uploadId }))?.state, 'open');
   });
 
   it('a presigned slice under 5 MiB that is not the last', async () => {
@@ -219,7 +219,7 @@ describe('ost session lifecycle', () => {
     assert.equal(await staged(uploadId), 1);
     OstClient.ok(await client().json('/file/mpupload/cancel', { upload_id: uploadId }));
     assert.equal(await staged(uploadId), 0);
-    const session = (await uploadSessions.get(uploadId))!;
+    const session = (await uploadSessions.get({ clientId: APP, uploadId }))!;
     assert.equal(session.state, 'cancelled');
     await assert.rejects(multipartStore.uploadPart(session.objectKey, session.s3UploadId, 1, Buffer.from('late')), /NoSuchUpload|does not exist|not found/i);
     expectError(await sendSlice(client(), uploadId, 2, Buffer.from('y')), 404, 10005, 'upload was cancelled');
@@ -235,7 +235,7 @@ describe('ost session lifecycle', () => {
     expectError(await sendSlice(client(), uploadId, 2, Buffer.from('y')), 404, 10005, 'upload has expired');
     expectError(await client().json('/file/mpupload/complete', { upload_id: uploadId }), 404, 10005, 'upload has expired');
     assert.ok((await slicedUpload.expireStale()) >= 1);
-    assert.equal((await uploadSessions.get(uploadId))?.state, 'expired');
+    assert.equal((await uploadSessions.get({ clientId: APP, uploadId }))?.state, 'expired');
     assert.equal(await staged(uploadId), 0);
     expectError(await client().json('/file/mpupload/cancel', { upload_id: uploadId }), 404, 10005, 'upload has expired');
   });

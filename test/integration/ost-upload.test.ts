@@ -31,7 +31,7 @@ describe('proxied slices through /file/mpupload/upload', () => {
     // Sent again, identical: the last send wins either way.
     for (const slice of resent) OstClient.ok(await sendSlice(client(), uploadId, slice.sliceId, slice.data));
 
-    const assembled = await uploadSessions.parts(uploadId);
+    const assembled = await uploadSessions.parts({ clientId: APP, uploadId });
     assert.ok(assembled.length >= 8, `parts are assembled while slices arrive (${assembled.length} so far)`);
     const done = OstClient.ok(await client().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId }));
     assert.equal(sha256(await download(done.data!.url)), sha256(file));
@@ -43,7 +43,7 @@ describe('proxied slices through /file/mpupload/upload', () => {
     const slices = slicesOf(file, 2 * MiB);
     const answers = await inParallel(8, shuffled(slices, 3).map((slice) => () => sendSlice(client(), uploadId, slice.sliceId, slice.data)));
     assert.ok(answers.every((answer) => answer.code === 0), JSON.stringify(answers.filter((answer) => answer.code !== 0)));
-    const parts = await uploadSessions.parts(uploadId);
+    const parts = await uploadSessions.parts({ clientId: APP, uploadId });
     const covered = parts.flatMap((part) => Array.from({ length: part.lastSlice - part.firstSlice + 1 }, (_, index) => part.firstSlice + index));
     assert.equal(new Set(covered).size, covered.length, 'no slice is in two parts');
     const done = OstClient.ok(await client().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId }));

@@ -9,6 +9,7 @@ import { postForm, useLocalStack } from '../support/local-stack.ts';
 const SECRET = 'faults-secret';
 const stack = useLocalStack({ demo: { secret: SECRET, namespace: 'demo' } });
 const FAULT = 'tessera-test-fault';
+const LASTING_FAULT = 'tessera-test-lasting-fault';
 
 /**
  * Faults the emulators cannot produce (a 500 from S3, throttling from DynamoDB), injected into
@@ -33,8 +34,20 @@ function failOnce(client: ReturnType<typeof s3> | ReturnType<typeof dynamo>, com
   );
 }
 
+/** Fails every call of one command until the test ends. */
+function failAlways(client: ReturnType<typeof s3>, command: string, error: Error): void {
+  (client.middlewareStack as unknown as FaultableStack).add(
+    (next, context) => async (args) => {
+      if (context.commandName === command) throw error;
+      return next(args);
+    },
+    { step: 'initialize', name: LASTING_FAULT },
+  );
+}
+
 afterEach(() => {
   s3().middlewareStack.remove(FAULT);
+  s3().middlewareStack.remove(LASTING_FAULT);
   dynamo().middlewareStack.remove(FAULT);
 });
 
@@ -47,6 +60,18 @@ describe('faults behind /upload', () => {
     assert.deepEqual(await upload('demo/fault-s3.txt', 'lost?'), { status: 500, body: { message: 'internal error', msg_code: 0 } });
     assert.equal(await objectStore.head('demo/fault-s3.txt'), undefined);
     assert.deepEqual(await upload('demo/fault-s3.txt', 'second try'), { status: 200, body: { message: 'OK', msg_code: 1 } });
+  });
+
+  it('when S3 fails the write and cannot even say what it holds, the name is still freed', async () => {
+    const s3Down = () => new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error' });
+    failOnce(s3(), 'PutObjectCommand', s3Down());
+    failAlways(s3(), 'HeadObjectCommand', s3Down());
+    assert.deepEqual(await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/fault-blind.txt', overwrite: '1', filedata: { data: 'x' } }), {
+      status: 500,
+      body: { message: 'internal error', msg_code: 0 },
+    });
+    s3().middlewareStack.remove(LASTING_FAULT);
+    assert.deepEqual(await upload('demo/fault-blind.txt', 'not blocked by a stale claim'), { status: 200, body: { message: 'OK', msg_code: 1 } });
   });
 
   it('DynamoDB throttling on the claim answers 500 and stores nothing', async () => {

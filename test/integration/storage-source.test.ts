@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3 } from '../../functions/adapters/aws-clients.ts';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { solidPng } from '../support/images.ts';
@@ -12,6 +15,7 @@ const PNG = solidPng(32, 32);
 
 let origin = '';
 let server: Server;
+const endlessClosedAt: number[] = [];
 before(async () => {
   server = createServer((request, response) => {
     const path = request.url ?? '/';
@@ -25,6 +29,16 @@ before(async () => {
       return response.end();
     }
     if (path === '/stall') return void response.writeHead(200).write('partial');
+    if (path === '/endless') {
+      response.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 3);
+      const pump = () => {
+        while (!response.destroyed && response.write(chunk));
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      request.socket.once('close', () => endlessClosedAt.push(Date.now()));
+      return pump();
+    }
     response.writeHead(404).end('no');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,6 +96,59 @@ describe('POST /upload with source', () => {
     assert.equal((await objectStore.head('demo/copied.png'))?.size, PNG.length);
   });
 
+  describe('never reaches the stack\'s own services, though local development allows loopback', () => {
+    before(async () => {
+      await stack.ready();
+      await objectStore.put('other/secret.txt', Buffer.from('another client\'s secret'), { contentType: 'text/plain', createOnly: false });
+    });
+    const s3Endpoint = () => process.env.AWS_ENDPOINT_URL_S3!;
+    const bucketPath = () => `/${process.env.TESSERA_BUCKET}`;
+    const ownPort = (url: string) => `${new URL(url).hostname.replace(/^\[|\]$/g, '')}:${new URL(url).port}`;
+
+    it('the S3 emulator by another host name, the file server, the API, the DynamoDB emulator', async () => {
+      const s3Port = new URL(s3Endpoint()).port;
+      const refused: Array<[string, string]> = [
+        [`http://localhost:${s3Port}${bucketPath()}/other/secret.txt`, `localhost:${s3Port}`],
+        [`http://127.0.0.2:${s3Port}${bucketPath()}/other/secret.txt`, `127.0.0.2:${s3Port}`],
+        [`${stack.current.publicUrl}/other/secret.txt`, ownPort(stack.current.publicUrl)],
+        [`${stack.current.url}/health`, ownPort(stack.current.url)],
+        [`${process.env.AWS_ENDPOINT_URL_DYNAMODB}/`, ownPort(process.env.AWS_ENDPOINT_URL_DYNAMODB!)],
+      ];
+      for (const [source, host] of refused) {
+        await assertRefused(source, 'demo/own1', `source URL ${host} is a port of Tessera's own services, which outbound requests may not reach`);
+      }
+    });
+
+    it('a redirect from an allowed server to the S3 emulator', async () => {
+      const target = `http://localhost:${new URL(s3Endpoint()).port}${bucketPath()}/other/secret.txt`;
+      await assertRefused(`${origin}/to?url=${encodeURIComponent(target)}`, 'demo/own2', /^source URL localhost:\d+ is a port of Tessera's own services/);
+    });
+
+    it('bucket URLs without a signature that holds: none, forged, "%2E%2E" segments, expired, tampered', async () => {
+      const base = `${s3Endpoint()}${bucketPath()}`;
+      const own = new URL(await objectStore.downloadUrl('demo/original.png', 300));
+      const tampered = new URL(own);
+      tampered.searchParams.set('X-Amz-Signature', own.searchParams.get('X-Amz-Signature')!.replace(/^./, (c) => (c === '0' ? '1' : '0')));
+      const expired = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: process.env.TESSERA_BUCKET, Key: 'demo/original.png' }), { expiresIn: 60, signingDate: new Date(Date.now() - 3_600_000) });
+      for (const source of [
+        `${base}/other/secret.txt`,
+        `${base}/other/secret.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=local%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=${'0'.repeat(64)}`,
+        `${base}/demo/%2E%2E/other/secret.txt`,
+        expired,
+        tampered.href,
+      ]) {
+        await assertRefused(source, 'demo/own3', 'source is a Tessera download URL whose signature does not hold or has expired');
+      }
+    });
+
+    it('a valid download URL of another client\'s file', async () => {
+      const url = await objectStore.downloadUrl('other/secret.txt', 300);
+      const result = await uploadFrom(url, 'demo/own4');
+      assert.deepEqual(result, { status: 403, body: { message: 'source is a Tessera download URL of a file outside your namespaces', msg_code: 0 } });
+      assert.equal(await objectStore.head('demo/own4'), undefined);
+    });
+  });
+
   describe('refuses URLs that could reach inside the network (SSRF)', () => {
     it('a redirect to the instance metadata service', () =>
       assertRefused(`${origin}/to?url=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`, 'demo/ssrf1', 'source URL host 169.254.169.254 resolves to a private or reserved address'));
@@ -91,6 +158,12 @@ describe('POST /upload with source', () => {
       assertRefused(`${origin}/to?url=${encodeURIComponent('http://[fd00:ec2::254]/')}`, 'demo/ssrf3', 'source URL host fd00:ec2::254 resolves to a private or reserved address'));
     it('an IPv4-mapped IPv6 metadata address', () =>
       assertRefused('http://[::ffff:169.254.169.254]/', 'demo/ssrf4', /^source URL host ::ffff:a9fe:a9fe resolves to a private or reserved address$/));
+    it('IPv4-compatible IPv6 literals, judged by the IPv4 address inside', async () => {
+      await assertRefused('http://[::169.254.169.254]/', 'demo/ssrf12', 'source URL host ::a9fe:a9fe resolves to a private or reserved address');
+      await assertRefused('http://[::10.0.0.1]/', 'demo/ssrf13', 'source URL host ::a00:1 resolves to a private or reserved address');
+      process.env.TESSERA_ALLOW_LOOPBACK_URLS = '0';
+      await assertRefused('http://[::127.0.0.1]/', 'demo/ssrf14', 'source URL host ::7f00:1 resolves to a private or reserved address');
+    });
     it('0.0.0.0', () => assertRefused('http://0.0.0.0:80/', 'demo/ssrf5', 'source URL host 0.0.0.0 resolves to a private or reserved address'));
     it('loopback when local development has not allowed it', async () => {
       process.env.TESSERA_ALLOW_LOOPBACK_URLS = '0';
@@ -118,6 +191,15 @@ describe('POST /upload with source', () => {
     it('a streamed body that grows past the cap', async () => {
       process.env.TESSERA_SOURCE_MAX_BYTES = '1000';
       await assertRefused(`${origin}/big-chunked`, 'demo/cap2', 'source is larger than the 1000-byte limit');
+    });
+    it('closes the upstream connection as soon as the cap trips, not at the time limit', async () => {
+      process.env.TESSERA_SOURCE_MAX_BYTES = '100000';
+      process.env.TESSERA_SOURCE_TIMEOUT_MS = '60000';
+      await assertRefused(`${origin}/endless`, 'demo/cap6', 'source is larger than the 100000-byte limit');
+      const answeredAt = Date.now();
+      for (let waited = 0; endlessClosedAt.length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(endlessClosedAt.length, 1, 'the upstream connection is still open');
+      assert.ok(endlessClosedAt[0]! - answeredAt < 5000);
     });
     it('a server that stalls past the time limit', async () => {
       process.env.TESSERA_SOURCE_TIMEOUT_MS = '300';

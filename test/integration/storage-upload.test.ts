@@ -118,6 +118,28 @@ describe('POST /upload', () => {
       assert.equal(await objectStore.head('demo/twice-b.txt'), undefined);
     });
 
+    it('a name that is not well-formed Unicode, sent as JSON, on /upload and /get_file_info; its name stays free', async () => {
+      // "alpha/\ud800x": a lone surrogate, which only JSON's \u escape can carry.
+      const body = `{"secret_key":"${SECRET}","filename":"demo/lone\\ud800x.txt","source":"http://example.invalid/x"}`;
+      for (const path of ['/upload', '/get_file_info']) {
+        const response = await fetch(`${stack.current.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        assert.equal(response.status, 400, path);
+        assert.deepEqual(await response.json(), { message: 'filename is not well-formed Unicode (it holds a lone surrogate)', msg_code: 0 });
+      }
+      const other = `{"secret_key":"${SECRET}","filename":"demo/ok.txt","overwrite":"0","\\udc00":"x"}`;
+      const response = await fetch(`${stack.current.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: other });
+      assert.deepEqual(await response.json(), { message: 'a field name is not well-formed Unicode (it holds a lone surrogate)', msg_code: 0 });
+      assert.equal(await objectStore.head('demo/ok.txt'), undefined);
+    });
+
+    it('names with invisible format characters (bidi overrides, zero-width)', async () => {
+      for (const filename of ['demo/\u202egnp.exe', 'demo/a\u200bb.png', 'demo/\ufeffbom.txt']) {
+        const result = await upload({ secret_key: SECRET, filename, filedata: { data: 'x' } });
+        assert.deepEqual(result, { status: 400, body: { message: 'filename contains invisible format characters (bidi controls, zero-width characters)', msg_code: 0 } });
+        assert.equal(await objectStore.head(filename), undefined);
+      }
+    });
+
     it('an unsupported content type', async () => {
       const response = await fetch(`${stack.current.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
       assert.equal(response.status, 400);

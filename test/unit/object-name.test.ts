@@ -36,6 +36,16 @@ describe('validateObjectName', () => {
     refuses('photos/a\u0085', 'invalid-input', 'filename contains control characters');
   });
 
+  it('refuses ill-formed Unicode and invisible format characters (category Cf)', () => {
+    for (const name of ['photos/\ud800x', 'photos/x\udfff', 'photos/\udc00\ud800']) {
+      refuses(name, 'invalid-input', 'filename is not well-formed Unicode (it holds a lone surrogate)');
+    }
+    for (const name of ['photos/\u202egnp.exe', 'photos/a\u200bb', 'photos/a\u200db', 'photos/\ufeffa', 'photos/a\u00adb', 'photos/\u2066x\u2069', 'photos/\u{e0001}']) {
+      refuses(name, 'invalid-input', 'filename contains invisible format characters (bidi controls, zero-width characters)');
+    }
+    assert.equal(validateObjectName('photos/\u{1f600}.png', ['photos']), 'photos/\u{1f600}.png');
+  });
+
   it('counts the length limit in UTF-8 bytes', () => {
     assert.equal(validateObjectName(`photos/${'é'.repeat(508)}`, ['photos']).length, 515);
     refuses(`photos/${'é'.repeat(509)}`, 'invalid-input', 'filename is longer than 1024 bytes of UTF-8');

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { GROUP_ACCESS } from '../../functions/access.ts';
 import { ROUTES, routeGroups, routeKey } from '../../functions/routes.ts';
 import { SCHEDULES } from '../../functions/schedules.ts';
-import { matchRoute } from '../../local/route-matcher.ts';
+import { MalformedPathError, matchRoute } from '../../local/route-matcher.ts';
 
 const route = (method: 'GET' | 'POST', path: string) => ({ method, path, dialect: 'platform' as const, group: 'g', handler: 'x.ts' });
 
@@ -55,5 +55,12 @@ describe('matchRoute', () => {
     assert.deepEqual(matchRoute(routes, 'POST', '/v1/ws-1/tasks')?.pathParameters, { workspace: 'ws-1' });
     assert.deepEqual(matchRoute(routes, 'GET', '/files/a/b/c.jpg')?.pathParameters, { key: 'a/b/c.jpg' });
     assert.equal(matchRoute(routes, 'GET', '/jobs')?.pathParameters, undefined);
+  });
+
+  it('throws MalformedPathError for a parameter whose %-escapes do not decode', () => {
+    for (const path of ['/jobs/%ZZ', '/jobs/%E0%A4%A', '/files/a/%ED%A0%80/b', '/v1/%/tasks']) {
+      assert.throws(() => matchRoute(routes, path.startsWith('/v1') ? 'POST' : 'GET', path), MalformedPathError, path);
+    }
+    assert.equal(matchRoute(routes, 'GET', '/nope/%ZZ'), undefined);
   });
 });

@@ -10,6 +10,9 @@ const fail = (message: string): never => {
   throw invalidInput(`invalid imageMogr2 rule: ${message}`);
 };
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/u;
+
 const NOT_YET = new Set(['iradius', 'rradius', 'scrop', 'pad', 'color', 'size-limit', 'cgif', 'minisize', 'dpi', 'density', 'background']);
 
 function integer(value: string, what: string, min: number, max: number): number {
@@ -119,6 +122,7 @@ function parseStage(text: string, index: number): Stage {
     } catch {
       fail(`${name} value "${raw}" is not valid URL encoding`);
     }
+    if (CONTROL_CHARACTERS.test(value)) fail(`${name} value "${raw}" decodes to control characters`);
     switch (name) {
       case 'thumbnail':
         operations.push({ op: 'thumbnail', spec: parseThumbnail(value) });
@@ -195,6 +199,7 @@ function parseStage(text: string, index: number): Stage {
 export function parseRule(rule: string): Plan {
   if (typeof rule !== 'string' || rule.trim() === '') fail('the rule is empty');
   if (/\s/.test(rule)) fail('a rule contains no spaces or line breaks');
+  if (CONTROL_CHARACTERS.test(rule)) fail('a rule contains no control characters');
   if (rule.length > 4096) fail('the rule is longer than 4096 characters');
   const parts = rule.split('|');
   if (parts.length > MAX_STAGES) fail(`at most ${MAX_STAGES} stages may be joined with "|", got ${parts.length}`);
