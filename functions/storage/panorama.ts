@@ -3,6 +3,7 @@ import { parseForm } from '../http/form.ts';
 import { isPublicKey, type Client } from '../core/client.ts';
 import { parseQualities } from '../core/panorama/submission.ts';
 import { panoramaConfig } from '../config.ts';
+import { VIEWER_KEY } from '../resources.ts';
 import { panoramas } from '../services/panoramas.ts';
 import { storageError, storageOk } from './envelope.ts';
 import { authenticateBySecret, contentOf, overwriteFlag, requiredField } from './fields.ts';
@@ -30,12 +31,20 @@ async function taskState(client: Client, taskId: string): Promise<HttpResult> {
   const { task } = status;
   if (status.state === 'failed') return jsonResult(400, { message: status.reason, msg_code: 0 });
   if (status.state === 'running') return storageOk({ task_id: task.taskId, state: task.state, progress: task.progress ?? 0 }, 0);
-  return storageOk({ task_id: task.taskId, state: task.state, files: status.files, ...publicUrl(task.spec.key, client) });
+  return storageOk({ task_id: task.taskId, state: task.state, files: status.files, ...publicUrls(task.spec.key, client) });
 }
 
-/** Where Pannellum can load the set from, when the namespace is public and a public base is configured. */
-function publicUrl(key: string, client: Client): { config_url?: string } {
-  const base = panoramaConfig.publicBaseUrl();
+/**
+ * Where Pannellum can load the set from, and the viewer page that opens it, when the namespace is
+ * public and a public base is configured. The viewer is on the same origin as the set because
+ * Pannellum's standalone page refuses a config from any other origin.
+ */
+function publicUrls(key: string, client: Client): { config_url?: string; viewer_url?: string } {
+  const base = panoramaConfig.publicBaseUrl().replace(/\/$/, '');
   if (!base || !isPublicKey(client, key)) return {};
-  return { config_url: `${base.replace(/\/$/, '')}/${key.split('/').map(encodeURIComponent).join('/')}/config.json` };
+  const configUrl = `${base}/${key.split('/').map(encodeURIComponent).join('/')}/config.json`;
+  // In the fragment, not the query: browsers never send it, so the page is one cached object and the
+  // set's name stays out of CDN and server logs. Pannellum splits its parameters on & and = and
+  // decodes each value once, so the config URL is encoded whole (its own %-escapes twice).
+  return { config_url: configUrl, viewer_url: `${base}/${VIEWER_KEY}#config=${encodeURIComponent(configUrl)}` };
 }

@@ -18,11 +18,13 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BUCKET } from '../../functions/resources.ts';
 import type { FileStorage } from './file-storage.ts';
+import { ViewerPage } from './viewer-page.ts';
 
 /**
  * Panorama sets of public namespaces, served by CloudFront with origin access control. The bucket
  * stays private: its policy lets this distribution read only objects the worker tagged
- * `tessera-public=true` (it tags the files it writes under a namespace its client marked public).
+ * `tessera-public=true` (it tags the files it writes under a namespace its client marked public),
+ * and Pannellum's viewer page, deployed under its own prefix.
  * A viewer-request function collapses repeated slashes, because Pannellum joins the config's
  * directory ("…/pano.jpg/") with paths that begin with "/" ("/01/f0_0.jpg"), and S3 keys do not
  * collapse them the way file servers do.
@@ -57,6 +59,9 @@ export class PublicFiles extends Construct {
       logBucket: storage.accessLogs,
       logFilePrefix: 'cloudfront/',
     });
+    const fromThisDistribution = {
+      'AWS:SourceArn': Stack.of(this).formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: this.distribution.distributionId }),
+    };
     storage.bucket.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudFrontReadsPublicTaggedObjects',
@@ -64,12 +69,19 @@ export class PublicFiles extends Construct {
         principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
         resources: [storage.bucket.arnForObjects('*')],
-        conditions: {
-          StringEquals: {
-            'AWS:SourceArn': Stack.of(this).formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: this.distribution.distributionId }),
-            [`s3:ExistingObjectTag/${BUCKET.publicTag.key}`]: BUCKET.publicTag.value,
-          },
-        },
+        conditions: { StringEquals: { ...fromThisDistribution, [`s3:ExistingObjectTag/${BUCKET.publicTag.key}`]: BUCKET.publicTag.value } },
+      }),
+    );
+    // The viewer page is not a client file and carries no tag: it is readable by its prefix instead.
+    new ViewerPage(this, 'Viewer', storage.bucket);
+    storage.bucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudFrontReadsViewerPage',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [storage.bucket.arnForObjects(`${BUCKET.viewer.prefix}*`)],
+        conditions: { StringEquals: fromThisDistribution },
       }),
     );
     Annotations.of(this.distribution).acknowledgeWarning(

@@ -7,7 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROUTES, routeGroups } from '../../functions/routes.ts';
-import { TABLES } from '../../functions/resources.ts';
+import { BUCKET, TABLES } from '../../functions/resources.ts';
 import { SCHEDULES } from '../../functions/schedules.ts';
 import { TesseraStack } from '../../infra/tessera-stack.ts';
 
@@ -27,6 +27,9 @@ after(() => rmSync(outdir, { recursive: true, force: true }));
 
 type Resource = { Properties: Record<string, unknown> };
 const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
+/** The files bucket's ARN, and the ARN of its objects matching a key pattern, as the template writes them. */
+const filesBucketArn = () => ({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith(`Storage${BUCKET.id}`))!, 'Arn'] });
+const filesObjectsArn = (pattern: string) => ({ 'Fn::Join': ['', [filesBucketArn(), `/${pattern}`]] });
 
 describe('cdk-nag AwsSolutions', () => {
   it('finds nothing that is not acknowledged with a reason', () => {
@@ -157,14 +160,37 @@ describe('public panorama sets', () => {
     template.hasOutput('PublicFilesUrl', { Value: Match.anyValue() });
   });
 
-  it('let CloudFront read only objects tagged public, for this distribution', () => {
+  it('let CloudFront read only objects tagged public, and the viewer page by its prefix, for this distribution', () => {
     const statements = resources('AWS::S3::BucketPolicy').flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
     const cloudFront = statements.filter((statement) => JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com'));
-    assert.equal(cloudFront.length, 1);
-    assert.deepEqual(cloudFront[0]!.Action, 's3:GetObject');
-    const condition = (cloudFront[0]!.Condition as { StringEquals: Record<string, unknown> }).StringEquals;
-    assert.equal(condition['s3:ExistingObjectTag/tessera-public'], 'true');
-    assert.ok(condition['AWS:SourceArn'], 'scoped to the distribution');
+    assert.equal(cloudFront.length, 2);
+    for (const statement of cloudFront) {
+      assert.deepEqual(statement.Action, 's3:GetObject');
+      assert.ok((statement.Condition as { StringEquals: Record<string, unknown> }).StringEquals['AWS:SourceArn'], 'scoped to the distribution');
+    }
+    const [tagged, viewer] = cloudFront;
+    assert.equal((tagged!.Condition as { StringEquals: Record<string, unknown> }).StringEquals['s3:ExistingObjectTag/tessera-public'], 'true');
+    // The one statement without the tag condition reaches the viewer prefix and nothing else.
+    assert.equal(JSON.stringify(viewer!.Condition).includes('ExistingObjectTag'), false);
+    assert.deepEqual(viewer!.Resource, filesObjectsArn(`${BUCKET.viewer.prefix}*`));
+  });
+
+  it("deploy Pannellum's viewer page under its prefix only, never pruning or deleting client files", () => {
+    const [deployment, ...others] = resources('Custom::CDKBucketDeployment');
+    assert.equal(others.length, 0);
+    assert.equal(deployment!.Properties.DestinationBucketKeyPrefix, BUCKET.viewer.prefix);
+    assert.equal(deployment!.Properties.Prune, false);
+    assert.equal(deployment!.Properties.RetainOnDelete, true);
+    assert.deepEqual(deployment!.Properties.SystemMetadata, { 'content-type': 'text/html; charset=utf-8', 'cache-control': `public, max-age=${BUCKET.viewer.maxAgeSeconds}` });
+    const logicalIdOf = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const handler = template.findResources('AWS::Lambda::Function')[logicalIdOf(deployment!.Properties.ServiceToken)]!;
+    const policies = resources('AWS::IAM::Policy').filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(handler.Properties.Role) }]));
+    const granted = policies.flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Resource: unknown }> }).Statement);
+    const onFilesBucket = granted.filter((statement) => JSON.stringify(statement.Resource).includes(BUCKET.id));
+    assert.deepEqual(onFilesBucket, [
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: filesBucketArn(), Condition: { StringLike: { 's3:prefix': [`${BUCKET.viewer.prefix}*`] } } },
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: filesObjectsArn(`${BUCKET.viewer.prefix}*`) },
+    ]);
   });
 
   it('gives the worker the memory and time the panorama bench measured, with headroom', () => {

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { FACES } from '../../functions/core/panorama/layout.ts';
+import { VIEWER_KEY } from '../../functions/resources.ts';
 import { processTaskMessage } from '../../functions/worker/process-task.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { declaredPng } from '../support/images.ts';
@@ -26,6 +29,22 @@ async function submit(filename: string, fields: Parameters<typeof postForm>[1] =
 
 const query = (taskId: string, secret = SECRET) => panorama({ secret_key: secret, task_id: taskId });
 const runWorker = (taskId: string) => processTaskMessage({ clientId: CLIENT(), taskId });
+
+/**
+ * The config URL Pannellum's standalone page loads when opened at `viewerUrl`, by the page's own
+ * rules (pannellum/src/standalone/standalone.js): parameters from the fragment, else the query,
+ * split on "&" and "="; the config value decoded once and resolved against the page's URL; a
+ * config on another origin refused.
+ */
+function pannellumConfigUrl(viewerUrl: string): string {
+  const page = new URL(viewerUrl);
+  const parameters = (page.hash || page.search).slice(1).split('&');
+  const config = parameters.find((parameter) => parameter.split('=')[0] === 'config')?.split('=')[1];
+  assert.ok(config, `no config parameter in ${viewerUrl}`);
+  const configUrl = new URL(decodeURIComponent(config), page.href);
+  assert.equal(configUrl.origin, page.origin, 'Config URL must be on same origin.');
+  return String(configUrl);
+}
 
 /** The tile URLs Pannellum's multires viewer derives from a config.json it loaded from `configUrl`. */
 function pannellumUrls(configUrl: string, config: { multiRes: { path: string; fallbackPath: string; extension: string; tileResolution: number; maxLevel: number; cubeResolution: number } }): string[] {
@@ -58,7 +77,7 @@ describe('POST /panorama', () => {
     const finished = await query(taskId);
     assert.equal(finished.status, 200);
     assert.equal(finished.body.msg_code, 1);
-    const message = finished.body.message as { state: string; files: string[]; config_url: string };
+    const message = finished.body.message as { state: string; files: string[]; config_url: string; viewer_url: string };
     assert.equal(message.state, 'SUCCESS');
     // 2048×1024: cube 648, tiles of 512, levels 324 (1 tile) and 648 (2×2), six faces each.
     assert.equal(message.files.length, 6 * (1 + 4) + 6 + 1);
@@ -69,6 +88,7 @@ describe('POST /panorama', () => {
     assert.ok((await quality('pano/room.jpg/01/f0_0.jpg')) < (await quality('pano/room.jpg/02/f0_0.jpg')) * 0.6, '01_quality=30 compresses harder than 02_quality=95');
     assert.equal((await taskStore.get({ clientId: CLIENT(), taskId }))?.progress, 1);
     assert.equal(message.config_url, `${stack.current.publicUrl}/pano/room.jpg/config.json`);
+    assert.equal(message.viewer_url, `${stack.current.publicUrl}/${VIEWER_KEY}#config=${encodeURIComponent(message.config_url)}`);
   });
 
   it('reports a build in progress with its state and progress', async () => {
@@ -107,16 +127,29 @@ describe('POST /panorama', () => {
     assert.equal(JSON.parse((await objectStore.read('pano/flat.png/config.json')).toString()).multiRes.extension, 'png');
   });
 
-  it('is viewable: config.json loads through the public path and every tile URL Pannellum derives from it answers', async () => {
-    const taskId = await submit('pano/view/hall.jpg');
+  it("is viewable: viewer_url serves Pannellum's page, which loads config.json from its own origin, and every tile URL it derives answers", async () => {
+    // "&", "=", "#", "%" and spaces: each breaks the viewer URL unless it is encoded for Pannellum's parser.
+    const taskId = await submit('pano/view/great hall & co=1 #2 50%.jpg');
     await runWorker(taskId);
-    const configUrl = ((await query(taskId)).body.message as { config_url: string }).config_url;
-    const response = await fetch(configUrl);
+    const { config_url: configUrl, viewer_url: viewerUrl } = (await query(taskId)).body.message as { config_url: string; viewer_url: string };
+    assert.ok(viewerUrl.startsWith(`${stack.current.publicUrl}/`), 'the viewer is served beside the sets');
+
+    const page = await fetch(viewerUrl);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html\b/);
+    const html = Buffer.from(await page.arrayBuffer());
+    assert.deepEqual(html, await readFile(createRequire(import.meta.url).resolve('pannellum/build/pannellum.htm')), "the pannellum package's own page");
+    assert.ok(html.toString().includes('Config URL must be on same origin.'), 'the page whose same-origin rule pannellumConfigUrl follows');
+
+    const loaded = pannellumConfigUrl(viewerUrl);
+    assert.equal(loaded, configUrl);
+    const response = await fetch(loaded);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
-    const config = (await response.json()) as Parameters<typeof pannellumUrls>[1];
+    const config = (await response.json()) as Parameters<typeof pannellumUrls>[1] & { autoLoad: boolean };
+    assert.equal(config.autoLoad, true, 'the page opens on the panorama, not on a "Click to Load" button');
     assert.equal(config.multiRes.path, '/0%l/%s%y_%x');
-    const urls = pannellumUrls(configUrl, config);
+    const urls = pannellumUrls(loaded, config);
     assert.equal(urls.length, 36);
     for (const url of urls) {
       const tile = await fetch(url);
@@ -134,7 +167,9 @@ describe('POST /panorama', () => {
     await processTaskMessage({ clientId: 'tcprivate00000000001', taskId });
     const finished = await query(taskId, 'private-secret');
     assert.equal(finished.body.msg_code, 1);
-    assert.equal((finished.body.message as { config_url?: string }).config_url, undefined);
+    const message = finished.body.message as { config_url?: string; viewer_url?: string };
+    assert.equal(message.config_url, undefined);
+    assert.equal(message.viewer_url, undefined);
     assert.equal((await fetch(`${stack.current.publicUrl}/hidden/p.jpg/config.json`)).status, 403);
     assert.equal((await fetch(`${stack.current.publicUrl}/pano/../hidden/p.jpg/config.json`)).status, 403);
   });

@@ -25,11 +25,14 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
     }
   });
 
-  it('names tiles {face}{row}_{col} in two-digit level folders, and the config reaches them', () => {
+  it('names tiles {face}{row}_{col} in two-digit level folders, and the config reaches them and loads at once', () => {
     assert.equal(tilePath(4, 'f', 5, 5, 'jpg'), '04/f5_5.jpg');
-    const config = pannellumConfig(panoramaLayout(8192, 4096), 'jpg') as { type: string; multiRes: Record<string, unknown> };
-    assert.equal(config.type, 'multires');
-    assert.deepEqual(config.multiRes, { path: '/0%l/%s%y_%x', fallbackPath: '/fallback/%s', extension: 'jpg', tileResolution: 512, maxLevel: 4, cubeResolution: 2600 });
+    assert.deepEqual(pannellumConfig(panoramaLayout(8192, 4096), 'jpg'), {
+      autoLoad: true,
+      hfov: 100,
+      type: 'multires',
+      multiRes: { path: '/0%l/%s%y_%x', fallbackPath: '/fallback/%s', extension: 'jpg', tileResolution: 512, maxLevel: 4, cubeResolution: 2600 },
+    });
   });
 
   it('refuses what is not a 2:1 panorama', () => {

@@ -65,9 +65,13 @@ export function outputFiles(layout: PanoramaLayout, extension: string): string[]
   return files;
 }
 
-/** The config.json Pannellum's multires viewer loads as it is (basePath = the folder it is in). */
+/**
+ * The config.json Pannellum's multires viewer loads as it is (basePath = the folder it is in).
+ * autoLoad: the viewer page opens on the panorama itself, not on a "Click to Load" button.
+ */
 export function pannellumConfig(layout: PanoramaLayout, extension: string): Record<string, unknown> {
   return {
+    autoLoad: true,
     hfov: 100,
     type: 'multires',
     multiRes: {
