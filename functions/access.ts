@@ -38,7 +38,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     openSecrets: true,
   },
   ci: {
-    // HeadObject of inputs at submit (ListBucket makes a missing key a 404, not a 403).
+    // HeadObject of inputs at submit, and a ranged read of their header to check the output size
+    // (ListBucket makes a missing key a 404, not a 403).
     objectActions: ['s3:GetObject'],
     bucketActions: ['s3:ListBucket'],
     tables: {

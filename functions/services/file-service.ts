@@ -8,6 +8,7 @@ import { downloadUrls } from '../adapters/download-urls.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { fetchSource } from '../adapters/url-fetcher.ts';
 import { peekStream } from '../adapters/stream-peek.ts';
+import { headerOf } from './object-headers.ts';
 
 export type FileContent =
   | { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string }
@@ -137,28 +138,21 @@ export interface FileInfo {
   readonly format?: string;
 }
 
-// Image headers sit in the first bytes, but a JPEG's EXIF block can push its size marker past
-// the first read; the second read covers the 64 KiB APP segments a camera may write.
-const HEADER_READS = [64 * 1024, 1024 * 1024];
-
-async function imageDimensions(key: string, size: number) {
-  for (const bytes of HEADER_READS) {
-    const head = await objectStore.readStart(key, Math.min(bytes, size));
-    try {
-      const { width, height, type } = imageSize(head);
-      return { width, height, format: type === 'jpg' ? 'jpeg' : type };
-    } catch {
-      if (bytes >= size) return undefined;
-    }
+/** Width, height and format from an image header, when the bytes hold one. */
+function dimensions(bytes: Buffer): { width?: number; height?: number; format?: string } | undefined {
+  try {
+    const { width, height, type } = imageSize(bytes);
+    return { width, height, format: type === 'jpg' ? 'jpeg' : type };
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 export async function describeFile(client: Client, filename: string): Promise<FileInfo> {
   const key = validateObjectName(filename, client.namespaces);
   const stored = await objectStore.head(key);
   if (!stored) throw notFound(`file ${key} does not exist`);
-  const image = stored.size > 0 ? await imageDimensions(key, stored.size) : undefined;
+  const image = await headerOf(key, stored.size, dimensions);
   return {
     filename: key,
     size: stored.size,

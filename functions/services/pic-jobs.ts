@@ -1,5 +1,7 @@
 import type { Client, CosBucket } from '../core/client.ts';
 import { conflict, forbidden, invalidInput, notFound } from '../core/errors.ts';
+import { readImageHeader } from '../core/imagemogr2/image-header.ts';
+import { predictOutputs } from '../core/imagemogr2/output-size.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import { validateObjectName } from '../core/object-name.ts';
 import { statesForCi, type CiState, type TaskState } from '../core/task-states.ts';
@@ -9,6 +11,7 @@ import type { PicTemplate } from '../adapters/template-store.ts';
 import { taskStore, type Task } from '../adapters/task-store.ts';
 import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';
+import { headerOf } from './object-headers.ts';
 
 export interface CosObject {
   readonly bucket: string;
@@ -65,7 +68,7 @@ function resolve(client: Client, where: CosBucket, object: string): CosObject {
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export const picJobs = {
-  /** Validates everything (the rule included), records the job as Submitted, and queues it. */
+  /** Validates everything (the rule included, on the input's size), records the job as Submitted, and queues it. */
   async submit(client: Client, request: PicJobRequest, template?: Pick<PicTemplate, 'templateId' | 'name' | 'isPicInfo' | 'processRule'>): Promise<PicJob> {
     const home = client.cosBuckets?.[0];
     if (!home) throw forbidden('this client has no COS bucket configured for ci jobs');
@@ -75,7 +78,7 @@ export const picJobs = {
     const output = resolve(client, cosBucket(client, request.output.bucket, request.output.region), request.output.object);
     const picProcess = template ? { isPicInfo: template.isPicInfo, processRule: template.processRule } : request.picProcess;
     if (!picProcess?.processRule) throw invalidInput('Operation needs PicProcess.ProcessRule or a TemplateId');
-    parseRule(picProcess.processRule);
+    const plan = parseRule(picProcess.processRule);
     if (request.userData !== undefined && (request.userData.length > 1024 || !PRINTABLE_ASCII.test(request.userData))) {
       throw invalidInput('Operation.UserData must be printable ASCII, at most 1024 characters');
     }
@@ -87,7 +90,12 @@ export const picJobs = {
         : request.callBack
           ? { url: checkCallbackUrl(request.callBack), format: request.callBackFormat }
           : queueNotify && { url: queueNotify.url!, format: queueNotify.resultFormat };
-    if (!(await objectStore.head(input.key))) throw invalidInput(`input object ${request.inputObject} does not exist`, 'ResourceNotFound');
+    const stored = await objectStore.head(input.key);
+    if (!stored) throw invalidInput(`input object ${request.inputObject} does not exist`, 'ResourceNotFound');
+    // Where the header shows the input's size, every stage's size is known now: a rule that must
+    // fail is refused here rather than after the worker's decoding. Other inputs fail when run.
+    const header = await headerOf(input.key, stored.size, readImageHeader);
+    if (header) predictOutputs(plan, header);
     const task = await taskStore.create<PicJobSpec>({
       taskId: newTaskId('j'),
       clientId: client.clientId,

@@ -1,12 +1,13 @@
 import sharp from 'sharp';
 import { TesseraError } from '../core/errors.ts';
 import { imageContentType } from '../core/image-content-type.ts';
+import { MAX_INPUT_PIXELS } from '../core/imagemogr2/limits.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import { jpegQuality } from '../core/jpeg-quality.ts';
 import { workerConfig } from '../config.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import type { PicJobSpec } from '../services/pic-jobs.ts';
-import { executePlan, MAX_INPUT_PIXELS } from './imagemogr2.ts';
+import { executePlan } from './imagemogr2.ts';
 import { JobFailure } from './job-failure.ts';
 
 export interface PicProcessResult {

@@ -108,6 +108,13 @@ describe('ci PicProcess jobs', () => {
     assert.equal(tag(await waitFor(parsed.Response.JobsDetail.JobId, finished), 'State'), 'Success');
   });
 
+  it('accepts a rule whose output is just within the limit, and produces the size predicted at submit', async () => {
+    const done = await waitFor(await submit({ rule: 'imageMogr2/thumbnail/9999x115!/rotate/1', output: 'out/edge.jpg' }), finished);
+    assert.equal(tag(done, 'State'), 'Success', done);
+    const output = await sharp(await objectStore.read('demo/out/edge.jpg')).metadata();
+    assert.deepEqual([output.width, output.height], [9999, 289]);
+  });
+
   it('ends Failed with a reason when the input is not an image', async () => {
     const done = await waitFor(await submit({ input: 'in/not-an-image.jpg' }), finished);
     assert.equal(tag(done, 'State'), 'Failed');
@@ -242,6 +249,24 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
     await refused(await ci().request('GET', '/jobs', { query: { states: 'Done' } }), 400, 'InvalidArgument', /states: Done is not one of/);
     await refused(await ci().request('GET', '/jobs', { query: { nextToken: 'garbage' } }), 400, 'InvalidArgument', /nextToken is not one this API issued/);
     assert.equal(await jobCount(), count);
+  });
+
+  it('a rule whose output the input\'s header already shows to be over the limit', async () => {
+    const count = await jobCount();
+    const listed = async () => [...(await ci().request('GET', '/jobs', { query: { size: '100' } })).body.matchAll(/<JobId>([^<]+)<\/JobId>/g)].map((match) => match[1]);
+    const before = await listed();
+    // photo.jpg is 1000x800: 9999x9999, turned 45°, needs a 14141x14141 canvas.
+    await refused(
+      await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/9999x9999!/rotate/45' }) }),
+      400,
+      'InvalidArgument',
+      /^the result would be 14141x14141, over the 9999 px per side limit$/,
+    );
+    // 9999x116 turned 1° needs 10000 columns (9999.502 rounded); 9999x115 needs 9999 and runs (ci PicProcess jobs, above).
+    await refused(await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/9999x116!/rotate/1' }) }), 400, 'InvalidArgument', /the result would be 10000x290, over the 9999 px per side limit/);
+    await refused(await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/200x|imageMogr2/cut/100x100x300x10' }) }), 400, 'InvalidArgument', /cut 100x100 at 300,10 falls outside the 200x160 image/);
+    assert.equal(await jobCount(), count);
+    assert.deepEqual(await listed(), before);
   });
 
   it('keeps clients apart: another client neither sees, lists nor cancels a job', async () => {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
+import { readImageHeader } from '../../functions/core/imagemogr2/image-header.ts';
+import { predictOutputs } from '../../functions/core/imagemogr2/output-size.ts';
 import { parseRule } from '../../functions/core/imagemogr2/parse.ts';
 import { executePlan } from '../../functions/worker/imagemogr2.ts';
 import { coordinatePng, gradientJpeg, originOf } from '../support/synthetic-images.ts';
 
-// Every output size stated in reference/tencent-ci.md §1.7, checked on sharp's real output.
+// Every output size stated in reference/tencent-ci.md §1.7, checked on sharp's real output and on
+// the size predicted at submit from the input's header.
 const VECTORS: Record<string, Array<[rule: string, width: number, height: number]>> = {
   '640x427': [
     ['thumbnail/!75p', 480, 320],
@@ -75,10 +78,13 @@ describe('imageMogr2 output sizes equal ImageMagick geometry (reference §1.7), 
   for (const [size, vectors] of Object.entries(VECTORS)) {
     for (const [rule, width, height] of vectors) {
       it(`${size} ${rule} → ${width}x${height}`, async () => {
-        const result = await executePlan(inputs.get(size)!, parseRule(`imageMogr2/${rule}`));
+        const plan = parseRule(`imageMogr2/${rule}`);
+        const result = await executePlan(inputs.get(size)!, plan);
         const actual = await sharp(result.data).metadata();
         assert.deepEqual([actual.width, actual.height], [width, height]);
         assert.deepEqual([result.width, result.height], [width, height]);
+        const [predicted] = predictOutputs(plan, readImageHeader(inputs.get(size)!)!);
+        assert.deepEqual([predicted!.width, predicted!.height], [width, height], 'predicted from the header alone');
       });
     }
   }

@@ -91,3 +91,17 @@ export function cropWindow(spec: CropSpec, gravity: Gravity, width: number, heig
 export function cutWindow(cut: { width: number; height: number; dx: number; dy: number }, width: number, height: number): Window {
   return clip(cut.dx, cut.dy, cut, width, height, `cut ${cut.width}x${cut.height} at ${cut.dx},${cut.dy}`);
 }
+
+/**
+ * The canvas of a clockwise rotation, as libvips sizes it for sharp's rotate (vips_rotate →
+ * vips_affine): the bounding box of the four rotated corners, each side rounded half up. The
+ * radians are computed as libvips's VIPS_RAD does, so both see the same cosine and sine.
+ */
+export function rotatedSize(size: Size, degrees: number): Size {
+  if (degrees % 180 === 0) return size;
+  if (degrees % 90 === 0) return { width: size.height, height: size.width };
+  const radians = (degrees / 360) * 2 * Math.PI;
+  const cos = Math.abs(Math.cos(radians));
+  const sin = Math.abs(Math.sin(radians));
+  return { width: round(size.width * cos + size.height * sin), height: round(size.width * sin + size.height * cos) };
+}
