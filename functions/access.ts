@@ -15,6 +15,13 @@ export interface GroupAccess {
 
 const READ_CLIENTS = ['dynamodb:GetItem', 'dynamodb:Query'];
 const CLAIM_OBJECTS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/**
+ * Whoever changes a task's state also settles a count change a dead writer left on it: it reads
+ * and fences the task (an UpdateItem, or a PutItem tombstone for an id never created) and writes
+ * the owner's counter.
+ */
+const CHANGE_TASKS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const COUNT_TASKS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 /** Keyed by route group (functions/routes.ts) or scheduled job (functions/schedules.ts). */
 export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
@@ -24,7 +31,7 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     // Without ListBucket, S3 answers 403 instead of 404 for a key that does not exist.
     bucketActions: ['s3:ListBucket'],
     // /panorama records and queues its build task.
-    tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS, tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    tables: { clients: READ_CLIENTS, objects: CLAIM_OBJECTS, tasks: CHANGE_TASKS, taskCounts: COUNT_TASKS },
     queues: ['jobsLevel0'],
   },
   ost: {
@@ -44,7 +51,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     bucketActions: ['s3:ListBucket'],
     tables: {
       clients: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      tasks: [...CHANGE_TASKS, 'dynamodb:Query'],
+      taskCounts: COUNT_TASKS,
       templates: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
     },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
@@ -54,7 +62,7 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     // PutObjectTagging: tiles of public namespaces are written with the tag CloudFront may read.
     objectActions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
     bucketActions: ['s3:ListBucket'],
-    tables: { clients: ['dynamodb:GetItem'], tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    tables: { clients: ['dynamodb:GetItem'], tasks: CHANGE_TASKS, taskCounts: COUNT_TASKS },
     queues: ['callbacks'],
   },
   callbacks: {
@@ -63,11 +71,12 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     openSecrets: true,
   },
   'dead-letters': {
-    tables: { tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    tables: { tasks: CHANGE_TASKS, taskCounts: COUNT_TASKS },
     queues: ['callbacks'],
   },
   'requeue-stranded': {
-    tables: { tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+    // Also settles count changes that dead writers left in flight (a scan of the counters).
+    tables: { tasks: [...CHANGE_TASKS, 'dynamodb:Query'], taskCounts: [...COUNT_TASKS, 'dynamodb:Scan'] },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2', 'callbacks'],
   },
   'expire-uploads': {

@@ -59,6 +59,14 @@ export const TABLES = {
     indexes: [{ name: 'awaitingQueue', partitionKey: { name: 'awaitingQueue', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
     ttlAttribute: 'expiresAt',
   },
+  taskCounts: {
+    id: 'TaskCountsTable',
+    envVar: 'TESSERA_TASK_COUNTS_TABLE',
+    // One item per owner ("client:<id>"): per-state counts, and the count changes in flight.
+    partitionKey: { name: 'scope', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
   templates: {
     id: 'TemplatesTable',
     envVar: 'TESSERA_TEMPLATES_TABLE',

@@ -2,6 +2,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { queues } from '../functions/adapters/queues.ts';
 import { JOB_QUEUES, type QueueName } from '../functions/resources.ts';
 import type { TaskMessage } from '../functions/services/task-queue.ts';
+import { renderCallback } from '../functions/callback-forms.ts';
 import { deliverCallback, failDeadCallback } from '../functions/worker/deliver-callback.ts';
 import { failDeadTask, processTaskMessage } from '../functions/worker/process-task.ts';
 
@@ -34,7 +35,7 @@ export function startWorkerLoop(options: WorkerLoopOptions = {}): WorkerLoop {
   const idleMs = options.idleMs ?? 100;
   const jobs: Consumer[] = [...JOB_QUEUES].reverse().map((queue) => ({ queue, handle: processTaskMessage }));
   const others: Consumer[] = [
-    { queue: 'callbacks', handle: (message) => deliverCallback(message) },
+    { queue: 'callbacks', handle: (message) => deliverCallback(message, renderCallback) },
     { queue: 'jobsDead', handle: failDeadTask },
     { queue: 'callbacksDead', handle: failDeadCallback },
   ];

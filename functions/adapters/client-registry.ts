@@ -1,18 +1,11 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type ScanCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { CLIENT_ID_PATTERN, type Client } from '../core/client.ts';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { validateNamespace } from '../core/object-name.ts';
 import { constantTimeEqual, generateClientId, generateSecret, secretLookupHash } from '../core/secret.ts';
 import { TABLES, tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
-import { isConditionFailure } from './dynamo-errors.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { secretSealer } from './secret-sealer.ts';
 
 interface ClientRecord extends Client {
@@ -66,18 +59,8 @@ export const clientRegistry = {
       secretHash: secretLookupHash(secret),
       sealedSecret: await secretSealer().seal(secret, clientId),
     };
-    try {
-      await dynamo().send(
-        new PutCommand({
-          TableName: tableName('clients'),
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(clientId)',
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict(`client ${clientId} already exists`);
-      throw error;
-    }
+    const created = await conditionalWrite({ put: { TableName: tableName('clients'), Item: record, ConditionExpression: 'attribute_not_exists(clientId)' } });
+    if (!created.won) throw conflict(`client ${clientId} already exists`);
     return { client: toClient(record), secret };
   },
 
@@ -153,45 +136,36 @@ export const clientRegistry = {
     const current = await this.getRecord(clientId);
     if (!current) throw notFound(`no client ${clientId}`);
     const secret = generateSecret();
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('clients'),
-          Key: { clientId },
-          UpdateExpression: 'SET secretHash = :hash, sealedSecret = :sealed, secretVersion = :next',
-          ConditionExpression: 'secretVersion = :current',
-          ExpressionAttributeValues: {
-            ':hash': secretLookupHash(secret),
-            ':sealed': await secretSealer().seal(secret, clientId),
-            ':next': current.secretVersion + 1,
-            ':current': current.secretVersion,
-          },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict(`client ${clientId} was rotated concurrently; try again`);
-      throw error;
-    }
+    const rotated = await conditionalWrite({
+      update: {
+        TableName: tableName('clients'),
+        Key: { clientId },
+        UpdateExpression: 'SET secretHash = :hash, sealedSecret = :sealed, secretVersion = :next',
+        ConditionExpression: 'secretVersion = :current',
+        ExpressionAttributeValues: {
+          ':hash': secretLookupHash(secret),
+          ':sealed': await secretSealer().seal(secret, clientId),
+          ':next': current.secretVersion + 1,
+          ':current': current.secretVersion,
+        },
+      },
+    });
+    if (!rotated.won) throw conflict(`client ${clientId} was rotated concurrently; try again`);
     return secret;
   },
 
   /** Replaces the client's pic queue settings, if nobody changed them since `previousUpdatedAt`. */
   async setPicQueue(clientId: string, queue: NonNullable<Client['picQueue']>, previousUpdatedAt: string | undefined): Promise<boolean> {
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('clients'),
-          Key: { clientId },
-          UpdateExpression: 'SET picQueue = :queue',
-          ConditionExpression: previousUpdatedAt ? 'picQueue.updatedAt = :previous' : 'attribute_exists(clientId) AND attribute_not_exists(picQueue)',
-          ExpressionAttributeValues: { ':queue': queue, ...(previousUpdatedAt ? { ':previous': previousUpdatedAt } : {}) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const written = await conditionalWrite({
+      update: {
+        TableName: tableName('clients'),
+        Key: { clientId },
+        UpdateExpression: 'SET picQueue = :queue',
+        ConditionExpression: previousUpdatedAt ? 'picQueue.updatedAt = :previous' : 'attribute_exists(clientId) AND attribute_not_exists(picQueue)',
+        ExpressionAttributeValues: { ':queue': queue, ...(previousUpdatedAt ? { ':previous': previousUpdatedAt } : {}) },
+      },
+    });
+    return written.won;
   },
 
   /**
@@ -199,40 +173,32 @@ export const clientRegistry = {
    * the client owning the namespace, so concurrent changes never lose each other.
    */
   async setPublic(clientId: string, namespace: string, makePublic: boolean): Promise<Client> {
-    try {
-      const result = await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('clients'),
-          Key: { clientId },
-          UpdateExpression: `${makePublic ? 'ADD' : 'DELETE'} publicNamespaces :namespace`,
-          ConditionExpression: 'contains(namespaces, :owned)',
-          ExpressionAttributeValues: { ':namespace': new Set([namespace]), ':owned': namespace },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toClient(result.Attributes as StoredRecord);
-    } catch (error) {
-      if (isConditionFailure(error)) throw invalidInput(`namespace ${namespace} is not one client ${clientId} owns (or there is no such client)`);
-      throw error;
-    }
+    const changed = await conditionalWrite<StoredRecord>({
+      update: {
+        TableName: tableName('clients'),
+        Key: { clientId },
+        UpdateExpression: `${makePublic ? 'ADD' : 'DELETE'} publicNamespaces :namespace`,
+        ConditionExpression: 'contains(namespaces, :owned)',
+        ExpressionAttributeValues: { ':namespace': new Set([namespace]), ':owned': namespace },
+        ReturnValues: 'ALL_NEW',
+      },
+    });
+    if (!changed.won) throw invalidInput(`namespace ${namespace} is not one client ${clientId} owns (or there is no such client)`);
+    return toClient(changed.item!);
   },
 
   async setStatus(clientId: string, status: Client['status']): Promise<void> {
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('clients'),
-          Key: { clientId },
-          UpdateExpression: 'SET #status = :status',
-          ConditionExpression: 'attribute_exists(clientId)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw notFound(`no client ${clientId}`);
-      throw error;
-    }
+    const changed = await conditionalWrite({
+      update: {
+        TableName: tableName('clients'),
+        Key: { clientId },
+        UpdateExpression: 'SET #status = :status',
+        ConditionExpression: 'attribute_exists(clientId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+      },
+    });
+    if (!changed.won) throw notFound(`no client ${clientId}`);
   },
 };
 

@@ -1,48 +1,26 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict, notFound } from '../core/errors.ts';
-import { nextState, TASK_STATES, type TaskEvent, type TaskState } from '../core/task-states.ts';
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict, invalidInput, notFound } from '../core/errors.ts';
+import { CREATIONS, DELETABLE, nextState, type TaskEvent, type TaskState } from '../core/task-states.ts';
+import type { AwaitingQueue, CallbackState, Task, TaskKey, TaskKind, TaskKinds } from '../core/tasks/task.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
-import { isConditionFailure } from './dynamo-errors.ts';
-import { queryAll } from './dynamo-pages.ts';
+import { conditionalWrite, type WriteOutcome } from './conditional-write.ts';
+import { taskCounts, type CountChange, type StateCounts } from './task-counts.ts';
 
-export type TaskKind = 'picprocess' | 'panorama' | 'kmp';
+export type { AwaitingQueue, Task, TaskKey, TaskKind };
 
-export interface Task<Spec = Record<string, unknown>, Result = Record<string, unknown>> {
-  readonly taskId: string;
-  readonly clientId: string;
-  readonly kind: TaskKind;
-  readonly state: TaskState;
-  /** Bumped by every write: a transition applies only to the version it was decided on. */
-  readonly version: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly level: number;
-  readonly spec: Spec;
-  readonly startedFrom?: TaskState;
-  readonly startedAt?: string;
-  readonly endedAt?: string;
-  readonly result?: Result;
-  readonly error?: { readonly code: string; readonly message: string };
-  readonly progress?: number;
-  /** Until when the worker that holds the task may keep it; after that another may take it over. */
-  readonly leaseUntil?: number;
-  readonly attempts: number;
-  /** Present until the task's queue message is confirmed sent; the requeue job re-sends those left with it. */
-  readonly awaitingQueue?: AwaitingQueue;
-  readonly callback?: Record<string, unknown>;
-}
-
-export type NewTask<Spec> = Pick<Task<Spec>, 'taskId' | 'clientId' | 'kind' | 'level' | 'spec'> & {
-  readonly state?: TaskState;
-  readonly callback?: Record<string, unknown>;
-  readonly awaitingQueue?: AwaitingQueue;
-};
-
-export interface TaskKey {
-  readonly clientId: string;
-  readonly taskId: string;
-}
+export type NewTask<K extends TaskKind = TaskKind> = {
+  [P in K]: TaskKey & {
+    readonly kind: P;
+    readonly level: number;
+    readonly spec: TaskKinds[P]['spec'];
+    /** INIT (created, to be started later) by default, or PENDING (submitted to run at once). */
+    readonly state?: (typeof CREATIONS)[keyof typeof CREATIONS];
+    readonly callback?: CallbackState;
+    readonly awaitingQueue?: AwaitingQueue;
+  };
+}[K];
 
 export interface TransitionOptions {
   /** Extra attributes to set in the same write. */
@@ -52,7 +30,23 @@ export interface TransitionOptions {
   readonly version?: number;
 }
 
+/** The item as stored: the task, the claim of the write that last changed its state, or a tombstone. */
+type StoredItem = Task & { readonly lastClaim?: string; readonly tombstone?: true };
+
+/** A claimed count change this old was left by a writer that died: whoever finds it settles it. */
+const CLAIM_STALE_MS = 60_000;
+
 const now = () => new Date().toISOString();
+
+/** The owners whose per-state counts a task is part of. */
+const clientScope = (clientId: string) => `client:${clientId}`;
+const scopesOf = (key: TaskKey) => [clientScope(key.clientId)];
+const clientOfScope = (scope: string) => scope.slice('client:'.length);
+
+function toTask<T extends Task>(item: StoredItem): T {
+  const { lastClaim: _claim, ...task } = item;
+  return task as T;
+}
 
 function updateParts(options: TransitionOptions, base: Record<string, unknown>) {
   const values: Record<string, unknown> = {};
@@ -67,78 +61,185 @@ function updateParts(options: TransitionOptions, base: Record<string, unknown>) 
     names[`#r${index}`] = key;
     return `#r${index}`;
   });
-  return { sets, removes, names, values };
+  return { expression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`, names, values };
 }
 
-/** Tasks in DynamoDB. Every state change is one conditional write on state and version. */
-export const taskStore = {
-  async create<Spec, Result = Record<string, unknown>>(task: NewTask<Spec>): Promise<Task<Spec, Result>> {
-    const createdAt = now();
-    const item: Task<Spec, Result> = {
-      ...task,
-      state: task.state ?? 'INIT',
-      version: 1,
-      createdAt,
-      updatedAt: createdAt,
-      attempts: 0,
-    };
-    try {
-      await dynamo().send(new PutCommand({ TableName: tableName('tasks'), Item: item, ConditionExpression: 'attribute_not_exists(taskId)' }));
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict(`task ${task.taskId} already exists`);
-      throw error;
+async function readItem(key: TaskKey): Promise<StoredItem | undefined> {
+  const result = await dynamo().send(new GetCommand({ TableName: tableName('tasks'), Key: { clientId: key.clientId, taskId: key.taskId }, ConsistentRead: true }));
+  return result.Item as StoredItem | undefined;
+}
+
+/** Whether a claimed change reached the task item, by what the item says now (no write). */
+const reached = (item: StoredItem | undefined, change: CountChange) =>
+  change.to === null ? !item : Boolean(item && !item.tombstone && item.lastClaim === change.claim);
+
+/**
+ * Whether a claimed change reached the task; if it has not, makes sure it never will: the task's
+ * version is moved on (the late write's condition then fails), and an id never created gets a
+ * tombstone (the late create's condition then fails).
+ */
+async function reachedOrFenced(key: TaskKey, change: CountChange): Promise<boolean> {
+  for (;;) {
+    const item = await readItem(key);
+    if (reached(item, change)) return true;
+    if (item?.tombstone || (item && item.version !== change.version)) return false;
+    const fenced = item
+      ? await conditionalWrite({
+          update: {
+            TableName: tableName('tasks'),
+            Key: { clientId: key.clientId, taskId: key.taskId },
+            UpdateExpression: 'SET #version = #version + :one',
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':one': 1, ':version': change.version },
+          },
+        })
+      : await conditionalWrite({
+          put: {
+            TableName: tableName('tasks'),
+            Item: { clientId: key.clientId, taskId: key.taskId, tombstone: true, expiresAt: Math.floor(Date.now() / 1000) + 86_400 },
+            ConditionExpression: 'attribute_not_exists(taskId)',
+          },
+        });
+    if (fenced.won) return false;
+  }
+}
+
+/** Counts a change that reached its task, or frees the slot of one that never will. */
+async function settle(scope: string, key: TaskKey, change: CountChange): Promise<void> {
+  if (await reachedOrFenced(key, change)) await taskCounts.apply(scope, key.taskId, change);
+  else await taskCounts.release(scope, key.taskId, change.claim);
+}
+
+async function claimSlot(scope: string, key: TaskKey, change: CountChange): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const holder = await taskCounts.claim(scope, key.taskId, change);
+    if (!holder) return;
+    if (attempt > 0 || Date.now() - holder.at < CLAIM_STALE_MS) throw conflict(`task ${key.taskId} is being changed by another request; try again`);
+    await settle(scope, key, holder);
+  }
+}
+
+/**
+ * The one path of every change of a task's state (creation, transitions, takeover, deletion):
+ * claim the change on each owner's counter, write the task conditionally, then count it. A lost
+ * condition frees the claims; a write that failed outright is settled at once if it can be (and by
+ * the sweeper if not), since it may have landed.
+ */
+async function writeCounted<T>(key: TaskKey, shape: Omit<CountChange, 'claim' | 'at'>, write: (claim: string) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
+  const change: CountChange = { claim: randomUUID(), at: Date.now(), ...shape };
+  const scopes = scopesOf(key);
+  const held: string[] = [];
+  try {
+    for (const scope of scopes) {
+      await claimSlot(scope, key, change);
+      held.push(scope);
     }
+  } catch (error) {
+    await Promise.all(held.map((scope) => taskCounts.release(scope, key.taskId, change.claim)));
+    throw error;
+  }
+  let outcome: WriteOutcome<T>;
+  try {
+    outcome = await write(change.claim);
+  } catch (error) {
+    await Promise.all(scopes.map((scope) => settle(scope, key, change))).catch(() => undefined);
+    throw error;
+  }
+  await Promise.all(scopes.map((scope) => (outcome.won ? taskCounts.apply(scope, key.taskId, change) : taskCounts.release(scope, key.taskId, change.claim))));
+  return outcome;
+}
+
+/** Tasks in DynamoDB, one partition per client. Every change of state goes through writeCounted. */
+export const taskStore = {
+  async create<K extends TaskKind>(task: NewTask<K>): Promise<Task<K>> {
+    const state = task.state ?? CREATIONS.create;
+    if (!(Object.values(CREATIONS) as TaskState[]).includes(state)) throw invalidInput(`a task is created ${Object.values(CREATIONS).join(' or ')}, not ${state}`);
+    const createdAt = now();
+    const item = { ...task, state, version: 1, createdAt, updatedAt: createdAt, attempts: 0 } as Task<K>;
+    const created = await writeCounted(task, { from: null, to: state, version: 0 }, (claim) =>
+      conditionalWrite({ put: { TableName: tableName('tasks'), Item: { ...item, lastClaim: claim }, ConditionExpression: 'attribute_not_exists(taskId)' } }),
+    );
+    if (!created.won) throw conflict(`task ${task.taskId} already exists`);
     return item;
   },
 
-  async get<Spec = Record<string, unknown>, Result = Record<string, unknown>>(key: TaskKey): Promise<Task<Spec, Result> | undefined> {
-    const result = await dynamo().send(
-      new GetCommand({ TableName: tableName('tasks'), Key: { clientId: key.clientId, taskId: key.taskId }, ConsistentRead: true }),
-    );
-    return result.Item as Task<Spec, Result> | undefined;
+  async get<T extends Task = Task>(key: TaskKey): Promise<T | undefined> {
+    const item = await readItem(key);
+    return item && !item.tombstone ? toTask<T>(item) : undefined;
   },
 
-  async require<Spec = Record<string, unknown>>(key: TaskKey): Promise<Task<Spec>> {
-    const task = await this.get<Spec>(key);
+  async require<T extends Task = Task>(key: TaskKey): Promise<T> {
+    const task = await this.get<T>(key);
     if (!task) throw notFound(`task ${key.taskId} does not exist`);
     return task;
   },
 
   /**
-   * Applies `event` to the task, as the state table allows, in one conditional write: of two
-   * racing transitions decided on the same version, exactly one is applied.
+   * Applies `event` to the task, as the state table allows, in one conditional write on state
+   * and version: of two racing transitions decided on the same version, exactly one is applied.
    */
-  async transition<Spec = Record<string, unknown>>(key: TaskKey, event: TaskEvent, options: TransitionOptions = {}): Promise<Task<Spec>> {
-    const { taskId } = key;
-    const current = await this.require<Spec>(key);
+  async transition<T extends Task = Task>(key: TaskKey, event: TaskEvent, options: TransitionOptions = {}): Promise<T> {
+    const current = await this.require<T>(key);
     const version = options.version ?? current.version;
-    if (version !== current.version) throw conflict(`task ${taskId} changed; it is now ${current.state}`);
+    if (version !== current.version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`);
     const to = nextState(current.state, event, current.startedFrom);
     const base: Record<string, unknown> = { state: to, version: version + 1, updatedAt: now() };
     if (event === 'start') base.startedFrom = current.state;
-    const { sets, removes, names, values } = updateParts(options, base);
-    try {
-      const result = await dynamo().send(
-        new UpdateCommand({
+    const written = await writeCounted<StoredItem>(key, { from: current.state, to, version }, (claim) => {
+      const { expression, names, values } = updateParts(options, { ...base, lastClaim: claim });
+      return conditionalWrite<StoredItem>({
+        update: {
           TableName: tableName('tasks'),
-          Key: { clientId: key.clientId, taskId },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          Key: { clientId: key.clientId, taskId: key.taskId },
+          UpdateExpression: expression,
           ConditionExpression: '#state = :from AND #version = :version',
           ExpressionAttributeNames: { ...names, '#state': 'state', '#version': 'version' },
           ExpressionAttributeValues: { ...values, ':from': current.state, ':version': version },
           ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return result.Attributes as Task<Spec>;
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict(`task ${taskId} changed while it was being updated; try again`);
-      throw error;
-    }
+        },
+      });
+    });
+    if (!written.won) throw conflict(`task ${key.taskId} changed while it was being updated; try again`);
+    return toTask<T>(written.item!);
   },
 
-  /** Sets attributes without changing state (progress, enqueue marks, callback outcome), if the version matches. */
+  /**
+   * Takes over a task whose worker died: STARTING or RUNNING with its lease run out goes back to
+   * STARTING under a new lease, one attempt more. Undefined if the task is not stale (or another
+   * worker took it first).
+   */
+  async takeOver(key: TaskKey, leaseUntil: number, nowMs = Date.now()): Promise<Task | undefined> {
+    const current = await this.get(key);
+    if (!current || (current.state !== 'STARTING' && current.state !== 'RUNNING') || (current.leaseUntil ?? 0) >= nowMs) return undefined;
+    return this.transition(current, 'takeOver', { version: current.version, set: { leaseUntil, attempts: current.attempts + 1 } }).catch((error: unknown) => {
+      if ((error as { kind?: string }).kind === 'conflict') return undefined;
+      throw error;
+    });
+  },
+
+  /** Deletes a task that is not running (DELETABLE), if it is still at `version`. */
+  async delete(key: TaskKey, version: number): Promise<void> {
+    const current = await this.require(key);
+    if (current.version !== version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`);
+    if (!DELETABLE.has(current.state)) throw conflict(`cannot delete a task in state ${current.state}`);
+    const deleted = await writeCounted(key, { from: current.state, to: null, version }, () =>
+      conditionalWrite({
+        delete: {
+          TableName: tableName('tasks'),
+          Key: { clientId: key.clientId, taskId: key.taskId },
+          ConditionExpression: '#state = :state AND #version = :version',
+          ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
+          ExpressionAttributeValues: { ':state': current.state, ':version': version },
+        },
+      }),
+    );
+    if (!deleted.won) throw conflict(`task ${key.taskId} changed while it was being deleted; try again`);
+  },
+
+  /** Sets attributes without changing state (progress, enqueue marks), if the state or version is still as expected. */
   async patch(key: TaskKey, change: Pick<TransitionOptions, 'set' | 'remove'>, expect?: { state?: TaskState; version?: number }): Promise<boolean> {
-    const { sets, removes, names, values } = updateParts(change, { updatedAt: now() });
+    const { expression, names, values } = updateParts(change, { updatedAt: now() });
     const conditions = ['attribute_exists(taskId)'];
     if (expect?.state) {
       conditions.push('#state = :state');
@@ -150,78 +251,45 @@ export const taskStore = {
       names['#version'] = 'version';
       values[':version'] = expect.version;
     }
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('tasks'),
-          Key: { clientId: key.clientId, taskId: key.taskId },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const written = await conditionalWrite({
+      update: {
+        TableName: tableName('tasks'),
+        Key: { clientId: key.clientId, taskId: key.taskId },
+        UpdateExpression: expression,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+    return written.won;
   },
 
   /**
    * Replaces the task's callback record if it is still at the status and attempt count the caller
    * read: of two deliverers racing on duplicate messages, only one gets to send.
    */
-  async updateCallback(key: TaskKey, expected: { status: string; attempts: number }, next: Record<string, unknown>, extra: Readonly<Record<string, unknown>> = {}): Promise<boolean> {
-    const { sets, names, values } = updateParts({ set: { ...extra, callback: next } }, { updatedAt: now() });
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('tasks'),
-          Key: { clientId: key.clientId, taskId: key.taskId },
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'callback.#cbStatus = :cbStatus AND callback.attempts = :cbAttempts',
-          ExpressionAttributeNames: { ...names, '#cbStatus': 'status' },
-          ExpressionAttributeValues: { ...values, ':cbStatus': expected.status, ':cbAttempts': expected.attempts },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  },
-
-  /**
-   * Takes over a task whose worker died: STARTING or RUNNING with its lease run out goes back to
-   * STARTING under a new lease, one attempt more. False if the task is not stale.
-   */
-  async takeOver(key: TaskKey, leaseUntil: number, nowMs = Date.now()): Promise<Task | undefined> {
-    try {
-      const result = await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('tasks'),
-          Key: { clientId: key.clientId, taskId: key.taskId },
-          UpdateExpression: 'SET #state = :starting, leaseUntil = :lease, attempts = attempts + :one, #version = #version + :one, updatedAt = :now',
-          ConditionExpression: '(#state = :starting OR #state = :running) AND leaseUntil < :nowMs',
-          ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
-          ExpressionAttributeValues: { ':starting': 'STARTING', ':running': 'RUNNING', ':lease': leaseUntil, ':one': 1, ':now': now(), ':nowMs': nowMs },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return result.Attributes as Task;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+  async updateCallback(key: TaskKey, expected: { status: string; attempts: number }, next: CallbackState, extra: Readonly<Record<string, unknown>> = {}): Promise<boolean> {
+    const { expression, names, values } = updateParts({ set: { ...extra, callback: next } }, { updatedAt: now() });
+    const written = await conditionalWrite({
+      update: {
+        TableName: tableName('tasks'),
+        Key: { clientId: key.clientId, taskId: key.taskId },
+        UpdateExpression: expression,
+        ConditionExpression: 'callback.#cbStatus = :cbStatus AND callback.attempts = :cbAttempts',
+        ExpressionAttributeNames: { ...names, '#cbStatus': 'status' },
+        ExpressionAttributeValues: { ...values, ':cbStatus': expected.status, ':cbAttempts': expected.attempts },
+      },
+    });
+    return written.won;
   },
 
   /** A client's tasks, newest first (ids are time-ordered), a page at a time, strongly consistent. */
-  async listByClient<Spec = Record<string, unknown>>(clientId: string, options: { limit: number; startKey?: Record<string, unknown>; oldestFirst?: boolean }) {
+  async listByClient<T extends Task = Task>(clientId: string, options: { limit: number; startKey?: Record<string, unknown>; oldestFirst?: boolean }) {
     const page = await dynamo().send(
       new QueryCommand({
         TableName: tableName('tasks'),
         KeyConditionExpression: 'clientId = :client',
+        FilterExpression: 'attribute_not_exists(tombstone)',
         ExpressionAttributeValues: { ':client': clientId },
         ScanIndexForward: Boolean(options.oldestFirst),
         ConsistentRead: true,
@@ -229,22 +297,32 @@ export const taskStore = {
         ExclusiveStartKey: options.startKey,
       }),
     );
-    return { tasks: (page.Items ?? []) as Task<Spec>[], nextKey: page.LastEvaluatedKey };
+    return { tasks: ((page.Items ?? []) as StoredItem[]).map((item) => toTask<T>(item)), nextKey: page.LastEvaluatedKey };
   },
 
-  /** Exact per-state counts of a client's tasks: a strongly consistent read of its partition. */
-  async countByState(clientId: string): Promise<Record<TaskState, number>> {
-    const counts = Object.fromEntries(TASK_STATES.map((state) => [state, 0])) as Record<TaskState, number>;
-    const items = await queryAll<{ state: TaskState }>({
-      TableName: tableName('tasks'),
-      KeyConditionExpression: 'clientId = :client',
-      ExpressionAttributeValues: { ':client': clientId },
-      ProjectionExpression: '#state',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ConsistentRead: true,
-    });
-    for (const item of items) counts[item.state] += 1;
+  /**
+   * Exact per-state counts of a client's tasks, in a constant number of reads: the counter, and
+   * the task of each change still in flight (counted if it has reached its task).
+   */
+  async countByState(clientId: string): Promise<StateCounts> {
+    const { counts, pending } = await taskCounts.read(clientScope(clientId));
+    for (const { taskId, change } of pending) {
+      if (change.from === change.to || !reached(await readItem({ clientId, taskId }), change)) continue;
+      if (change.from) counts[change.from] -= 1;
+      if (change.to) counts[change.to] += 1;
+    }
     return counts;
+  },
+
+  /** Scheduled: settles count changes left in flight by writers that died. Answers how many. */
+  async settleAbandonedCounts(nowMs = Date.now()): Promise<number> {
+    let settled = 0;
+    for (const { scope, taskId, change } of await taskCounts.allPending()) {
+      if (nowMs - change.at < CLAIM_STALE_MS) continue;
+      await settle(scope, { clientId: clientOfScope(scope), taskId }, change);
+      settled++;
+    }
+    return settled;
   },
 
   /** Tasks whose job (or callback) message was never confirmed sent, created before `before`. */
@@ -261,6 +339,3 @@ export const taskStore = {
     return (page.Items ?? []).map((item) => ({ clientId: String(item.clientId), taskId: String(item.taskId) }));
   },
 };
-
-/** Which message a task still waits to have sent: its job message, or its callback's. */
-export type AwaitingQueue = 'job' | 'callback';

@@ -1,8 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { notFound } from '../core/errors.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict, notFound } from '../core/errors.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
-import { isConditionFailure } from './dynamo-errors.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { queryAll } from './dynamo-pages.ts';
 
 export interface PicTemplate {
@@ -16,12 +16,13 @@ export interface PicTemplate {
   readonly updatedAt: string;
 }
 
+const noSuchTemplate = (templateId: string) => notFound(`template ${templateId} does not exist`, 'NoSuchTemplate');
+
 /** PicProcess templates, one partition per client; changes are conditional on the template existing. */
 export const templateStore = {
   async create(template: PicTemplate): Promise<void> {
-    await dynamo().send(
-      new PutCommand({ TableName: tableName('templates'), Item: template, ConditionExpression: 'attribute_not_exists(templateId)' }),
-    );
+    const created = await conditionalWrite({ put: { TableName: tableName('templates'), Item: template, ConditionExpression: 'attribute_not_exists(templateId)' } });
+    if (!created.won) throw conflict(`template ${template.templateId} already exists`);
   },
 
   async get(clientId: string, templateId: string): Promise<PicTemplate | undefined> {
@@ -30,32 +31,24 @@ export const templateStore = {
   },
 
   async update(clientId: string, templateId: string, change: Pick<PicTemplate, 'name' | 'isPicInfo' | 'processRule'>): Promise<PicTemplate> {
-    try {
-      const result = await dynamo().send(
-        new UpdateCommand({
-          TableName: tableName('templates'),
-          Key: { clientId, templateId },
-          UpdateExpression: 'SET #name = :name, isPicInfo = :info, processRule = :rule, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(templateId)',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': change.name, ':info': change.isPicInfo, ':rule': change.processRule, ':now': new Date().toISOString() },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return result.Attributes as PicTemplate;
-    } catch (error) {
-      if (isConditionFailure(error)) throw notFound(`template ${templateId} does not exist`, 'NoSuchTemplate');
-      throw error;
-    }
+    const updated = await conditionalWrite<PicTemplate>({
+      update: {
+        TableName: tableName('templates'),
+        Key: { clientId, templateId },
+        UpdateExpression: 'SET #name = :name, isPicInfo = :info, processRule = :rule, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(templateId)',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':name': change.name, ':info': change.isPicInfo, ':rule': change.processRule, ':now': new Date().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      },
+    });
+    if (!updated.won) throw noSuchTemplate(templateId);
+    return updated.item!;
   },
 
   async delete(clientId: string, templateId: string): Promise<void> {
-    try {
-      await dynamo().send(new DeleteCommand({ TableName: tableName('templates'), Key: { clientId, templateId }, ConditionExpression: 'attribute_exists(templateId)' }));
-    } catch (error) {
-      if (isConditionFailure(error)) throw notFound(`template ${templateId} does not exist`, 'NoSuchTemplate');
-      throw error;
-    }
+    const deleted = await conditionalWrite({ delete: { TableName: tableName('templates'), Key: { clientId, templateId }, ConditionExpression: 'attribute_exists(templateId)' } });
+    if (!deleted.won) throw noSuchTemplate(templateId);
   },
 
   list: (clientId: string) =>

@@ -1,8 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '../core/errors.ts';
 import { isUploadId } from '../core/upload-id.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
-import { isConditionFailure } from './dynamo-errors.ts';
+import { conditionalWrite } from './conditional-write.ts';
 import { queryAll } from './dynamo-pages.ts';
 
 export type SessionState = 'open' | 'completing' | 'completed' | 'cancelled' | 'expired';
@@ -64,15 +65,10 @@ const queryItems = <T>(key: SessionKey, prefix: string) =>
     ConsistentRead: true,
   });
 
-/** Runs a conditional update; false when the condition did not hold (someone else won). */
+/** Runs a conditional update of the session item; false when the condition did not hold (someone else won). */
 async function updateIf(key: SessionKey, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
-  try {
-    await dynamo().send(new UpdateCommand({ TableName: tableName('uploads'), Key: { sessionKey: partition(key), item: SESSION }, ...update }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  const written = await conditionalWrite({ update: { TableName: tableName('uploads'), Key: { sessionKey: partition(key), item: SESSION }, ...update } });
+  return written.won;
 }
 
 /**
@@ -82,13 +78,14 @@ async function updateIf(key: SessionKey, update: Omit<ConstructorParameters<type
  */
 export const uploadSessions = {
   async create(session: UploadSession): Promise<void> {
-    await dynamo().send(
-      new PutCommand({
+    const created = await conditionalWrite({
+      put: {
         TableName: tableName('uploads'),
         Item: { ...session, sessionKey: partition(session), item: SESSION, openState: 'open', expiresAt: retention(session.expiresAtMs) },
         ConditionExpression: 'attribute_not_exists(sessionKey)',
-      }),
-    );
+      },
+    });
+    if (!created.won) throw conflict(`upload ${session.uploadId} already exists`);
   },
 
   /** The session, or undefined when this client has none by that id (a malformed id is never looked up). */

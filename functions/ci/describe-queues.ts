@@ -1,10 +1,9 @@
 import { invalidInput } from '../core/errors.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { queueIdOf } from '../services/pic-jobs.ts';
+import { queueDetail, queueIdOf } from './queues.ts';
 import { picQueueOf } from '../services/pic-queues.ts';
 import { authenticateCos, queryOf } from './authenticate.ts';
 import { ciError, ciResponse } from './envelope.ts';
-import { queueDetail } from './queues.ts';
 
 /** GET /picqueue?queueIds=&state=&pageNumber=&pageSize=: the client's pic queue. */
 export const handler = httpHandler(async (event) => {

@@ -1,12 +1,10 @@
 import { invalidInput } from '../core/errors.ts';
-import type { CiState } from '../core/task-states.ts';
+import { CI_STATE_NAMES, statesForCi, type CiState } from './job-states.ts';
 import { httpHandler } from '../http/http-handler.ts';
 import { picJobs } from '../services/pic-jobs.ts';
 import { authenticateCos, queryOf } from './authenticate.ts';
 import { ciError, ciResponse } from './envelope.ts';
 import { jobsDetail } from './jobs-detail.ts';
-
-const CI_STATES: readonly CiState[] = ['Submitted', 'Running', 'Success', 'Failed', 'Pause', 'Cancel'];
 
 /** `%Y-%m-%dT%H:%M:%S%z`, e.g. 2001-01-01T00:00:00+0800. */
 function time(value: string | undefined, name: string): Date | undefined {
@@ -29,7 +27,7 @@ export const handler = httpHandler(async (event) => {
   let states: CiState[] | undefined;
   if (query.states && query.states !== 'All') {
     states = query.states.split(',').map((state) => {
-      if (!CI_STATES.includes(state as CiState)) throw invalidInput(`states: ${state} is not one of All, ${CI_STATES.join(', ')}`);
+      if (!CI_STATE_NAMES.includes(state as CiState)) throw invalidInput(`states: ${state} is not one of All, ${CI_STATE_NAMES.join(', ')}`);
       return state as CiState;
     });
   }
@@ -38,7 +36,7 @@ export const handler = httpHandler(async (event) => {
   const { jobs, nextToken } = await picJobs.list(client, {
     size,
     oldestFirst: order === 'Asc',
-    ...(states ? { states } : {}),
+    ...(states ? { states: states.flatMap(statesForCi) } : {}),
     ...(query.nextToken ? { nextToken: query.nextToken } : {}),
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),

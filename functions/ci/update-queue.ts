@@ -1,11 +1,10 @@
 import { invalidInput, notFound } from '../core/errors.ts';
 import { httpHandler } from '../http/http-handler.ts';
-import { queueIdOf } from '../services/pic-jobs.ts';
+import { queueDetail, queueIdOf } from './queues.ts';
 import { updatePicQueue } from '../services/pic-queues.ts';
 import { authenticateCos } from './authenticate.ts';
 import { ciError, ciResponse } from './envelope.ts';
 import { readRequest } from './job-request.ts';
-import { queueDetail } from './queues.ts';
 import { node, text } from './request-fields.ts';
 
 /** PUT (or POST, as Tencent's own demos send) /picqueue/<id>: Name, State Active|Paused, NotifyConfig. */

@@ -44,7 +44,8 @@ export type TaskEvent =
   | 'stopped'
   | 'pause'
   | 'resume'
-  | 'cancel';
+  | 'cancel'
+  | 'takeOver';
 
 /** Stopping a task that is only queued puts it back where it was started from. */
 export const PREVIOUS = 'PREVIOUS' as const;
@@ -71,7 +72,16 @@ export const TRANSITIONS: Readonly<Record<TaskEvent, Readonly<Partial<Record<Tas
   pause: { PENDING: 'PAUSED' },
   resume: { PAUSED: 'PENDING' },
   cancel: { PENDING: 'CANCELLED', PAUSED: 'CANCELLED' },
+  // A worker that died holding the task: another starts it again (the store checks the lease ran out).
+  takeOver: { STARTING: 'STARTING', RUNNING: 'STARTING' },
 };
+
+/**
+ * How a task comes into being: created to be configured and started later (kmp), or submitted
+ * to run at once (a PicProcess job, a panorama build).
+ */
+export const CREATIONS = { create: 'INIT', submit: 'PENDING' } as const satisfies Record<string, TaskState>;
+export type Creation = keyof typeof CREATIONS;
 
 /** Delete is not a transition: the task goes away, but only when nothing is running. */
 export const DELETABLE: ReadonlySet<TaskState> = new Set([
@@ -107,29 +117,3 @@ export function parseTaskState(value: string): TaskState {
   if (!isTaskState(value)) throw invalidInput(`unknown task state "${value}"`);
   return value;
 }
-
-/** How the ci dialect names core states (reference/tencent-ci.md §2.2). */
-export type CiState = 'Submitted' | 'Running' | 'Success' | 'Failed' | 'Pause' | 'Cancel';
-
-const CI_STATES: Record<TaskState, CiState> = {
-  INIT: 'Submitted',
-  UPLOADING: 'Submitted',
-  UPLOAD_SUCCESS: 'Submitted',
-  UPLOAD_FAILED: 'Failed',
-  PENDING: 'Submitted',
-  STARTING: 'Running',
-  RUNNING: 'Running',
-  STOPPING: 'Running',
-  SUCCESS: 'Success',
-  ARCHIVED: 'Success',
-  FAILED: 'Failed',
-  START_FAILED: 'Failed',
-  STOP_SUCCESS: 'Cancel',
-  PAUSED: 'Pause',
-  CANCELLED: 'Cancel',
-};
-
-export const ciState = (state: TaskState): CiState => CI_STATES[state];
-
-/** The core states a ci state filter names. */
-export const statesForCi = (ci: CiState): TaskState[] => TASK_STATES.filter((state) => CI_STATES[state] === ci);

@@ -2,32 +2,18 @@ import { imageSize } from 'image-size';
 import type { Client } from '../core/client.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { validateObjectName } from '../core/object-name.ts';
-import { outputFiles, type PanoramaLayout } from '../core/panorama/layout.ts';
-import { checkPanoramaHeader, notAnImage, tileFormatFor, type PanoramaQualities, type TileFormat } from '../core/panorama/submission.ts';
+import { outputFiles } from '../core/panorama/layout.ts';
+import { checkPanoramaHeader, notAnImage, tileFormatFor, type PanoramaQualities } from '../core/panorama/submission.ts';
 import { FINAL_STATES, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { panoramaConfig } from '../config.ts';
+import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
-import { taskStore, type Task } from '../adapters/task-store.ts';
+import { taskStore } from '../adapters/task-store.ts';
 import { storeFile, type FileContent } from './file-service.ts';
 import { enqueueTask } from './task-queue.ts';
 
-export interface PanoramaSpec {
-  /** The original's key; the set goes under `${key}/`. */
-  readonly key: string;
-  /** The original this build is of: a newer upload under the same name supersedes it. */
-  readonly etag: string;
-  readonly extension: string;
-  readonly format: TileFormat;
-  readonly qualities: PanoramaQualities;
-}
-
-/** What the worker records: enough to name every file the build wrote. */
-export interface PanoramaResult {
-  readonly layout: PanoramaLayout;
-}
-
-export type PanoramaTask = Task<PanoramaSpec, PanoramaResult>;
+export type PanoramaTask = Task<'panorama'>;
 
 export interface PanoramaRequest {
   readonly filename: string;
@@ -73,7 +59,7 @@ export const panoramas = {
         detected = inspectHeader(head);
       },
     });
-    const task = await taskStore.create<PanoramaSpec, PanoramaResult>({
+    const task = await taskStore.create({
       taskId: newTaskId('t'),
       clientId: client.clientId,
       kind: 'panorama',
@@ -88,14 +74,13 @@ export const panoramas = {
 
   /** A task of this client's, of the panorama kind; anything else (another client's included) is "no such task". */
   async status(client: Client, taskId: string): Promise<PanoramaStatus> {
-    const task = TASK_ID_PATTERN.test(taskId) ? await taskStore.get<PanoramaSpec, PanoramaResult>({ clientId: client.clientId, taskId }) : undefined;
-    if (!task || task.kind !== 'panorama') throw notFound(`task ${taskId} does not exist`);
-    const panorama = task;
-    if (!FINAL_STATES.has(task.state)) return { state: 'running', task: panorama };
-    if (task.state === 'SUCCESS' && panorama.result) {
-      return { state: 'finished', task: panorama, files: outputFiles(panorama.result.layout, panorama.spec.extension).map((path) => `${panorama.spec.key}/${path}`) };
+    const task = TASK_ID_PATTERN.test(taskId) ? await taskStore.get({ clientId: client.clientId, taskId }) : undefined;
+    if (!task || !isKind(task, 'panorama')) throw notFound(`task ${taskId} does not exist`);
+    if (!FINAL_STATES.has(task.state)) return { state: 'running', task };
+    if (task.state === 'SUCCESS' && task.result) {
+      return { state: 'finished', task, files: outputFiles(task.result.layout, task.spec.extension).map((path) => `${task.spec.key}/${path}`) };
     }
-    return { state: 'failed', task: panorama, reason: failureReason(task.state, task.error?.message) };
+    return { state: 'failed', task, reason: failureReason(task.state, task.error?.message) };
   },
 };
 

@@ -4,38 +4,16 @@ import { readImageHeader } from '../core/imagemogr2/image-header.ts';
 import { predictOutputs } from '../core/imagemogr2/output-size.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import { validateObjectName } from '../core/object-name.ts';
-import { statesForCi, type CiState, type TaskState } from '../core/task-states.ts';
+import type { TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
+import type { ObjectRef } from '../core/tasks/picprocess.ts';
+import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import type { PicTemplate } from '../adapters/template-store.ts';
-import { taskStore, type Task } from '../adapters/task-store.ts';
+import { taskStore } from '../adapters/task-store.ts';
 import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';
 import { headerOf } from './object-headers.ts';
-
-export interface CosObject {
-  readonly bucket: string;
-  readonly region: string;
-  readonly object: string;
-  /** The S3 key in Tessera's bucket: the bucket's namespace, then the object. */
-  readonly key: string;
-}
-
-export interface PicJobSpec {
-  readonly tag: 'PicProcess';
-  readonly queueId: string;
-  readonly input: CosObject;
-  readonly output: CosObject;
-  readonly picProcess: { readonly isPicInfo: boolean; readonly processRule: string };
-  readonly templateId?: string;
-  readonly templateName?: string;
-  readonly userData?: string;
-}
-
-export interface CallbackSpec {
-  readonly url: string;
-  readonly format: 'JSON' | 'XML';
-}
 
 export interface PicJobRequest {
   readonly inputObject: string;
@@ -48,10 +26,7 @@ export interface PicJobRequest {
   readonly callBackFormat: 'JSON' | 'XML';
 }
 
-export type PicJob = Task<PicJobSpec>;
-
-/** The one pic queue each client has, named like Tencent's QueueIds ("p" + 32 hex). */
-export const queueIdOf = (client: Pick<Client, 'clientId'>) => `p${Buffer.from(client.clientId).toString('hex').padEnd(32, '0').slice(0, 32)}`;
+export type PicJob = Task<'picprocess'>;
 
 function cosBucket(client: Client, bucket: string, region: string): CosBucket {
   const found = (client.cosBuckets ?? []).find((entry) => entry.bucket === bucket);
@@ -60,9 +35,9 @@ function cosBucket(client: Client, bucket: string, region: string): CosBucket {
   return found;
 }
 
-function resolve(client: Client, where: CosBucket, object: string): CosObject {
+function resolve(client: Client, where: CosBucket, object: string): ObjectRef {
   const key = validateObjectName(`${where.namespace}/${object.replace(/^\//, '')}`, client.namespaces);
-  return { bucket: where.bucket, region: where.region, object, key };
+  return { key, address: { bucket: where.bucket, region: where.region, object } };
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -96,19 +71,18 @@ export const picJobs = {
     // fail is refused here rather than after the worker's decoding. Other inputs fail when run.
     const header = await headerOf(input.key, stored.size, readImageHeader);
     if (header) predictOutputs(plan, header);
-    const task = await taskStore.create<PicJobSpec>({
+    const task = await taskStore.create({
       taskId: newTaskId('j'),
       clientId: client.clientId,
       kind: 'picprocess',
       level: request.jobLevel,
       state: 'PENDING',
       spec: {
-        tag: 'PicProcess',
-        queueId: queueIdOf(client),
         input,
         output,
-        picProcess,
-        ...(template ? { templateId: template.templateId, templateName: template.name } : {}),
+        rule: picProcess.processRule,
+        describeOriginal: picProcess.isPicInfo,
+        ...(template ? { template: { id: template.templateId, name: template.name } } : {}),
         ...(request.userData !== undefined ? { userData: request.userData } : {}),
       },
       ...(callback ? { callback: { ...callback, status: 'none', attempts: 0 } } : {}),
@@ -120,8 +94,8 @@ export const picJobs = {
 
   async get(client: Client, jobId: string): Promise<PicJob | undefined> {
     if (!TASK_ID_PATTERN.test(jobId)) return undefined;
-    const task = await taskStore.get<PicJobSpec>({ clientId: client.clientId, taskId: jobId });
-    return task?.kind === 'picprocess' ? task : undefined;
+    const task = await taskStore.get({ clientId: client.clientId, taskId: jobId });
+    return task && isKind(task, 'picprocess') ? task : undefined;
   },
 
   async describe(client: Client, jobIds: readonly string[]): Promise<{ jobs: PicJob[]; missing: string[] }> {
@@ -132,20 +106,20 @@ export const picJobs = {
   /** Newest (or oldest) first, filtered, `size` at most 100, continued with nextToken. */
   async list(
     client: Client,
-    filters: { states?: readonly CiState[]; size: number; nextToken?: string; oldestFirst: boolean; from?: Date; to?: Date; inputObject?: string },
+    filters: { states?: readonly TaskState[]; size: number; nextToken?: string; oldestFirst: boolean; from?: Date; to?: Date; inputObject?: string },
   ): Promise<{ jobs: PicJob[]; nextToken?: string }> {
-    const wanted = filters.states ? new Set<TaskState>(filters.states.flatMap(statesForCi)) : undefined;
+    const wanted = filters.states ? new Set<TaskState>(filters.states) : undefined;
     const jobs: PicJob[] = [];
     let startKey = filters.nextToken ? decodeToken(filters.nextToken, client.clientId) : undefined;
     while (jobs.length < filters.size) {
-      const page = await taskStore.listByClient<PicJobSpec>(client.clientId, { limit: 100, startKey, oldestFirst: filters.oldestFirst });
+      const page = await taskStore.listByClient(client.clientId, { limit: 100, startKey, oldestFirst: filters.oldestFirst });
       for (const task of page.tasks) {
-        if (task.kind !== 'picprocess') continue;
+        if (!isKind(task, 'picprocess')) continue;
         if (wanted && !wanted.has(task.state)) continue;
         const created = Date.parse(task.createdAt);
         if (filters.from && created <= filters.from.getTime()) continue;
         if (filters.to && created >= filters.to.getTime()) continue;
-        if (filters.inputObject && task.spec.input.object !== filters.inputObject) continue;
+        if (filters.inputObject && task.spec.input.address.object !== filters.inputObject) continue;
         jobs.push(task);
         if (jobs.length === filters.size) {
           return { jobs, nextToken: encodeToken(task) };
@@ -162,7 +136,7 @@ export const picJobs = {
     const job = await picJobs.get(client, jobId);
     if (!job) throw notFound(`job ${jobId} does not exist`);
     if (job.state !== 'PENDING' && job.state !== 'PAUSED') throw conflict(`job ${jobId} is ${job.state === 'CANCELLED' ? 'already cancelled' : 'no longer waiting'}; only jobs that have not started can be cancelled`);
-    return taskStore.transition<PicJobSpec>(job, 'cancel', { version: job.version, set: { endedAt: new Date().toISOString() } });
+    return taskStore.transition<PicJob>(job, 'cancel', { version: job.version, set: { endedAt: new Date().toISOString() } });
   },
 };
 

@@ -1,34 +1,29 @@
 import { callbackKey, CALLBACK_HEADERS, signCallback } from '../core/callback-signature.ts';
+import type { CallbackRenderer } from '../core/tasks/callbacks.ts';
+import type { CallbackState, Task } from '../core/tasks/task.ts';
 import { callbackConfig, config } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
-import { taskStore, type Task } from '../adapters/task-store.ts';
-import { postWebhook } from '../adapters/webhook-sender.ts';
-import { jobsDetail, stringifyValues } from '../ci/jobs-detail.ts';
-import { toXml } from '../ci/xml.ts';
-import type { PicJob } from '../services/pic-jobs.ts';
+import { taskStore } from '../adapters/task-store.ts';
+import { postWebhook, type WebhookOutcome } from '../adapters/webhook-sender.ts';
 import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
-
-export interface CallbackState {
-  readonly url: string;
-  readonly format: 'JSON' | 'XML';
-  readonly status: 'none' | 'pending' | 'sending' | 'retrying' | 'delivered' | 'failed';
-  readonly attempts: number;
-  readonly sendingUntil?: number;
-  readonly lastError?: string;
-  readonly deliveredAt?: string;
-}
 
 const SENDING_LEASE_MS = 60_000;
 
 export const retryDelaySeconds = (attempts: number) => Math.min(900, callbackConfig.baseDelaySeconds() * 2 ** (attempts - 1));
 
-function render(task: PicJob, format: CallbackState['format']): { body: string; contentType: string } {
-  const detail = jobsDetail(task);
-  delete detail.CallBackResult;
-  if (format === 'JSON') {
-    return { body: JSON.stringify({ EventName: 'TaskFinish', JobsDetail: stringifyValues(detail) }), contentType: 'application/json' };
-  }
-  return { body: toXml('Response', { EventName: 'TaskFinish', JobsDetail: detail }), contentType: 'application/xml' };
+/** One delivery attempt; `final` when trying again cannot help (the client is gone, the kind has no callback form). */
+async function attempt(task: Task, callback: CallbackState, render: CallbackRenderer, now: number): Promise<WebhookOutcome & { final?: boolean }> {
+  const found = await clientRegistry.withSecret(task.clientId);
+  if (!found) return { ok: false, error: 'the client no longer exists', final: true };
+  const rendered = render(task, callback.format);
+  if (!rendered) return { ok: false, error: `no callback form for ${task.kind} tasks`, final: true };
+  const timestamp = Math.floor(now / 1000);
+  const headers = {
+    'content-type': rendered.contentType,
+    [CALLBACK_HEADERS.timestamp]: String(timestamp),
+    [CALLBACK_HEADERS.signature]: signCallback(callbackKey(found.secret), timestamp, rendered.body),
+  };
+  return postWebhook(callback.url, rendered.body, headers, { policy: config.outboundPolicy(), timeoutMs: callbackConfig.timeoutMs() });
 }
 
 /**
@@ -36,30 +31,16 @@ function render(task: PicJob, format: CallbackState['format']): { body: string; 
  * so duplicate messages never fire a delivered callback twice; a failure is recorded and retried
  * through the queue with backoff until callbackConfig.maxAttempts(), then recorded as failed.
  */
-export async function deliverCallback(message: TaskMessage, now = Date.now()): Promise<void> {
-  const task = (await taskStore.get(message)) as Task | undefined;
-  const callback = task?.callback as CallbackState | undefined;
+export async function deliverCallback(message: TaskMessage, render: CallbackRenderer, now = Date.now()): Promise<void> {
+  const task = await taskStore.get(message);
+  const callback = task?.callback;
   if (!task || !callback || !['pending', 'retrying', 'sending'].includes(callback.status)) return;
   if (callback.status === 'sending' && (callback.sendingUntil ?? 0) > now) return;
   const sending: CallbackState = { ...callback, status: 'sending', sendingUntil: now + SENDING_LEASE_MS };
   if (!(await taskStore.updateCallback(task, callback, { ...sending }))) return;
   const claimed = await taskStore.require(task);
 
-  const found = await clientRegistry.withSecret(task.clientId);
-  const { body, contentType } = render(claimed as unknown as PicJob, callback.format);
-  const timestamp = Math.floor(now / 1000);
-  const outcome = found
-    ? await postWebhook(
-        callback.url,
-        body,
-        {
-          'content-type': contentType,
-          [CALLBACK_HEADERS.timestamp]: String(timestamp),
-          [CALLBACK_HEADERS.signature]: signCallback(callbackKey(found.secret), timestamp, body),
-        },
-        { policy: config.outboundPolicy(), timeoutMs: callbackConfig.timeoutMs() },
-      )
-    : { ok: false, error: 'the client no longer exists' };
+  const outcome = await attempt(claimed, callback, render, now);
 
   const attempts = callback.attempts + 1;
   const { sendingUntil: _lease, ...rest } = sending;
@@ -67,7 +48,7 @@ export async function deliverCallback(message: TaskMessage, now = Date.now()): P
     await taskStore.updateCallback(claimed, sending, { ...rest, status: 'delivered', attempts, deliveredAt: new Date().toISOString() });
     return;
   }
-  const finalFailure = attempts >= callbackConfig.maxAttempts() || !found;
+  const finalFailure = attempts >= callbackConfig.maxAttempts() || outcome.final === true;
   const next: CallbackState = { ...rest, status: finalFailure ? 'failed' : 'retrying', attempts, lastError: outcome.error ?? 'unknown error' };
   if (!(await taskStore.updateCallback(claimed, sending, { ...next }, finalFailure ? {} : { awaitingQueue: 'callback' }))) return;
   if (!finalFailure) await enqueueCallback(claimed, retryDelaySeconds(attempts));
@@ -76,7 +57,7 @@ export async function deliverCallback(message: TaskMessage, now = Date.now()): P
 /** A callback message that kept failing to be handled at all: record the callback as failed. */
 export async function failDeadCallback(message: TaskMessage): Promise<void> {
   const task = await taskStore.get(message);
-  const callback = task?.callback as CallbackState | undefined;
+  const callback = task?.callback;
   if (!task || !callback || callback.status === 'delivered' || callback.status === 'failed') return;
   await taskStore.updateCallback(task, callback, { ...callback, status: 'failed', lastError: callback.lastError ?? 'the callback could not be processed' });
 }

@@ -2,27 +2,30 @@ import { isTesseraError } from '../core/errors.ts';
 import { FINAL_STATES, type TaskEvent } from '../core/task-states.ts';
 import { workerConfig } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
-import { taskStore, type Task } from '../adapters/task-store.ts';
+import type { Task } from '../core/tasks/task.ts';
+import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../http/logger.ts';
-import type { PicJobSpec } from '../services/pic-jobs.ts';
 import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
 import { JobFailure } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
 import { runPanorama } from './panorama/run-panorama.ts';
-import type { PanoramaTask } from '../services/panoramas.ts';
 
 /** Thrown to leave a message on its queue for later: another worker holds the task right now. */
 export class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
 
-type Runner = (task: Task) => Promise<Record<string, unknown>>;
-
-/** What the worker runs for each kind of task. */
-const RUNNERS: Partial<Record<Task['kind'], Runner>> = {
-  picprocess: async (task) => ({ ...(await runPicProcess(task.spec as unknown as PicJobSpec)) }),
-  panorama: async (task) => ({ ...(await runPanorama(task as unknown as PanoramaTask)) }),
-};
+/** What the worker runs for each kind of task, and the result it records; undefined: nothing runs that kind. */
+function runnerFor(task: Task): (() => Promise<Task['result']>) | undefined {
+  switch (task.kind) {
+    case 'picprocess':
+      return () => runPicProcess(task.spec);
+    case 'panorama':
+      return () => runPanorama(task);
+    case 'kmp':
+      return undefined;
+  }
+}
 
 const conflictLost = (error: unknown) => isTesseraError(error) && error.kind === 'conflict';
 
@@ -79,14 +82,14 @@ export async function processTaskMessage(message: TaskMessage): Promise<void> {
   const claimed = await claim(task);
   if (!claimed) return;
   const running = claimed.state === 'RUNNING' ? claimed : await taskStore.transition(claimed, 'run', { version: claimed.version });
-  const runner = RUNNERS[running.kind];
+  const runner = runnerFor(running);
   if (!runner) {
     await finish(running, 'fail', { error: { code: 'InternalError', message: `no worker runs ${running.kind} tasks` } });
     return;
   }
-  let result: Record<string, unknown>;
+  let result: Task['result'];
   try {
-    result = await runner(running);
+    result = await runner();
   } catch (error) {
     if (error instanceof JobFailure) {
       await finish(running, 'fail', { error: { code: error.code, message: error.message } });

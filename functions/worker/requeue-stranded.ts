@@ -1,9 +1,15 @@
+import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../http/logger.ts';
 import { requeueStranded } from '../services/task-queue.ts';
 
-/** Scheduled: re-sends job and callback messages whose first send failed. */
-export const handler = async (): Promise<{ sent: number }> => {
+/**
+ * Scheduled: finishes what writers that died left half-done: re-sends job and callback messages
+ * whose first send failed, and settles task-count changes left in flight.
+ */
+export const handler = async (): Promise<{ sent: number; settled: number }> => {
   const sent = await requeueStranded();
+  const settled = await taskStore.settleAbandonedCounts();
   if (sent) logger.info('re-sent stranded task messages', { sent });
-  return { sent };
+  if (settled) logger.info('settled abandoned task-count changes', { settled });
+  return { sent, settled };
 };

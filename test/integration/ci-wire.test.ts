@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
 import { before, describe, it } from 'node:test';
 import { taskStore } from '../../functions/adapters/task-store.ts';
-import { queueIdOf } from '../../functions/services/pic-jobs.ts';
+import { queueIdOf } from '../../functions/ci/queues.ts';
 import { CiClient, jobXml, tag } from '../support/ci.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';

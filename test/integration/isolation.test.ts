@@ -9,7 +9,7 @@ import { templateStore } from '../../functions/adapters/template-store.ts';
 import { uploadSessions } from '../../functions/adapters/upload-sessions.ts';
 import { newTaskId } from '../../functions/core/task-id.ts';
 import { newUploadId } from '../../functions/core/upload-id.ts';
-import { queueIdOf } from '../../functions/services/pic-jobs.ts';
+import { queueIdOf } from '../../functions/ci/queues.ts';
 import { CiClient, jobXml, tag } from '../support/ci.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { download, init, sendSlice } from '../support/ost.ts';

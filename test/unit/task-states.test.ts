@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError } from '../../functions/core/errors.ts';
-import { ciState, DELETABLE, nextState, parseTaskState, statesForCi, TASK_STATES, TRANSITIONS, type TaskEvent, type TaskState } from '../../functions/core/task-states.ts';
+import { ciState, statesForCi } from '../../functions/ci/job-states.ts';
+import { DELETABLE, nextState, parseTaskState, TASK_STATES, TRANSITIONS, type TaskEvent, type TaskState } from '../../functions/core/task-states.ts';
 
 const refused = (state: TaskState, event: TaskEvent) =>
   assert.throws(() => nextState(state, event), (error: TesseraError) => error.kind === 'conflict' && error.message.startsWith(`cannot ${event} a task in state ${state}`));

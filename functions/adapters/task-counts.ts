@@ -1,0 +1,133 @@
+import { GetCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { TASK_STATES, type TaskState } from '../core/task-states.ts';
+import { tableName } from '../resources.ts';
+import { dynamo } from './aws-clients.ts';
+import { conditionalWrite } from './conditional-write.ts';
+
+/**
+ * A change of one task's state, as an owner's counter sees it: from one state to another (from
+ * nothing when the task is created, to nothing when it is deleted), decided on the task's
+ * `version`, by the writer holding `claim`.
+ */
+export interface CountChange {
+  readonly claim: string;
+  readonly from: TaskState | null;
+  readonly to: TaskState | null;
+  readonly version: number;
+  /** When it was claimed (ms): a change left this long was abandoned by a writer that died. */
+  readonly at: number;
+}
+
+export type StateCounts = Record<TaskState, number>;
+
+const countName = (state: TaskState) => `n_${state}`;
+const PENDING_PREFIX = 'pending_';
+const pendingName = (taskId: string) => `${PENDING_PREFIX}${taskId}`;
+
+interface CounterItem {
+  readonly scope: string;
+  readonly [attribute: string]: unknown;
+}
+
+const countsOf = (item: CounterItem | undefined): StateCounts =>
+  Object.fromEntries(TASK_STATES.map((state) => [state, Number(item?.[countName(state)] ?? 0)])) as StateCounts;
+
+const pendingOf = (item: CounterItem | undefined) =>
+  Object.entries(item ?? {})
+    .filter(([name]) => name.startsWith(PENDING_PREFIX))
+    .map(([name, change]) => ({ taskId: name.slice(PENDING_PREFIX.length), change: change as CountChange }));
+
+/**
+ * Per-state task counts, one counter item per owner. DynamoDB transactions are not available
+ * everywhere Tessera runs (dynalite has none), so a count never changes in the same write as its
+ * task; instead every change is first claimed on the counter (a per-task slot, one at a time),
+ * then the task is written, then the claimed change is applied and the slot freed in one
+ * conditional write. A writer that dies between the steps leaves the claim behind, and whoever
+ * finds it (a reader, or the sweeper once it is stale) decides from the task item whether the
+ * change happened: counts are never applied twice and never lost.
+ */
+export const taskCounts = {
+  /** Takes the task's slot for a change; answers the change already holding it, if another does. */
+  async claim(scope: string, taskId: string, change: CountChange): Promise<CountChange | undefined> {
+    for (;;) {
+      const written = await conditionalWrite<CounterItem>(
+        {
+          update: {
+            TableName: tableName('taskCounts'),
+            Key: { scope },
+            UpdateExpression: 'SET #pending = :change',
+            ConditionExpression: 'attribute_not_exists(#pending)',
+            ExpressionAttributeNames: { '#pending': pendingName(taskId) },
+            ExpressionAttributeValues: { ':change': change },
+          },
+        },
+        { readCurrent: true },
+      );
+      if (written.won) return undefined;
+      const holder = written.current?.[pendingName(taskId)] as CountChange | undefined;
+      // Freed between the write and the read: try again.
+      if (holder) return holder;
+    }
+  },
+
+  /** Counts a claimed change and frees its slot, at most once: a second apply of the same claim does nothing. */
+  async apply(scope: string, taskId: string, change: CountChange): Promise<void> {
+    const adds: string[] = [];
+    const values: Record<string, unknown> = { ':claim': change.claim };
+    const names: Record<string, string> = { '#pending': pendingName(taskId) };
+    const moves = change.from !== change.to;
+    if (change.from && moves) {
+      adds.push('#from :minus');
+      names['#from'] = countName(change.from);
+      values[':minus'] = -1;
+    }
+    if (change.to && moves) {
+      adds.push('#to :plus');
+      names['#to'] = countName(change.to);
+      values[':plus'] = 1;
+    }
+    await conditionalWrite({
+      update: {
+        TableName: tableName('taskCounts'),
+        Key: { scope },
+        UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')} ` : ''}REMOVE #pending`,
+        ConditionExpression: '#pending.claim = :claim',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    });
+  },
+
+  /** Frees the slot of a change that did not happen. */
+  async release(scope: string, taskId: string, claim: string): Promise<void> {
+    await conditionalWrite({
+      update: {
+        TableName: tableName('taskCounts'),
+        Key: { scope },
+        UpdateExpression: 'REMOVE #pending',
+        ConditionExpression: '#pending.claim = :claim',
+        ExpressionAttributeNames: { '#pending': pendingName(taskId) },
+        ExpressionAttributeValues: { ':claim': claim },
+      },
+    });
+  },
+
+  /** The counts as applied, and the changes still in flight (strongly consistent). */
+  async read(scope: string): Promise<{ counts: StateCounts; pending: Array<{ taskId: string; change: CountChange }> }> {
+    const result = await dynamo().send(new GetCommand({ TableName: tableName('taskCounts'), Key: { scope }, ConsistentRead: true }));
+    const item = result.Item as CounterItem | undefined;
+    return { counts: countsOf(item), pending: pendingOf(item) };
+  },
+
+  /** Every owner's changes in flight: the sweeper settles those left behind by writers that died. */
+  async allPending(): Promise<Array<{ scope: string; taskId: string; change: CountChange }>> {
+    const found: Array<{ scope: string; taskId: string; change: CountChange }> = [];
+    let startKey: ScanCommandOutput['LastEvaluatedKey'];
+    do {
+      const page = await dynamo().send(new ScanCommand({ TableName: tableName('taskCounts'), ConsistentRead: true, ExclusiveStartKey: startKey }));
+      for (const item of (page.Items ?? []) as CounterItem[]) found.push(...pendingOf(item).map((entry) => ({ scope: item.scope, ...entry })));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  },
+};
