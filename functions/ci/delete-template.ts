@@ -1,13 +1,13 @@
-import { httpHandler } from '../http/http-handler.ts';
 import { picTemplates } from '../services/pic-templates.ts';
-import { authenticateCos } from './authenticate.ts';
-import { ciError, ciResponse } from './envelope.ts';
+import { ciDialect } from './dialect.ts';
+import { ciResponse } from './envelope.ts';
+import { TemplatePath } from './update-template.ts';
 
 /** DELETE /template/<id>. Jobs already submitted with it keep the rule they copied. */
-export const handler = httpHandler(async (event) => {
-  const client = await authenticateCos(event);
-  const templateId = event.pathParameters?.templateId ?? '';
-  await picTemplates.require(client, templateId);
-  await picTemplates.delete(client, templateId);
-  return ciResponse(event, 'Response', { RequestId: event.requestContext.requestId, TemplateId: templateId });
-}, ciError);
+export const route = ciDialect.route({ summary: 'Delete a template (jobs keep the rule they copied)', path: TemplatePath }, async ({ event, client, path }) => {
+  await picTemplates.require(client, path.templateId);
+  await picTemplates.delete(client, path.templateId);
+  return ciResponse(event, 'Response', { RequestId: event.requestContext.requestId, TemplateId: path.templateId });
+});
+
+export const handler = route.handler;

@@ -1,17 +1,21 @@
-import { invalidInput } from '../core/errors.ts';
-import { httpHandler } from '../http/http-handler.ts';
-import { queueDetail, queueIdOf } from './queues.ts';
+import * as z from 'zod/mini';
 import { picQueueOf } from '../services/pic-queues.ts';
-import { authenticateCos, queryOf } from './authenticate.ts';
-import { ciError, ciResponse } from './envelope.ts';
+import { ciDialect } from './dialect.ts';
+import { ciResponse } from './envelope.ts';
+import { idList } from './fields.ts';
+import { queueDetail, queueIdOf } from './queues.ts';
+
+const QueueQuery = z.object({
+  queueIds: z.optional(z.string()),
+  state: z.optional(z.enum(['Active', 'Paused'], { error: 'state must be Active or Paused' })),
+  pageNumber: z.optional(z.string()),
+  pageSize: z.optional(z.string()),
+});
 
 /** GET /picqueue?queueIds=&state=&pageNumber=&pageSize=: the client's pic queue. */
-export const handler = httpHandler(async (event) => {
-  const client = await authenticateCos(event);
-  const query = queryOf(event);
-  if (query.state && query.state !== 'Active' && query.state !== 'Paused') throw invalidInput('state must be Active or Paused');
+export const route = ciDialect.route({ summary: "Describe the client's pic queue", query: QueueQuery }, async ({ event, client, query }) => {
   const queue = picQueueOf(client);
-  const ids = query.queueIds?.split(',').filter(Boolean);
+  const ids = query.queueIds === undefined ? undefined : idList(query.queueIds);
   const shown = (!ids || ids.includes(queueIdOf(client))) && (!query.state || query.state === queue.state);
   const missing = ids?.filter((id) => id !== queueIdOf(client)) ?? [];
   return ciResponse(event, 'Response', {
@@ -22,4 +26,6 @@ export const handler = httpHandler(async (event) => {
     ...(shown ? { QueueList: queueDetail(client, queue) } : {}),
     ...(missing.length ? { NonExistPIDs: missing.join(',') } : {}),
   });
-}, ciError);
+});
+
+export const handler = route.handler;

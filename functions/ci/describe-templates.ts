@@ -1,31 +1,31 @@
-import { invalidInput } from '../core/errors.ts';
-import { httpHandler } from '../http/http-handler.ts';
+import * as z from 'zod/mini';
 import { picTemplates } from '../services/pic-templates.ts';
-import { authenticateCos, queryOf } from './authenticate.ts';
-import { ciError, ciResponse } from './envelope.ts';
+import { ciDialect } from './dialect.ts';
+import { ciResponse } from './envelope.ts';
+import { idList } from './fields.ts';
 import { templateDetail } from './template-request.ts';
 
-function page(value: string | undefined, name: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > max) throw invalidInput(`${name} must be a whole number from 1 to ${max}`);
-  return number;
-}
+const page = (name: string, max: number) =>
+  z.optional(z.pipe(z.string(), z.transform(Number)).check(z.refine((value) => Number.isInteger(value) && value >= 1 && value <= max, `${name} must be a whole number from 1 to ${max}`)));
+
+const DescribeQuery = z.object({
+  tag: z.optional(z.custom<string>((tag) => tag === 'All' || tag === 'PicProcess', { error: (issue) => `tag ${String(issue.input)} is not supported; use PicProcess or All` })),
+  category: z.optional(z.enum(['Custom', 'Official'], { error: 'category must be Custom or Official' })),
+  ids: z.optional(z.string()),
+  name: z.optional(z.string()),
+  pageNumber: page('pageNumber', 1_000_000),
+  pageSize: page('pageSize', 100),
+});
 
 /** GET /template?tag=&category=&ids=&name=&pageNumber=&pageSize=: this client's Custom templates. */
-export const handler = httpHandler(async (event) => {
-  const client = await authenticateCos(event);
-  const query = queryOf(event);
-  if (query.tag && query.tag !== 'All' && query.tag !== 'PicProcess') throw invalidInput(`tag ${query.tag} is not supported; use PicProcess or All`);
-  const category = query.category ?? 'Custom';
-  if (category !== 'Custom' && category !== 'Official') throw invalidInput('category must be Custom or Official');
-  const pageNumber = page(query.pageNumber, 'pageNumber', 1, 1_000_000);
-  const pageSize = page(query.pageSize, 'pageSize', 10, 100);
+export const route = ciDialect.route({ summary: "List the client's PicProcess templates", query: DescribeQuery }, async ({ event, client, query }) => {
+  const pageNumber = query.pageNumber ?? 1;
+  const pageSize = query.pageSize ?? 10;
   const { total, templates } =
-    category === 'Official'
+    query.category === 'Official'
       ? { total: 0, templates: [] }
       : await picTemplates.describe(client, {
-          ...(query.ids ? { ids: query.ids.split(',').filter(Boolean) } : {}),
+          ...(query.ids ? { ids: idList(query.ids) } : {}),
           ...(query.name ? { namePrefix: query.name } : {}),
           pageNumber,
           pageSize,
@@ -37,4 +37,6 @@ export const handler = httpHandler(async (event) => {
     PageSize: String(pageSize),
     ...(templates.length ? { TemplateList: templates.map((template) => templateDetail(client, template)) } : {}),
   });
-}, ciError);
+});
+
+export const handler = route.handler;

@@ -1,21 +1,33 @@
-import { invalidInput } from '../core/errors.ts';
-import type { PicTemplate } from '../adapters/template-store.ts';
+import * as z from 'zod/mini';
 import type { Client } from '../core/client.ts';
+import type { PicTemplate } from '../adapters/template-store.ts';
 import type { TemplateFields } from '../services/pic-templates.ts';
+import { flag, optionalText, text } from './fields.ts';
+import { picProcessTag } from './job-request.ts';
 import { ciTime } from './jobs-detail.ts';
-import { node, text, type Node } from './request-fields.ts';
 
 /** `<Request><Tag>PicProcess</Tag><Name/><PicProcess><IsPicInfo/><ProcessRule/></PicProcess></Request>` */
-export function readTemplateRequest(request: Node): TemplateFields {
-  const tag = text(request.Tag);
-  if (tag !== 'PicProcess') throw invalidInput(tag ? `Tag ${tag} is not supported; only PicProcess` : 'Tag is required (PicProcess)');
-  const picProcess = node(request.PicProcess);
-  const info = text(picProcess.IsPicInfo) ?? 'false';
-  if (info !== 'true' && info !== 'false') throw invalidInput('PicProcess.IsPicInfo must be true or false');
-  const processRule = text(picProcess.ProcessRule);
-  if (!processRule) throw invalidInput('PicProcess.ProcessRule is required');
-  return { name: text(request.Name) ?? '', isPicInfo: info === 'true', processRule };
-}
+export const TemplateRequest = z.object(
+  {
+    Tag: picProcessTag,
+    Name: optionalText,
+    PicProcess: z.object(
+      {
+        IsPicInfo: flag('PicProcess.IsPicInfo'),
+        ProcessRule: z.pipe(z.optional(text), z.custom<string>((rule) => Boolean(rule), { error: 'PicProcess.ProcessRule is required' })),
+      },
+      { error: 'PicProcess.ProcessRule is required' },
+    ),
+  },
+  { error: 'the body must be a <Request> element' },
+);
+
+/** The service's view of a checked template request. */
+export const templateFieldsOf = (request: z.infer<typeof TemplateRequest>): TemplateFields => ({
+  name: request.Name ?? '',
+  isPicInfo: request.PicProcess.IsPicInfo === 'true',
+  processRule: request.PicProcess.ProcessRule,
+});
 
 /** A template as Tencent shows it (reference §2.6). */
 export function templateDetail(client: Client, template: PicTemplate): Record<string, unknown> {

@@ -6,16 +6,6 @@ export const MAX_SLICE_ID = 10_000;
 export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_BYTES = 5 * 1024 * 1024 * 1024;
 
-export function parseSliceId(raw: string | undefined): number {
-  if (raw === undefined || raw === '') throw invalidInput('slice_id is required');
-  if (!/^\d+$/.test(raw)) throw invalidInput(`slice_id must be an integer from ${MIN_SLICE_ID} to ${MAX_SLICE_ID}`);
-  const value = Number(raw);
-  if (value < MIN_SLICE_ID || value > MAX_SLICE_ID) {
-    throw invalidInput(`slice_id must be an integer from ${MIN_SLICE_ID} to ${MAX_SLICE_ID}`);
-  }
-  return value;
-}
-
 export interface SliceSize {
   readonly sliceId: number;
   readonly size: number;

@@ -3,7 +3,7 @@ import { S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 import { isTesseraError, type ErrorKind } from '../core/errors.ts';
-import { jsonResult, type HttpResult } from '../http/http-handler.ts';
+import { jsonResult, type HttpEvent, type HttpResult } from '../http/http-handler.ts';
 
 /**
  * The xfyun upload envelope `{code, sid, data, message}` and its codes (seed 001):
@@ -56,3 +56,15 @@ export const ostError = (route: OstRoute) => (error: unknown): HttpResult => {
   const { code, status, message } = classify(error);
   return jsonResult(status, { code, sid: sid(route), message });
 };
+
+/** Each route's tag in the sids it answers with. */
+export const ROUTE_TAGS: Readonly<Record<string, OstRoute>> = {
+  'POST /file/upload': '0002',
+  'POST /file/mpupload/init': '0004',
+  'POST /file/mpupload/upload': '0006',
+  'POST /file/mpupload/complete': '0008',
+  'POST /file/mpupload/cancel': '000c',
+  'POST /file/mpupload/presign': '000e',
+};
+
+export const routeTag = (event: HttpEvent): OstRoute => ROUTE_TAGS[event.routeKey] ?? '0002';

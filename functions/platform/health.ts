@@ -1,6 +1,7 @@
-import { httpHandler, jsonResult } from '../http/http-handler.ts';
+import { jsonResult } from '../http/http-handler.ts';
+import { platformDialect } from './dialect.ts';
 
-export const handler = httpHandler(
-  async () => jsonResult(200, { status: 'ok', service: 'tessera' }),
-  () => jsonResult(500, { status: 'error' }),
-);
+/** GET /health: the API answers. */
+export const route = platformDialect.route({ summary: 'Whether the API answers' }, async () => jsonResult(200, { status: 'ok', service: 'tessera' }));
+
+export const handler = route.handler;

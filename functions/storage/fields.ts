@@ -1,36 +1,25 @@
-import type { Client } from '../core/client.ts';
-import { isActive } from '../core/client.ts';
-import { forbidden, invalidInput, unauthenticated } from '../core/errors.ts';
-import type { ParsedForm } from '../http/form.ts';
+import * as z from 'zod/mini';
+import { invalidInput } from '../core/errors.ts';
+import type { UploadedFile } from '../http/form.ts';
 import type { FileContent } from '../services/file-service.ts';
-import { clientRegistry } from '../adapters/client-registry.ts';
 
-export function requiredField(fields: Readonly<Record<string, string>>, name: string): string {
-  const value = fields[name];
-  if (value === undefined || value === '') throw invalidInput(`${name} is required`);
-  return value;
-}
+/** A field that must be present and not empty. */
+export const requiredText = (name: string) => z.string({ error: `${name} is required` }).check(z.minLength(1, `${name} is required`));
 
 /** `overwrite` is 0 or 1, default 0; anything else is refused rather than guessed at. */
-export function overwriteFlag(fields: Readonly<Record<string, string>>): boolean {
-  const value = fields.overwrite;
-  if (value === undefined || value === '' || value === '0') return false;
-  if (value === '1') return true;
-  throw invalidInput('overwrite must be 0 or 1');
-}
+export const overwriteField = z.optional(z.enum(['', '0', '1'], { error: 'overwrite must be 0 or 1' }));
+export const overwriteFlag = (value: string | undefined): boolean => value === '1';
 
-/** The storage dialect knows a client by its `secret_key` alone. */
-export async function authenticateBySecret(fields: Readonly<Record<string, string>>): Promise<Client> {
-  const secret = fields.secret_key;
-  if (!secret) throw unauthenticated('secret_key is required');
-  const client = await clientRegistry.findBySecret(secret);
-  if (!client) throw unauthenticated('secret_key is not valid');
-  if (!isActive(client)) throw forbidden('this client is disabled');
-  return client;
-}
+/** The fields every storage request carries: the credential (checked before the route's own fields). */
+export const credentials = { secret_key: z.optional(z.string()) };
 
-/** `source` wins over `filedata` when both are sent, as in the seed. */
-export function contentOf(fields: ParsedForm['fields'], files: ParsedForm['files']): FileContent {
+/** `filedata` (a file part) or `source` (a URL); `source` wins when both are sent, as in the seed. */
+export const contentFields = { source: z.optional(z.string()), filedata: z.optional(z.string()) };
+
+/** One file part, `filedata`, of any size the request can carry. */
+export const FILEDATA = { maxCount: 1, maxBytes: Number.POSITIVE_INFINITY } as const;
+
+export function contentOf(fields: { source?: string; filedata?: string }, files: Readonly<Record<string, UploadedFile>>): FileContent {
   if (fields.source) return { kind: 'url', url: fields.source };
   const file = files.filedata;
   if (file) return { kind: 'bytes', data: file.data, contentType: file.contentType };

@@ -1,12 +1,16 @@
-import { httpHandler } from '../http/http-handler.ts';
-import { parseForm } from '../http/form.ts';
+import * as z from 'zod/mini';
 import { describeFile } from '../services/file-service.ts';
-import { storageError, storageOk } from './envelope.ts';
-import { authenticateBySecret, requiredField } from './fields.ts';
+import { storageDialect } from './dialect.ts';
+import { storageOk } from './envelope.ts';
+import { credentials, requiredText } from './fields.ts';
 
 /** GET|POST /get_file_info: size, type, ETag, last modified, a download URL, and image dimensions. */
-export const handler = httpHandler(async (event) => {
-  const { fields } = await parseForm(event);
-  const client = await authenticateBySecret(fields);
-  return storageOk(await describeFile(client, requiredField(fields, 'filename')));
-}, storageError);
+export const route = storageDialect.route(
+  {
+    summary: "Describe a stored file: size, type, ETag, last modified, a download URL, an image's dimensions",
+    body: { form: z.object({ ...credentials, filename: requiredText('filename') }) },
+  },
+  async ({ client, body }) => storageOk(await describeFile(client, body.filename)),
+);
+
+export const handler = route.handler;

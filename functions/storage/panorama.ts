@@ -1,29 +1,52 @@
-import { httpHandler, jsonResult, type HttpResult } from '../http/http-handler.ts';
-import { parseForm } from '../http/form.ts';
+import * as z from 'zod/mini';
+import { jsonResult, type HttpResult } from '../http/http-handler.ts';
 import { isPublicKey, type Client } from '../core/client.ts';
 import { parseQualities } from '../core/panorama/submission.ts';
 import { panoramaConfig } from '../config.ts';
 import { VIEWER_KEY } from '../resources.ts';
 import { panoramas } from '../services/panoramas.ts';
-import { storageError, storageOk } from './envelope.ts';
-import { authenticateBySecret, contentOf, overwriteFlag, requiredField } from './fields.ts';
+import { storageDialect } from './dialect.ts';
+import { storageOk } from './envelope.ts';
+import { contentFields, contentOf, credentials, FILEDATA, overwriteField, overwriteFlag, requiredText } from './fields.ts';
+
+const quality = z.optional(z.string());
+
+// Loose: the quality fields are checked by the domain's own rule (core/panorama/submission.ts),
+// which also refuses any other `*_quality` field.
+const PanoramaFields = z
+  .looseObject({
+    ...credentials,
+    task_id: z.optional(requiredText('task_id')),
+    filename: z.optional(z.string()),
+    overwrite: overwriteField,
+    ...contentFields,
+    fallback_quality: quality,
+    '01_quality': quality,
+    '02_quality': quality,
+    '03_quality': quality,
+    '04_quality': quality,
+  })
+  .check(z.refine((fields) => fields.task_id !== undefined || Boolean(fields.filename), { error: 'filename is required', path: ['filename'] }));
 
 /**
  * POST /panorama: with `task_id`, the state of that build; otherwise the original is stored as
  * /upload stores it and a build of its Pannellum set under `{filename}/` is queued.
  */
-export const handler = httpHandler(async (event) => {
-  const { fields, files } = await parseForm(event);
-  const client = await authenticateBySecret(fields);
-  if (fields.task_id !== undefined) return taskState(client, requiredField(fields, 'task_id'));
-  const task = await panoramas.submit(client, {
-    filename: requiredField(fields, 'filename'),
-    overwrite: overwriteFlag(fields),
-    content: contentOf(fields, files),
-    qualities: parseQualities(fields, panoramaConfig.defaultQuality()),
-  });
-  return storageOk({ task_id: task.taskId });
-}, storageError);
+export const route = storageDialect.route(
+  { summary: 'Store a 2:1 panorama and build its Pannellum multires set; or, with task_id, report on a build', body: { form: PanoramaFields, files: FILEDATA } },
+  async ({ client, body, files }) => {
+    if (body.task_id !== undefined) return taskState(client, body.task_id);
+    const task = await panoramas.submit(client, {
+      filename: body.filename!,
+      overwrite: overwriteFlag(body.overwrite),
+      content: contentOf(body, files),
+      qualities: parseQualities(body as Readonly<Record<string, string>>, panoramaConfig.defaultQuality()),
+    });
+    return storageOk({ task_id: task.taskId });
+  },
+);
+
+export const handler = route.handler;
 
 /** Running: msg_code 0 with state and progress; finished: msg_code 1 with the files; failed: 400 with why. */
 async function taskState(client: Client, taskId: string): Promise<HttpResult> {

@@ -1,15 +1,19 @@
-import { httpHandler } from '../http/http-handler.ts';
-import { parseForm } from '../http/form.ts';
+import * as z from 'zod/mini';
 import { storeFile } from '../services/file-service.ts';
-import { storageError, storageOk } from './envelope.ts';
-import { authenticateBySecret, contentOf, overwriteFlag, requiredField } from './fields.ts';
+import { storageDialect } from './dialect.ts';
+import { storageOk } from './envelope.ts';
+import { contentFields, contentOf, credentials, FILEDATA, overwriteField, overwriteFlag, requiredText } from './fields.ts';
 
 /** POST /upload: `filedata` (a file part) or `source` (a URL; wins when both are sent). */
-export const handler = httpHandler(async (event) => {
-  const { fields, files } = await parseForm(event);
-  const client = await authenticateBySecret(fields);
-  const filename = requiredField(fields, 'filename');
-  const overwrite = overwriteFlag(fields);
-  await storeFile({ client, filename, overwrite, content: contentOf(fields, files) });
-  return storageOk('OK');
-}, storageError);
+export const route = storageDialect.route(
+  {
+    summary: 'Store a file under a name in one of the client\'s namespaces',
+    body: { form: z.object({ ...credentials, filename: requiredText('filename'), overwrite: overwriteField, ...contentFields }), files: FILEDATA },
+  },
+  async ({ client, body, files }) => {
+    await storeFile({ client, filename: body.filename, overwrite: overwriteFlag(body.overwrite), content: contentOf(body, files) });
+    return storageOk('OK');
+  },
+);
+
+export const handler = route.handler;

@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError } from '../../functions/core/errors.ts';
-import { checkSlices, chooseSliceSize, describeIds, missingSlices, parseSliceId, planParts, readyRun } from '../../functions/core/slices.ts';
+import { checkSlices, chooseSliceSize, describeIds, missingSlices, planParts, readyRun } from '../../functions/core/slices.ts';
+import { invalidInput } from '../../functions/core/errors.ts';
+import { sliceIdField } from '../../functions/ost/request.ts';
 
 const MiB = 1024 * 1024;
 const slices = (...sizes: number[]) => sizes.map((size, index) => ({ sliceId: index + 1, size }));
 const refused = (run: () => void, message: string) =>
   assert.throws(run, (error: TesseraError) => error.kind === 'invalid-input' && error.message === message);
+
+/** The multipart slice_id field, read as the dialect kit reads it: its first problem is the error. */
+function parseSliceId(raw: string | undefined): number {
+  const parsed = sliceIdField.safeParse(raw);
+  if (!parsed.success) throw invalidInput(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
 
 describe('slice ids', () => {
   it('are integers 1 to 10,000, sent as text', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError, type ErrorKind } from '../../functions/core/errors.ts';
 import { storageError, storageOk } from '../../functions/storage/envelope.ts';
-import { overwriteFlag, requiredField } from '../../functions/storage/fields.ts';
+import * as z from 'zod/mini';
+import { overwriteField, overwriteFlag, requiredText } from '../../functions/storage/fields.ts';
 
 const body = (result: { body?: string }) => JSON.parse(result.body ?? '');
 
@@ -39,13 +40,22 @@ describe('storage envelope', () => {
   });
 });
 
+/** A field schema applied as the dialect kit applies it: the first problem's message is the error. */
+function read<T>(schema: z.ZodMiniType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+const overwriteOf = (fields: Record<string, string>) => overwriteFlag(read(z.object({ overwrite: overwriteField }), fields).overwrite);
+const requiredField = (fields: Record<string, string>, name: string) => read(z.object({ [name]: requiredText(name) }), fields)[name];
+
 describe('storage fields', () => {
   it('reads overwrite as 0 or 1 only', () => {
-    assert.equal(overwriteFlag({}), false);
-    assert.equal(overwriteFlag({ overwrite: '' }), false);
-    assert.equal(overwriteFlag({ overwrite: '0' }), false);
-    assert.equal(overwriteFlag({ overwrite: '1' }), true);
-    for (const overwrite of ['2', 'true', ' 1', '01', '-1']) assert.throws(() => overwriteFlag({ overwrite }), /overwrite must be 0 or 1/);
+    assert.equal(overwriteOf({}), false);
+    assert.equal(overwriteOf({ overwrite: '' }), false);
+    assert.equal(overwriteOf({ overwrite: '0' }), false);
+    assert.equal(overwriteOf({ overwrite: '1' }), true);
+    for (const overwrite of ['2', 'true', ' 1', '01', '-1']) assert.throws(() => overwriteOf({ overwrite }), /overwrite must be 0 or 1/);
   });
 
   it('requires non-empty fields', () => {
