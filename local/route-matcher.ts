@@ -23,16 +23,35 @@ function decodeSegment(segment: string): string {
 
 /**
  * Matches a request the way API Gateway HTTP APIs do: exact segments, `{name}` and a final
- * `{name+}`. Throws MalformedPathError for a parameter that does not decode.
+ * `{name+}`; when several routes match, the most specific wins (a literal segment over a
+ * parameter, a parameter over a greedy one, segment by segment from the left), so
+ * `GET …/tasks/overview` beats `GET …/tasks/{task_id}`. Throws MalformedPathError for a parameter
+ * that does not decode.
  */
 export function matchRoute(routes: readonly Route[], method: string, path: string): RouteMatch | undefined {
   const segments = path.split('/').slice(1);
+  let best: { match: RouteMatch; rank: number[] } | undefined;
   for (const route of routes) {
     if (route.method !== method) continue;
-    const parameters = matchPath(route.path.split('/').slice(1), segments);
-    if (parameters) return { route, pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined };
+    const pattern = route.path.split('/').slice(1);
+    const parameters = matchPath(pattern, segments);
+    if (!parameters) continue;
+    const rank = pattern.map(specificity);
+    if (!best || moreSpecific(rank, best.rank)) {
+      best = { match: { route, pathParameters: Object.keys(parameters).length > 0 ? parameters : undefined }, rank };
+    }
   }
-  return undefined;
+  return best?.match;
+}
+
+const specificity = (part: string) => (/^\{.+\+\}$/.test(part) ? 0 : /^\{.+\}$/.test(part) ? 1 : 2);
+
+function moreSpecific(rank: readonly number[], than: readonly number[]): boolean {
+  for (let index = 0; index < Math.max(rank.length, than.length); index++) {
+    const difference = (rank[index] ?? -1) - (than[index] ?? -1);
+    if (difference !== 0) return difference > 0;
+  }
+  return false;
 }
 
 function matchPath(pattern: string[], segments: string[]): Record<string, string> | undefined {

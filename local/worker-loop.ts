@@ -1,10 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { queues } from '../functions/adapters/queues.ts';
-import { JOB_QUEUES, type QueueName } from '../functions/resources.ts';
-import type { TaskMessage } from '../functions/services/task-queue.ts';
-import { renderCallback } from '../functions/callback-forms.ts';
-import { deliverCallback, failDeadCallback } from '../functions/worker/deliver-callback.ts';
-import { failDeadTask, processTaskMessage } from '../functions/worker/process-task.ts';
+import { CONSUMERS } from '../functions/consumers.ts';
+import type { QueueName } from '../functions/resources.ts';
+import { readTaskMessage, type TaskMessage } from '../functions/services/task-queue.ts';
 
 export interface WorkerLoopOptions {
   /** Jobs processed at once (the machine has 2 cores). */
@@ -24,27 +22,36 @@ interface Consumer {
   readonly handle: (message: TaskMessage) => Promise<void>;
 }
 
+/** The consumers of functions/consumers.ts, each queue in its listed order, split by whether they do image work. */
+async function loadConsumers(): Promise<{ imageWork: Consumer[]; others: Consumer[] }> {
+  const loaded = await Promise.all(
+    CONSUMERS.map(async (consumer) => {
+      const module = (await import(`../functions/${consumer.handler}`)) as { handle: Consumer['handle'] };
+      return consumer.queues.map(({ queue }) => ({ queue, handle: module.handle, imageWork: Boolean(consumer.imageWork) }));
+    }),
+  );
+  const all = loaded.flat();
+  return { imageWork: all.filter((consumer) => consumer.imageWork), others: all.filter((consumer) => !consumer.imageWork) };
+}
+
 /**
  * What Lambda's event source mappings do on AWS, done locally: receive, run, delete on success,
- * leave for redelivery on failure. Job queues are polled highest level first, so when the loop
- * is busy a JobLevel 2 job always starts before a waiting JobLevel 0 one.
+ * leave for redelivery on failure. Queues are polled in the consumer table's order, so when the
+ * loop is busy a JobLevel 2 job always starts before a waiting JobLevel 0 one; image work takes
+ * at most `concurrency` slots (the machine has 2 cores).
  */
 export function startWorkerLoop(options: WorkerLoopOptions = {}): WorkerLoop {
   const concurrency = options.concurrency ?? 2;
   const visibilitySeconds = options.visibilitySeconds ?? 60;
   const idleMs = options.idleMs ?? 100;
-  const jobs: Consumer[] = [...JOB_QUEUES].reverse().map((queue) => ({ queue, handle: processTaskMessage }));
-  const others: Consumer[] = [
-    { queue: 'callbacks', handle: (message) => deliverCallback(message, renderCallback) },
-    { queue: 'jobsDead', handle: failDeadTask },
-    { queue: 'callbacksDead', handle: failDeadCallback },
-  ];
+  const consumers = loadConsumers();
   let running = true;
   const inFlight = new Set<Promise<void>>();
 
   const run = (consumer: Consumer, message: Message) => {
-    const work = consumer
-      .handle(JSON.parse(message.Body ?? '{}') as TaskMessage)
+    const task = readTaskMessage(message.Body);
+    // A body that is not a task message can never succeed: dropped, as the Lambda handler does.
+    const work = (task ? consumer.handle(task) : Promise.resolve())
       .then(() => queues.delete(consumer.queue, message.ReceiptHandle!))
       .catch((error: unknown) => options.onError?.(error))
       .finally(() => inFlight.delete(work));
@@ -63,10 +70,11 @@ export function startWorkerLoop(options: WorkerLoopOptions = {}): WorkerLoop {
   };
 
   const loop = (async () => {
+    const { imageWork, others } = await consumers;
     while (running) {
       try {
         const free = concurrency - inFlight.size;
-        const taken = (free > 0 ? await receiveInto(jobs, free) : 0) + (await receiveInto(others, 10));
+        const taken = (free > 0 ? await receiveInto(imageWork, free) : 0) + (await receiveInto(others, 10));
         if (taken === 0) await new Promise((resolve) => setTimeout(resolve, inFlight.size ? idleMs / 4 : idleMs));
         else if (inFlight.size >= concurrency) await Promise.race(inFlight);
       } catch (error) {

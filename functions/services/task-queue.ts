@@ -1,11 +1,26 @@
+import * as z from 'zod/mini';
+import { CLIENT_ID_PATTERN } from '../core/client.ts';
+import { TASK_ID_PATTERN } from '../core/task-id.ts';
 import { JOB_QUEUES } from '../resources.ts';
 import { queues } from '../adapters/queues.ts';
 import { taskStore, type Task, type TaskKey } from '../adapters/task-store.ts';
 import { logger } from '../http/logger.ts';
 
-export interface TaskMessage {
-  readonly clientId: string;
-  readonly taskId: string;
+/** What a job or callback queue message carries: which task; the task's state is in DynamoDB. */
+const TaskMessageSchema = z.object({ clientId: z.string().check(z.regex(CLIENT_ID_PATTERN)), taskId: z.string().check(z.regex(TASK_ID_PATTERN)) });
+
+export type TaskMessage = z.infer<typeof TaskMessageSchema>;
+
+/** A queue message's body as a task message, or undefined when it is not one. */
+export function readTaskMessage(body: string | undefined): TaskMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body ?? '');
+  } catch {
+    return undefined;
+  }
+  const parsed = TaskMessageSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { processTaskMessage } from './process-task.ts';
 import { sqsHandler } from './sqs-handler.ts';
 
-/** The worker Lambda: consumes the job queues of every level. */
-export const handler = sqsHandler(processTaskMessage);
+/** The worker: consumes the job queues of every level. */
+export const handle = processTaskMessage;
+export const handler = sqsHandler(handle);

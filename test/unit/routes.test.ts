@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { GROUP_ACCESS } from '../../functions/access.ts';
+import { CONSUMERS } from '../../functions/consumers.ts';
+import { QUEUES } from '../../functions/resources.ts';
 import { ROUTES, routeGroups, routeKey } from '../../functions/routes.ts';
 import { SCHEDULES } from '../../functions/schedules.ts';
 import { MalformedPathError, matchRoute } from '../../local/route-matcher.ts';
@@ -33,6 +35,17 @@ describe('the route table', () => {
     }
   });
 
+  it('names queue consumers whose modules export handler and handle, whose access is declared, one per queue', async () => {
+    for (const consumer of CONSUMERS) {
+      const module = (await import(`../../functions/${consumer.handler}`)) as { handler?: unknown; handle?: unknown };
+      assert.equal(typeof module.handler, 'function', consumer.handler);
+      assert.equal(typeof module.handle, 'function', consumer.handler);
+      assert.ok(consumer.access in GROUP_ACCESS, `consumer ${consumer.name} has no GROUP_ACCESS entry`);
+    }
+    const consumed = CONSUMERS.flatMap((consumer) => consumer.queues.map(({ queue }) => queue));
+    assert.deepEqual([...consumed].sort(), Object.keys(QUEUES).sort(), 'every queue has exactly one consumer');
+  });
+
   it('groups routes for one Lambda each', () => {
     const groups = routeGroups(ROUTES);
     assert.deepEqual([...groups.keys()].sort(), [...new Set(ROUTES.map((entry) => entry.group))].sort());
@@ -55,6 +68,21 @@ describe('matchRoute', () => {
     assert.deepEqual(matchRoute(routes, 'POST', '/v1/ws-1/tasks')?.pathParameters, { workspace: 'ws-1' });
     assert.deepEqual(matchRoute(routes, 'GET', '/files/a/b/c.jpg')?.pathParameters, { key: 'a/b/c.jpg' });
     assert.equal(matchRoute(routes, 'GET', '/jobs')?.pathParameters, undefined);
+  });
+
+  it('prefers a literal segment over a parameter, and a parameter over a greedy one, whatever the table order', () => {
+    const table = [
+      route('GET', '/v1/real3d/{workspace_id}/tasks/{task_id}'),
+      route('GET', '/v1/real3d/{workspace_id}/tasks/overview'),
+      route('GET', '/files/{key+}'),
+      route('GET', '/files/{name}/info'),
+    ];
+    for (const order of [table, [...table].reverse()]) {
+      assert.equal(matchRoute(order, 'GET', '/v1/real3d/ws1/tasks/overview')?.route.path, '/v1/real3d/{workspace_id}/tasks/overview');
+      assert.deepEqual(matchRoute(order, 'GET', '/v1/real3d/ws1/tasks/t1')?.pathParameters, { workspace_id: 'ws1', task_id: 't1' });
+      assert.equal(matchRoute(order, 'GET', '/files/a/info')?.route.path, '/files/{name}/info');
+      assert.equal(matchRoute(order, 'GET', '/files/a/b/info')?.route.path, '/files/{key+}');
+    }
   });
 
   it('throws MalformedPathError for a parameter whose %-escapes do not decode', () => {
