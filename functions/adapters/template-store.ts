@@ -1,20 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../core/errors.ts';
+import type { PicTemplate } from '../core/pic-template.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { conditionalWrite } from './conditional-write.ts';
 import { queryAll } from './dynamo-pages.ts';
-
-export interface PicTemplate {
-  readonly clientId: string;
-  readonly templateId: string;
-  readonly name: string;
-  readonly tag: 'PicProcess';
-  readonly isPicInfo: boolean;
-  readonly processRule: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
 
 const noSuchTemplate = (templateId: string) => notFound(`template ${templateId} does not exist`, 'NoSuchTemplate');
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { Client } from '../core/client.ts';
-import type { PicTemplate } from '../adapters/template-store.ts';
+import type { PicTemplate } from '../core/pic-template.ts';
 import type { TemplateFields } from '../services/pic-templates.ts';
 import { flag, optionalText, text } from './fields.ts';
 import { picProcessTag } from './job-request.ts';

@@ -1,4 +1,4 @@
-import { logger } from '../http/logger.ts';
+import { logger } from '../logger.ts';
 import { slicedUpload } from '../services/sliced-upload.ts';
 
 /** Scheduled: closes upload sessions whose time ran out, aborting their S3 uploads and staged slices. */

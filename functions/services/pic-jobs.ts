@@ -9,7 +9,7 @@ import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import type { ObjectRef } from '../core/tasks/picprocess.ts';
 import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
-import type { PicTemplate } from '../adapters/template-store.ts';
+import type { PicTemplate } from '../core/pic-template.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';

@@ -2,7 +2,8 @@ import type { Client } from '../core/client.ts';
 import { invalidInput, notFound } from '../core/errors.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import { newTaskId } from '../core/task-id.ts';
-import { templateStore, type PicTemplate } from '../adapters/template-store.ts';
+import type { PicTemplate } from '../core/pic-template.ts';
+import { templateStore } from '../adapters/template-store.ts';
 
 // Tencent: Chinese, English letters, digits, "_", "-" and "*", at most 64.
 const NAME = /^[\p{Script=Han}A-Za-z0-9_*-]{1,64}$/u;

@@ -4,7 +4,7 @@ import { TASK_ID_PATTERN } from '../core/task-id.ts';
 import { JOB_QUEUES } from '../resources.ts';
 import { queues } from '../adapters/queues.ts';
 import { taskStore, type Task, type TaskKey } from '../adapters/task-store.ts';
-import { logger } from '../http/logger.ts';
+import { logger } from '../logger.ts';
 
 /** What a job or callback queue message carries: which task; the task's state is in DynamoDB. */
 const TaskMessageSchema = z.object({ clientId: z.string().check(z.regex(CLIENT_ID_PATTERN)), taskId: z.string().check(z.regex(TASK_ID_PATTERN)) });

@@ -4,7 +4,7 @@ import { workerConfig } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
 import type { Task } from '../core/tasks/task.ts';
 import { taskStore } from '../adapters/task-store.ts';
-import { logger } from '../http/logger.ts';
+import { logger } from '../logger.ts';
 import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
 import { JobFailure } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';

@@ -1,5 +1,5 @@
 import { taskStore } from '../adapters/task-store.ts';
-import { logger } from '../http/logger.ts';
+import { logger } from '../logger.ts';
 import { requeueStranded } from '../services/task-queue.ts';
 
 /**

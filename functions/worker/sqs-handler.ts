@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger } from '../http/logger.ts';
+import { logger } from '../logger.ts';
 import { readTaskMessage, type TaskMessage } from '../services/task-queue.ts';
 
 /**
