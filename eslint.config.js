@@ -17,7 +17,7 @@ const LAYERS = {
   storage: ['core', 'http', 'services', 'config.ts', 'resources.ts'],
   ost: ['core', 'http', 'services', 'config.ts', 'resources.ts', 'logger.ts'],
   ci: ['core', 'http', 'services', 'config.ts', 'resources.ts'],
-  platform: ['core', 'http'],
+  platform: ['core', 'http', 'routes.ts'],
   worker: ['core', 'adapters', 'services', 'config.ts', 'resources.ts', 'logger.ts', 'callback-forms.ts'],
 };
 const TOP_LEVEL = ['resources.ts', 'config.ts', 'logger.ts', 'routes.ts', 'consumers.ts', 'schedules.ts', 'access.ts', 'callback-forms.ts'];

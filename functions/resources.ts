@@ -51,8 +51,8 @@ export const TABLES = {
   tasks: {
     id: 'TasksTable',
     envVar: 'TESSERA_TASKS_TABLE',
-    // One partition per client, task ids time-ordered: lists and per-state counts are strongly
-    // consistent queries, so counts are exact the moment a transition is written.
+    // One partition per client, task ids time-ordered: lists are strongly consistent queries,
+    // newest first. Per-state counts are kept beside them, in taskCounts.
     partitionKey: { name: 'clientId', type: 'S' },
     sortKey: { name: 'taskId', type: 'S' },
     // Sparse: only tasks whose queue message is not yet confirmed sent carry awaitingQueue.

@@ -37,6 +37,27 @@ const pendingOf = (item: CounterItem | undefined) =>
     .filter(([name]) => name.startsWith(PENDING_PREFIX))
     .map(([name, change]) => ({ taskId: name.slice(PENDING_PREFIX.length), change: change as CountChange }));
 
+/** Frees a task's slot if `claim` still holds it, adding `moves` to the counts in the same write. */
+async function freeSlot(scope: string, taskId: string, claim: string, moves: ReadonlyArray<readonly [TaskState, number]>): Promise<void> {
+  const names: Record<string, string> = { '#pending': pendingName(taskId) };
+  const values: Record<string, unknown> = { ':claim': claim };
+  const adds = moves.map(([state, by], index) => {
+    names[`#n${index}`] = countName(state);
+    values[`:n${index}`] = by;
+    return `#n${index} :n${index}`;
+  });
+  await conditionalWrite({
+    update: {
+      TableName: tableName('taskCounts'),
+      Key: { scope },
+      UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')} ` : ''}REMOVE #pending`,
+      ConditionExpression: '#pending.claim = :claim',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  });
+}
+
 /**
  * Per-state task counts, one counter item per owner. DynamoDB transactions are not available
  * everywhere Tessera runs (dynalite has none), so a count never changes in the same write as its
@@ -71,46 +92,13 @@ export const taskCounts = {
   },
 
   /** Counts a claimed change and frees its slot, at most once: a second apply of the same claim does nothing. */
-  async apply(scope: string, taskId: string, change: CountChange): Promise<void> {
-    const adds: string[] = [];
-    const values: Record<string, unknown> = { ':claim': change.claim };
-    const names: Record<string, string> = { '#pending': pendingName(taskId) };
-    const moves = change.from !== change.to;
-    if (change.from && moves) {
-      adds.push('#from :minus');
-      names['#from'] = countName(change.from);
-      values[':minus'] = -1;
-    }
-    if (change.to && moves) {
-      adds.push('#to :plus');
-      names['#to'] = countName(change.to);
-      values[':plus'] = 1;
-    }
-    await conditionalWrite({
-      update: {
-        TableName: tableName('taskCounts'),
-        Key: { scope },
-        UpdateExpression: `${adds.length ? `ADD ${adds.join(', ')} ` : ''}REMOVE #pending`,
-        ConditionExpression: '#pending.claim = :claim',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    });
+  apply(scope: string, taskId: string, change: CountChange): Promise<void> {
+    const moves: Array<[TaskState | null, number]> = change.from === change.to ? [] : [[change.from, -1], [change.to, 1]];
+    return freeSlot(scope, taskId, change.claim, moves.filter((move): move is [TaskState, number] => move[0] !== null));
   },
 
   /** Frees the slot of a change that did not happen. */
-  async release(scope: string, taskId: string, claim: string): Promise<void> {
-    await conditionalWrite({
-      update: {
-        TableName: tableName('taskCounts'),
-        Key: { scope },
-        UpdateExpression: 'REMOVE #pending',
-        ConditionExpression: '#pending.claim = :claim',
-        ExpressionAttributeNames: { '#pending': pendingName(taskId) },
-        ExpressionAttributeValues: { ':claim': claim },
-      },
-    });
-  },
+  release: (scope: string, taskId: string, claim: string): Promise<void> => freeSlot(scope, taskId, claim, []),
 
   /** The counts as applied, and the changes still in flight (strongly consistent). */
   async read(scope: string): Promise<{ counts: StateCounts; pending: Array<{ taskId: string; change: CountChange }> }> {

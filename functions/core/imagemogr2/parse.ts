@@ -29,6 +29,13 @@ function decimal(value: string, what: string, min: number, max: number): number 
   return number;
 }
 
+/** One of a fixed set of names, in any case. */
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const lower = value.toLowerCase();
+  if (!(allowed as readonly string[]).includes(lower)) fail(`${what} "${value}" is not one of ${allowed.join(', ')}`);
+  return lower as T;
+}
+
 const side = (value: string, what: string) => integer(value, what, 1, MAX_SIDE);
 
 export function parseThumbnail(value: string): ThumbnailSpec {
@@ -133,12 +140,9 @@ function parseStage(text: string, index: number): Stage {
       case 'cut':
         operations.push(parseCut(value));
         break;
-      case 'gravity': {
-        const lower = value.toLowerCase();
-        if (!(GRAVITIES as readonly string[]).includes(lower)) fail(`gravity "${value}" is not one of ${GRAVITIES.join(', ')}`);
-        gravity = lower as Gravity;
+      case 'gravity':
+        gravity = oneOf(value, GRAVITIES, 'gravity');
         break;
-      }
       case 'rotate':
         operations.push({ op: 'rotate', degrees: integer(value, 'rotate', 0, 360) });
         break;
@@ -146,12 +150,9 @@ function parseStage(text: string, index: number): Stage {
         if (value !== 'vertical' && value !== 'horizontal') fail(`flip "${value}" is not vertical or horizontal`);
         operations.push({ op: 'flip', direction: value as 'vertical' | 'horizontal' });
         break;
-      case 'format': {
-        const lower = value.toLowerCase();
-        if (!(OUTPUT_FORMATS as readonly string[]).includes(lower)) fail(`format "${value}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
-        format = lower as OutputFormat;
+      case 'format':
+        format = oneOf(value, OUTPUT_FORMATS, 'format');
         break;
-      }
       case 'quality':
       case 'rquality':
       case 'lquality':
