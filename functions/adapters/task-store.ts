@@ -112,12 +112,16 @@ async function settle(scope: string, key: TaskKey, change: CountChange): Promise
 }
 
 async function claimSlot(scope: string, key: TaskKey, change: CountChange): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     const holder = await taskCounts.claim(scope, key.taskId, change);
     if (!holder) return;
-    if (attempt > 0 || Date.now() - holder.at < CLAIM_STALE_MS) throw conflict(`task ${key.taskId} is being changed by another request; try again`);
-    await settle(scope, key, holder);
+    // A change that already reached the task is counted now, whoever made it: applying twice is a
+    // no-op, so a writer that died after its write blocks nobody.
+    if (reached(await readItem(key), holder)) await taskCounts.apply(scope, key.taskId, holder);
+    else if (Date.now() - holder.at >= CLAIM_STALE_MS) await settle(scope, key, holder);
+    else break;
   }
+  throw conflict(`task ${key.taskId} is being changed by another request; try again`);
 }
 
 /**

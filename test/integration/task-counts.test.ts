@@ -161,6 +161,41 @@ describe('exact task counts under races and dying writers', () => {
     assert.equal(Object.values(await taskStore.countByState(clientId)).reduce((sum, count) => sum + count, 0), 0);
   });
 
+  it('a writer that died after its write blocks nobody: the next change counts it and goes on', async () => {
+    const clientId = `tc-dead-${Date.now()}`;
+    const task = await newTask(clientId);
+    // The writer dies after its task write landed, and so (the process being gone) does its own
+    // attempt to settle: its claim stays on the counter, fresh.
+    let stage = 'write';
+    (dynamo().middlewareStack as unknown as Stack).add(
+      (send, context) => async (args) => {
+        const input = args.input as { TableName?: string };
+        if (stage === 'settle' && context.commandName === 'UpdateItemCommand' && input.TableName === tableName('taskCounts')) {
+          stage = 'dead';
+          throw new Error('the writer is gone');
+        }
+        const result = await send(args);
+        if (stage === 'write' && context.commandName === 'UpdateItemCommand' && input.TableName === tableName('tasks')) {
+          stage = 'settle';
+          throw new Error('the writer died after DynamoDB applied its write');
+        }
+        return result;
+      },
+      { step: 'initialize', name: FAULTS },
+    );
+    await assert.rejects(taskStore.transition(task, 'start'), /the writer died/);
+    (dynamo().middlewareStack as unknown as Stack).remove(FAULTS);
+    assert.equal(stage, 'dead');
+    assert.equal((await taskCounts.read(`client:${clientId}`)).pending.length, 1);
+    // The claim is fresh, but the task shows it: the next change need not wait for it to go stale.
+    const started = await taskStore.require(task);
+    assert.equal(started.state, 'PENDING');
+    await taskStore.transition(started, 'dispatch');
+    assert.deepEqual((await taskCounts.read(`client:${clientId}`)).pending, []);
+    const counts = await taskCounts.read(`client:${clientId}`);
+    assert.deepEqual([counts.counts.INIT, counts.counts.PENDING, counts.counts.STARTING], [0, 0, 1]);
+  });
+
   it('a change in flight but not stale holds its task: a second writer is told to try again', async () => {
     const clientId = `tc-busy-${Date.now()}`;
     const task = await newTask(clientId);
