@@ -16,6 +16,7 @@ export interface Route {
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', dialect: 'platform', group: 'platform', handler: 'platform/health.ts' },
+  { method: 'GET', path: '/openapi.json', dialect: 'platform', group: 'platform', handler: 'platform/openapi.ts' },
   { method: 'POST', path: '/upload', dialect: 'storage', group: 'storage', handler: 'storage/upload.ts' },
   { method: 'POST', path: '/panorama', dialect: 'storage', group: 'storage', handler: 'storage/panorama.ts' },
   { method: 'GET', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },

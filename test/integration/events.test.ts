@@ -78,7 +78,7 @@ async function invoke(name: string, uploadId?: string): Promise<{ result: HttpRe
   const xml = (result.headers?.['content-type'] ?? '') === 'application/xml' || result.body === '';
   if (!xml) {
     const body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
-    assert.ok(body.msg_code === 1 || body.status === 'ok' || body.code === 0, `${name}: ${result.body}`);
+    assert.ok(body.msg_code === 1 || body.status === 'ok' || body.code === 0 || typeof body.openapi === 'string', `${name}: ${result.body}`);
     return { result, body };
   }
   assert.doesNotMatch(result.body ?? '', /<Error>/, `${name}: ${result.body}`);
@@ -95,7 +95,7 @@ describe('events/', () => {
 
   it('platform and storage events are accepted as they are (upload first)', async () => {
     await invoke('storage.upload.json');
-    for (const name of ['platform.health.json', 'storage.get-file-info.get.json', 'storage.get-file-info.post.json']) await invoke(name);
+    for (const name of ['platform.health.json', 'platform.openapi.json', 'storage.get-file-info.get.json', 'storage.get-file-info.post.json']) await invoke(name);
   });
 
   it('panorama events are accepted: submit a build, then query it (running: msg_code 0)', async () => {
@@ -149,6 +149,7 @@ describe('events/', () => {
     const exercised = [
       'storage.upload.json',
       'platform.health.json',
+      'platform.openapi.json',
       'storage.get-file-info.get.json',
       'storage.get-file-info.post.json',
       'storage.panorama.json',

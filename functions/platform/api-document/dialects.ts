@@ -1,0 +1,131 @@
+/**
+ * What the API document says of each dialect as a whole: its tag, how a caller authenticates,
+ * and the answers every one of its routes may give (the success envelope and each error status,
+ * as functions/<dialect>/envelope.ts maps failures). Documentation only: the dialects' code
+ * does the checking.
+ */
+
+export type DialectName = 'platform' | 'storage' | 'ost' | 'ci';
+
+type Json = { readonly [key: string]: unknown };
+
+export interface DialectDocumentation {
+  readonly description: string;
+  readonly securitySchemes: Readonly<Record<string, Json>>;
+  /** Alternatives, any one of which authenticates (empty: anyone may call). */
+  readonly security: readonly Readonly<Record<string, readonly string[]>>[];
+  /** A field the dialect authenticates by, documented as required among every route's fields. */
+  readonly credentialField?: string;
+  /** `components.responses` entries, keyed by the HTTP status they answer with. */
+  readonly responses: Readonly<Record<string, { readonly name: string; readonly response: Json }>>;
+}
+
+const ref = (schema: string) => ({ $ref: `#/components/schemas/${schema}` });
+const json = (schema: string) => ({ 'application/json': { schema: ref(schema) } });
+const answer = (name: string, description: string, content: Json, headers?: Json) => ({ name, response: { description, ...(headers ? { headers } : {}), content } });
+
+const platformError = json('PlatformError');
+const storageError = json('StorageError');
+const ostError = json('OstError');
+const ciError = { 'application/xml': { schema: ref('CiError') }, 'application/json': { schema: ref('CiErrorJson') } };
+const ciHeaders = { 'x-ci-request-id': { $ref: '#/components/headers/CiRequestId' } };
+
+export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
+  platform: {
+    description: 'Tessera\'s own routes: no credentials, plain JSON.',
+    securitySchemes: {},
+    security: [],
+    responses: {
+      200: answer('PlatformOk', 'The answer, as JSON.', { 'application/json': { schema: { type: 'object' } } }),
+      500: answer('PlatformError500', 'Internal error.', platformError),
+    },
+  },
+  storage: {
+    description:
+      'The storage API (seed 000). Fields come as multipart/form-data, application/x-www-form-urlencoded or JSON, merged over the query string (the body wins); ' +
+      'a GET takes them from the query string. The client is known by its `secret_key` field alone. Answers are `{message, msg_code}`.',
+    securitySchemes: {
+      storageSecretKey: {
+        type: 'apiKey',
+        in: 'query',
+        name: 'secret_key',
+        description: 'The client\'s secret, as the `secret_key` field: in the query string, or (usually) among the body\'s form fields.',
+      },
+    },
+    security: [{ storageSecretKey: [] }],
+    credentialField: 'secret_key',
+    responses: {
+      200: answer('StorageOk', 'Success: msg_code 1.', json('StorageOk')),
+      400: answer('StorageError400', 'Refused: a missing or malformed field, a name that already exists (without overwrite=1), a file that does not exist, a source that could not be fetched, too large.', storageError),
+      401: answer('StorageError401', 'secret_key is missing or not valid.', storageError),
+      403: answer('StorageError403', 'Not allowed: a disabled client, a name outside the client\'s namespaces.', storageError),
+      500: answer('StorageError500', 'Internal error (message "internal error").', storageError),
+    },
+  },
+  ost: {
+    description:
+      'The xfyun upload API (seed 001): single and sliced uploads, JSON bodies or multipart fields, signed with HMAC-SHA256 headers whose api_key must be the body\'s `app_id`. ' +
+      'Answers are `{code, sid, data, message}`.',
+    securitySchemes: {
+      xfyunSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'authorization',
+        description:
+          'xfyun HMAC-SHA256: `authorization: api_key="<client id>", algorithm="hmac-sha256", headers="host date request-line digest", signature="<base64>"` ' +
+          '(a leading `hmac ` is accepted). The signature is HMAC-SHA256, keyed by the client\'s secret, of one line per listed header (`name: value`; ' +
+          '`request-line` as `POST /path HTTP/1.1`); host, date and request-line must be signed. `date` (RFC 1123) must be within 300 s of the server\'s clock; ' +
+          '`digest` (`SHA-256=<base64>` of the body) is signed as sent and not compared with the body, as the official demos sign an empty body\'s.',
+      },
+    },
+    security: [{ xfyunSignature: [] }],
+    responses: {
+      200: answer('OstOk', 'Success: code 0.', json('OstOk')),
+      400: answer('OstError400', 'code 10001: a missing or malformed field, a bad slice.', ostError),
+      401: answer('OstError401', 'code 10001: the signature is missing, stale or wrong, or api_key is not known.', ostError),
+      403: answer('OstError403', 'code 10001: app_id is not the api_key\'s client, or the client is disabled.', ostError),
+      404: answer('OstError404', 'code 10005: the upload has expired or does not exist.', ostError),
+      409: answer('OstError409', 'code 10001: the upload is not in a state that allows this (completed, being completed, cancelled).', ostError),
+      413: answer('OstError413', 'code 10001: too large.', ostError),
+      500: answer('OstError500', 'code 10002 (S3), 10003 (DynamoDB), 10004 (KMS) or 10006 (other I/O) failed.', ostError),
+      502: answer('OstError502', 'code 10006: an upstream service failed.', ostError),
+    },
+  },
+  ci: {
+    description:
+      'Tencent Cloud Infinite image jobs (seed 002): `<Request>` bodies in XML, or the same structure in JSON (then answered in JSON), ' +
+      'signed with COS `q-sign-algorithm=sha1` in the Authorization header or the query string. Answers are `<Response>` or `<Error>`.',
+    securitySchemes: {
+      cosSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description:
+          'A COS request signature: `q-sign-algorithm=sha1&q-ak=<client id>&q-sign-time=<start>;<end>&q-key-time=<start>;<end>&q-header-list=…&q-url-param-list=…&q-signature=<hex>`, ' +
+          'as the Tencent SDKs compute it with the client id as SecretId and its secret as SecretKey.',
+      },
+      cosPresigned: {
+        type: 'apiKey',
+        in: 'query',
+        name: 'q-signature',
+        description: 'The same signature as query parameters (`q-sign-algorithm`, `q-ak`, `q-sign-time`, `q-key-time`, `q-header-list`, `q-url-param-list`, `q-signature`), as in a presigned URL.',
+      },
+    },
+    security: [{ cosSignature: [] }, { cosPresigned: [] }],
+    responses: {
+      200: answer(
+        'CiOk',
+        'Success: `<Response>` in XML, or `{"Response": …}` in JSON. `PUT /jobs/{ids}?cancel` answers with an empty body.',
+        { 'application/xml': { schema: ref('CiResponse') }, 'application/json': { schema: ref('CiResponseJson') } },
+        ciHeaders,
+      ),
+      400: answer('CiError400', 'InvalidArgument, MissingContent, InvalidContent, ResourceNotFound (the input object), ResourceDownloadFailed, …', ciError, ciHeaders),
+      401: answer('CiError401', 'MissingAuthorization, InvalidAuthorization, SecretidNotExist, SignatureExpired.', ciError, ciHeaders),
+      403: answer('CiError403', 'SignatureDoesNotMatch, or AccessDenied (a disabled client, a bucket not the client\'s).', ciError, ciHeaders),
+      404: answer('CiError404', 'NoSuchJob, NoSuchTemplate, NoSuchQueue.', ciError, ciHeaders),
+      500: answer('CiError500', 'InternalError.', ciError, ciHeaders),
+    },
+  },
+};
+
+export const isDocumentedDialect = (name: string): name is DialectName => Object.hasOwn(DIALECTS, name);

@@ -1,0 +1,87 @@
+import type { JsonSchema } from './json-schema.ts';
+
+/**
+ * The dialects' answer envelopes as reusable schemas (`components.schemas`). They mirror the
+ * renderers in functions/<dialect>/envelope.ts, which routes do not declare: keep them in step.
+ */
+export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  PlatformError: {
+    type: 'object',
+    description: 'Any failure of a platform route.',
+    properties: { status: { const: 'error' } },
+    required: ['status'],
+  },
+  StorageOk: {
+    type: 'object',
+    description: 'The storage envelope on success. `message` is "OK" or the route\'s answer (a file\'s description, a panorama task).',
+    properties: {
+      message: { description: 'OK, or the answer itself.' },
+      msg_code: { type: 'integer', enum: [1, 0], description: '1: success. 0 with HTTP 200 only where the route says so (a panorama build still running).' },
+    },
+    required: ['message', 'msg_code'],
+  },
+  StorageError: {
+    type: 'object',
+    description: 'The storage envelope on failure: HTTP 400, or 401/403 for credentials, or 500, always msg_code 0.',
+    properties: { message: { type: 'string' }, msg_code: { const: 0 } },
+    required: ['message', 'msg_code'],
+  },
+  OstOk: {
+    type: 'object',
+    description: 'The xfyun upload envelope on success.',
+    properties: {
+      code: { const: 0 },
+      sid: { $ref: '#/components/schemas/OstSid' },
+      data: { description: 'The route\'s answer, e.g. `{url}` or `{upload_id}`; absent when it has none.' },
+      message: { const: 'success' },
+    },
+    required: ['code', 'sid', 'message'],
+  },
+  OstError: {
+    type: 'object',
+    description:
+      'The xfyun upload envelope on failure. code: 10001 bad request (fields, slices, signature, app_id), 10002 S3 failed, 10003 DynamoDB failed, ' +
+      '10004 the key service (KMS) failed, 10005 upload expired or unknown, 10006 any other I/O failure, 10007 task push (not produced by uploads).',
+    properties: {
+      code: { type: 'integer', enum: [10001, 10002, 10003, 10004, 10005, 10006, 10007] },
+      sid: { $ref: '#/components/schemas/OstSid' },
+      message: { type: 'string' },
+    },
+    required: ['code', 'sid', 'message'],
+  },
+  OstSid: {
+    type: 'string',
+    description: 'A session id, unique per answer: `ost0001` + the route\'s tag + `@dx` + a hex timestamp and random suffix.',
+    pattern: '^ost0001[0-9a-f]{4}@dx[0-9a-f]+$',
+  },
+  CiResponse: {
+    type: 'object',
+    description: 'A ci answer: `<Response>` with the route\'s elements (JobsDetail, Template, QueueList, NextToken, …).',
+    additionalProperties: true,
+    xml: { name: 'Response' },
+  },
+  CiResponseJson: {
+    type: 'object',
+    description: 'A ci answer in JSON, when the request was JSON or asked for it (`Accept: application/json`).',
+    properties: { Response: { $ref: '#/components/schemas/CiResponse' } },
+    required: ['Response'],
+  },
+  CiError: {
+    type: 'object',
+    description: 'A ci failure with COS\'s codes, e.g. InvalidArgument, InvalidAuthorization, SignatureDoesNotMatch, AccessDenied, NoSuchJob, NoSuchTemplate, InternalError.',
+    properties: { Code: { type: 'string' }, Message: { type: 'string' }, RequestId: { type: 'string' } },
+    required: ['Code', 'Message', 'RequestId'],
+    xml: { name: 'Error' },
+  },
+  CiErrorJson: {
+    type: 'object',
+    description: 'A ci failure in JSON, when the request was JSON or asked for it.',
+    properties: { Error: { $ref: '#/components/schemas/CiError' } },
+    required: ['Error'],
+  },
+};
+
+/** Headers the dialects add to every answer (`components.headers`). */
+export const ENVELOPE_HEADERS = {
+  CiRequestId: { description: 'The request\'s id, also the RequestId of an `<Error>`.', schema: { type: 'string' } },
+} as const;
