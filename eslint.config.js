@@ -26,13 +26,25 @@ const escape = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** For files `depth` folders below functions/<layer>/, every relative import that leaves the layer for somewhere it may not go. */
 function layerRule(layer, allowed, depth) {
   const up = escape('../'.repeat(depth));
-  const refused = [...Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other)).map((other) => `${other}/`), ...TOP_LEVEL.filter((file) => !allowed.includes(file))];
+  const refused = [
+    ...Object.keys(LAYERS)
+      .filter((other) => other !== layer && !allowed.includes(other))
+      .map((other) => `${other}/`),
+    ...TOP_LEVEL.filter((file) => !allowed.includes(file)),
+  ];
   return {
     files: [`functions/${layer}/${'*/'.repeat(depth - 1)}*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: `^${up}(${refused.map(escape).join('|')})`, message: `functions/${layer} may import only ${allowed.join(', ') || 'nothing'} of the project (eslint.config.js: LAYERS)` }] },
+        {
+          patterns: [
+            {
+              regex: `^${up}(${refused.map(escape).join('|')})`,
+              message: `functions/${layer} may import only ${allowed.join(', ') || 'nothing'} of the project (eslint.config.js: LAYERS)`,
+            },
+          ],
+        },
       ],
     },
   };
@@ -49,5 +61,8 @@ export default tseslint.config(
     },
   },
   ...Object.entries(LAYERS).flatMap(([layer, allowed]) => [1, 2, 3].map((depth) => layerRule(layer, allowed, depth))),
-  { files: ['functions/logger.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./', message: 'the logger imports nothing of the project' }] }] } },
+  {
+    files: ['functions/logger.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\./', message: 'the logger imports nothing of the project' }] }] },
+  },
 );

@@ -6,7 +6,12 @@ import { gradientJpeg } from '../test/support/synthetic-images.ts';
 import { ms, percentile, type Row } from './stats.ts';
 
 /** N PicProcess jobs (thumbnail/256x of a 1 MP JPEG) submitted, run and called back, on the local stack. */
-export async function benchCiJobs(stack: LocalStack, appId: string, secret: string, jobs = Number(process.env.BENCH_CI_JOBS ?? 500)): Promise<Row[]> {
+export async function benchCiJobs(
+  stack: LocalStack,
+  appId: string,
+  secret: string,
+  jobs = Number(process.env.BENCH_CI_JOBS ?? 500),
+): Promise<Row[]> {
   const arrived = new Map<string, number>();
   const receiver = createServer((request, response) => {
     let body = '';
@@ -35,7 +40,9 @@ export async function benchCiJobs(stack: LocalStack, appId: string, secret: stri
       while (next < jobs) {
         const index = next++;
         const at = performance.now();
-        const answer = await client.request('POST', '/jobs', { body: jobXml({ input: 'bench/photo.jpg', output: `bench/out/${index}.jpg`, callBack, format: 'JSON' }) });
+        const answer = await client.request('POST', '/jobs', {
+          body: jobXml({ input: 'bench/photo.jpg', output: `bench/out/${index}.jpg`, callBack, format: 'JSON' }),
+        });
         submitted.set(tag(answer.body, 'JobId')!, at);
       }
     }),

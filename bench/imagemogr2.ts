@@ -21,7 +21,13 @@ const CASES: Case[] = [
   },
   {
     rule: 'imageMogr2/gravity/center/crop/800x800/thumbnail/400x400/format/webp/quality/75',
-    bare: (input) => sharp(input).extract({ left: 208, top: 179, width: 800, height: 800 }).resize({ width: 400, height: 400 }).keepMetadata().webp({ quality: 75 }).toBuffer(),
+    bare: (input) =>
+      sharp(input)
+        .extract({ left: 208, top: 179, width: 800, height: 800 })
+        .resize({ width: 400, height: 400 })
+        .keepMetadata()
+        .webp({ quality: 75 })
+        .toBuffer(),
   },
 ];
 
@@ -46,7 +52,12 @@ export async function benchImageMogr2(rounds = 60): Promise<Row[]> {
       }
     }
     const ratio = percentile(ours, 50) / percentile(theirs, 50);
-    rows.push({ measure: `${rule}: executor / bare sharp (p50 ${ms(percentile(ours, 50))} / ${ms(percentile(theirs, 50))})`, value: ratio.toFixed(2), goal: '≤ 1.1', verdict: verdict(ratio <= 1.1) });
+    rows.push({
+      measure: `${rule}: executor / bare sharp (p50 ${ms(percentile(ours, 50))} / ${ms(percentile(theirs, 50))})`,
+      value: ratio.toFixed(2),
+      goal: '≤ 1.1',
+      verdict: verdict(ratio <= 1.1),
+    });
   }
   return rows;
 }

@@ -46,7 +46,11 @@ async function directMultipartPut(path: string, size: number, parallel: number):
   } finally {
     await handle.close();
   }
-  await multipartStore.complete(key, uploadId, etags.map((etag, index) => ({ partNumber: index + 1, etag })));
+  await multipartStore.complete(
+    key,
+    uploadId,
+    etags.map((etag, index) => ({ partNumber: index + 1, etag })),
+  );
   await s3().send(new DeleteObjectCommand({ Bucket: bucketName(), Key: key }));
 }
 
@@ -62,7 +66,15 @@ export async function benchOst(stack: LocalStack, appId: string, secret: string)
   try {
     for (let round = 0; round < 3; round++) {
       let started = performance.now();
-      const result = await uploadFile({ file: path, endpoint: stack.url, appId, secret, parallel: 4, quiet: true, statePath: `${path}.state` });
+      const result = await uploadFile({
+        file: path,
+        endpoint: stack.url,
+        appId,
+        secret,
+        parallel: 4,
+        quiet: true,
+        statePath: `${path}.state`,
+      });
       cliSeconds.push((performance.now() - started) / 1000);
       await s3().send(new DeleteObjectCommand({ Bucket: bucketName(), Key: keyOf(result.url) }));
       started = performance.now();
@@ -91,7 +103,12 @@ async function benchComplete(stack: LocalStack, appId: string, secret: string, s
   const etags: string[] = [];
   for (let first = 1; first <= slices; first += 100) {
     const batch = Array.from({ length: Math.min(100, slices - first + 1) }, (_, index) => ({ slice_id: first + index, size: SLICE }));
-    const answer = OstClient.ok(await client.json<{ urls: Array<{ slice_id: number; url: string }> }>('/file/mpupload/presign', { upload_id: uploadId, slices: batch }));
+    const answer = OstClient.ok(
+      await client.json<{ urls: Array<{ slice_id: number; url: string }> }>('/file/mpupload/presign', {
+        upload_id: uploadId,
+        slices: batch,
+      }),
+    );
     let next = 0;
     const urls = answer.data!.urls;
     await Promise.all(
@@ -131,7 +148,12 @@ async function benchComplete(stack: LocalStack, appId: string, secret: string, s
   const emulatorMs = performance.now() - started;
   await s3().send(new DeleteObjectCommand({ Bucket: bucketName(), Key: keyOf(done.data!.url) }));
   return [
-    { measure: `complete, ${slices} presigned 5 MiB slices: Tessera's work`, value: ms(ownMs), goal: '≤ 2 s', verdict: verdict(ownMs <= 2000) },
-    { measure: '  then the emulator\'s CompleteMultipartUpload of it', value: ms(emulatorMs) },
+    {
+      measure: `complete, ${slices} presigned 5 MiB slices: Tessera's work`,
+      value: ms(ownMs),
+      goal: '≤ 2 s',
+      verdict: verdict(ownMs <= 2000),
+    },
+    { measure: "  then the emulator's CompleteMultipartUpload of it", value: ms(emulatorMs) },
   ];
 }

@@ -20,7 +20,11 @@ let seconds: number;
 
 if (mode === 'build') {
   const started = performance.now();
-  await buildPanorama(input, { extension: 'jpg', format: 'jpeg', levelQuality: () => 75, fallbackQuality: 75, maxInputPixels: limitInputPixels }, async () => undefined);
+  await buildPanorama(
+    input,
+    { extension: 'jpg', format: 'jpeg', levelQuality: () => 75, fallbackQuality: 75, maxInputPixels: limitInputPixels },
+    async () => undefined,
+  );
   seconds = (performance.now() - started) / 1000;
 } else {
   const tileHeight = Math.round(Math.sqrt(outputPixels / 2));

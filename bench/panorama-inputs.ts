@@ -25,10 +25,16 @@ export async function panoramaInput(width: number): Promise<string> {
     }
   }
   const raw = { width, height, channels: 3 as const };
-  const base = await sharp(coarse, { raw: { width: coarseWidth, height: coarseHeight, channels: 3 } }).resize(width, height, { kernel: 'lanczos3' }).raw().toBuffer();
+  const base = await sharp(coarse, { raw: { width: coarseWidth, height: coarseHeight, channels: 3 } })
+    .resize(width, height, { kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
   // Grain is made once at 1024² and tiled: generating Gaussian noise for 134 MP costs more than the bench.
   const grainTile = { width: 1024, height: 1024, channels: 3 as const };
-  const grain = await sharp({ create: { ...grainTile, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 7 } } }).blur(0.8).raw().toBuffer();
+  const grain = await sharp({ create: { ...grainTile, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 7 } } })
+    .blur(0.8)
+    .raw()
+    .toBuffer();
   const jpeg = await sharp(base, { raw, limitInputPixels: false })
     .composite([{ input: grain, raw: grainTile, tile: true, blend: 'soft-light' }])
     .jpeg({ quality: 90 })

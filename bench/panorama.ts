@@ -29,16 +29,32 @@ export async function benchPanorama(runs = Number(process.env.BENCH_PANORAMA_RUN
       builds.push(measure('build', input));
       floors.push(measure('floor', input));
     }
-    const build = percentile(builds.map((entry) => entry.seconds), 50);
-    const floor = percentile(floors.map((entry) => entry.seconds), 50);
+    const build = percentile(
+      builds.map((entry) => entry.seconds),
+      50,
+    );
+    const floor = percentile(
+      floors.map((entry) => entry.seconds),
+      50,
+    );
     const peak = Math.max(...builds.map((entry) => entry.peakRssMb));
     const label = `${width}×${width / 2} (${(statSync(input).size / 1e6).toFixed(1)} MB JPEG, ${(builds[0]!.outputPixels / 1e6).toFixed(1)} MP out)`;
     const goal = GOAL_SECONDS[width];
     rows.push(
-      { measure: `${label}: build, median of ${runs}`, value: `${build.toFixed(2)} s`, goal: goal ? `≤ ${goal} s` : '', verdict: goal ? verdict(build <= goal) : '' },
+      {
+        measure: `${label}: build, median of ${runs}`,
+        value: `${build.toFixed(2)} s`,
+        goal: goal ? `≤ ${goal} s` : '',
+        verdict: goal ? verdict(build <= goal) : '',
+      },
       { measure: `${label}: floor (decode + encode the same pixels)`, value: `${floor.toFixed(2)} s` },
       { measure: `${label}: build / floor`, value: (build / floor).toFixed(2), goal: '≤ 2.5', verdict: verdict(build / floor <= 2.5) },
-      { measure: `${label}: generate.py (reference) / build`, value: `${(GENERATE_PY_SECONDS[width]! / build).toFixed(1)}×`, goal: '≥ 10×', verdict: verdict(GENERATE_PY_SECONDS[width]! / build >= 10) },
+      {
+        measure: `${label}: generate.py (reference) / build`,
+        value: `${(GENERATE_PY_SECONDS[width]! / build).toFixed(1)}×`,
+        goal: '≥ 10×',
+        verdict: verdict(GENERATE_PY_SECONDS[width]! / build >= 10),
+      },
       {
         measure: `${label}: build peak RSS`,
         value: `${peak.toFixed(0)} MB`,

@@ -28,8 +28,18 @@ if (only.has('panorama')) results.panorama = await benchPanorama();
 
 if (only.has('bundles')) {
   results.bundles = (await measureBundles()).flatMap((bundle) => [
-    { measure: `bundle "${bundle.group}", minified`, value: `${(bundle.bytes / 1024).toFixed(0)} KiB`, goal: '≤ 1 MB', verdict: verdict(bundle.bytes <= 1_000_000) },
-    { measure: `bundle "${bundle.group}", module load p50`, value: ms(bundle.loadMs), goal: '≤ 150 ms', verdict: verdict(bundle.loadMs <= 150) },
+    {
+      measure: `bundle "${bundle.group}", minified`,
+      value: `${(bundle.bytes / 1024).toFixed(0)} KiB`,
+      goal: '≤ 1 MB',
+      verdict: verdict(bundle.bytes <= 1_000_000),
+    },
+    {
+      measure: `bundle "${bundle.group}", module load p50`,
+      value: ms(bundle.loadMs),
+      goal: '≤ 150 ms',
+      verdict: verdict(bundle.loadMs <= 150),
+    },
   ]);
 }
 

@@ -86,7 +86,11 @@ async function run(): Promise<void> {
     case 'private': {
       if (!argument) throw new Error(`${command} needs CLIENT_ID and NAMESPACE`);
       const client = await clientRegistry.setPublic(needId(), argument, command === 'public');
-      console.log(values.json ? JSON.stringify(client) : `${describe(client)}\n(sets built from now on follow this; rebuild older sets to change theirs)`);
+      console.log(
+        values.json
+          ? JSON.stringify(client)
+          : `${describe(client)}\n(sets built from now on follow this; rebuild older sets to change theirs)`,
+      );
       return;
     }
     default:

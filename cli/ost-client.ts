@@ -73,7 +73,8 @@ export class OstClient {
 
   async multipart<T>(path: string, fields: Record<string, string>, file: { name: string; data: Buffer }): Promise<OstAnswer<T>> {
     const form = new FormData();
-    for (const [name, value] of Object.entries({ app_id: this.credentials.appId, request_id: requestId(), ...fields })) form.append(name, value);
+    for (const [name, value] of Object.entries({ app_id: this.credentials.appId, request_id: requestId(), ...fields }))
+      form.append(name, value);
     form.append(file.name, new Blob([file.data]), file.name === 'data' ? 'slice' : file.name);
     const request = new Request('http://local/', { method: 'POST', body: form });
     const body = Buffer.from(await request.arrayBuffer());

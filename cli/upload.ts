@@ -58,6 +58,7 @@ try {
 } catch (error) {
   const message = error instanceof OstError ? `Tessera answered ${error.answer.code}: ${error.answer.message}` : (error as Error).message;
   console.error(`tessera-upload: ${message}`);
-  if (error instanceof OstError && error.answer.code === 10005) console.error('the upload session is gone; delete the state file to start again');
+  if (error instanceof OstError && error.answer.code === 10005)
+    console.error('the upload session is gone; delete the state file to start again');
   process.exitCode = 1;
 }

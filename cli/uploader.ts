@@ -88,7 +88,9 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
     log(`resuming upload ${state.uploadId}: ${Object.keys(state.done).length} slices already sent`);
   } else {
     const sliceSize = options.sliceSize ?? chooseSliceSize(info.size);
-    const answer = await withRetry('init', retries, log, async () => OstClient.ok(await client.json<{ upload_id: string }>('/file/mpupload/init', {})));
+    const answer = await withRetry('init', retries, log, async () =>
+      OstClient.ok(await client.json<{ upload_id: string }>('/file/mpupload/init', {})),
+    );
     state = { version: 1, ...identity, sliceSize, uploadId: answer.data!.upload_id, done: {} };
     saveState(statePath, state);
   }
@@ -169,6 +171,8 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
   );
   forgetState(statePath);
   const seconds = (Date.now() - startedAt) / 1000;
-  log(`uploaded ${(info.size / MiB).toFixed(1)} MiB in ${sliceCount} slices, ${seconds.toFixed(1)} s (${(sentNow / MiB / Math.max(seconds, 0.001)).toFixed(1)} MiB/s this run)`);
+  log(
+    `uploaded ${(info.size / MiB).toFixed(1)} MiB in ${sliceCount} slices, ${seconds.toFixed(1)} s (${(sentNow / MiB / Math.max(seconds, 0.001)).toFixed(1)} MiB/s this run)`,
+  );
   return { url: answer.data!.url, uploadId: current.uploadId, slices: sliceCount, resumedSlices, bytesSentThisRun: sentNow, seconds };
 }

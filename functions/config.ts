@@ -6,7 +6,15 @@ import { portOf, type OutboundPolicy } from './core/outbound-url.ts';
  */
 
 /** The stack's own endpoints: the emulators or LocalStack, the public file server, the API itself. */
-const OWN_ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_KMS', 'TESSERA_PUBLIC_BASE_URL', 'TESSERA_API_URL'];
+const OWN_ENDPOINTS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_KMS',
+  'TESSERA_PUBLIC_BASE_URL',
+  'TESSERA_API_URL',
+];
 
 const int = (name: string, fallback: number): number => {
   const raw = process.env[name];

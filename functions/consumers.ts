@@ -44,7 +44,15 @@ export const CONSUMERS: readonly Consumer[] = [
     memoryMB: 3008,
     imageWork: true,
   },
-  { name: 'callbacks', access: 'callbacks', handler: 'worker/callbacks-handler.ts', description: 'Tessera callback delivery', queues: [{ queue: 'callbacks' }], batchSize: 5, timeoutSeconds: 30 },
+  {
+    name: 'callbacks',
+    access: 'callbacks',
+    handler: 'worker/callbacks-handler.ts',
+    description: 'Tessera callback delivery',
+    queues: [{ queue: 'callbacks' }],
+    batchSize: 5,
+    timeoutSeconds: 30,
+  },
   {
     name: 'dead-jobs',
     access: 'dead-letters',

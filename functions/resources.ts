@@ -111,11 +111,35 @@ export interface QueueDefinition {
 }
 
 export const QUEUES = {
-  jobsLevel0: { id: 'JobsLevel0Queue', envVar: 'TESSERA_JOBS_QUEUE_0_URL', visibilityTimeoutSeconds: 720, deadLetter: 'jobsDead', maxReceiveCount: 5 },
-  jobsLevel1: { id: 'JobsLevel1Queue', envVar: 'TESSERA_JOBS_QUEUE_1_URL', visibilityTimeoutSeconds: 720, deadLetter: 'jobsDead', maxReceiveCount: 5 },
-  jobsLevel2: { id: 'JobsLevel2Queue', envVar: 'TESSERA_JOBS_QUEUE_2_URL', visibilityTimeoutSeconds: 720, deadLetter: 'jobsDead', maxReceiveCount: 5 },
+  jobsLevel0: {
+    id: 'JobsLevel0Queue',
+    envVar: 'TESSERA_JOBS_QUEUE_0_URL',
+    visibilityTimeoutSeconds: 720,
+    deadLetter: 'jobsDead',
+    maxReceiveCount: 5,
+  },
+  jobsLevel1: {
+    id: 'JobsLevel1Queue',
+    envVar: 'TESSERA_JOBS_QUEUE_1_URL',
+    visibilityTimeoutSeconds: 720,
+    deadLetter: 'jobsDead',
+    maxReceiveCount: 5,
+  },
+  jobsLevel2: {
+    id: 'JobsLevel2Queue',
+    envVar: 'TESSERA_JOBS_QUEUE_2_URL',
+    visibilityTimeoutSeconds: 720,
+    deadLetter: 'jobsDead',
+    maxReceiveCount: 5,
+  },
   jobsDead: { id: 'JobsDeadLetterQueue', envVar: 'TESSERA_JOBS_DLQ_URL', visibilityTimeoutSeconds: 120 },
-  callbacks: { id: 'CallbacksQueue', envVar: 'TESSERA_CALLBACKS_QUEUE_URL', visibilityTimeoutSeconds: 180, deadLetter: 'callbacksDead', maxReceiveCount: 5 },
+  callbacks: {
+    id: 'CallbacksQueue',
+    envVar: 'TESSERA_CALLBACKS_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    deadLetter: 'callbacksDead',
+    maxReceiveCount: 5,
+  },
   callbacksDead: { id: 'CallbacksDeadLetterQueue', envVar: 'TESSERA_CALLBACKS_DLQ_URL', visibilityTimeoutSeconds: 120 },
 } as const satisfies Record<string, QueueDefinition>;
 

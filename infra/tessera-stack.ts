@@ -27,8 +27,14 @@ export class TesseraStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of every dialect' });
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });
-    new CfnOutput(this, 'PublicFilesUrl', { value: publicFiles.baseUrl, description: 'CloudFront base URL of public panorama sets and their viewer page (config_url and viewer_url answers point here)' });
-    new CfnOutput(this, 'SealKeyId', { value: sealingKey.key.keyArn, description: 'KMS key for client secrets (CLI: TESSERA_SEAL_KMS_KEY_ID)' });
+    new CfnOutput(this, 'PublicFilesUrl', {
+      value: publicFiles.baseUrl,
+      description: 'CloudFront base URL of public panorama sets and their viewer page (config_url and viewer_url answers point here)',
+    });
+    new CfnOutput(this, 'SealKeyId', {
+      value: sealingKey.key.keyArn,
+      description: 'KMS key for client secrets (CLI: TESSERA_SEAL_KMS_KEY_ID)',
+    });
     for (const [name, table] of Object.entries(tables.byName)) {
       new CfnOutput(this, `${name}TableName`, { value: table.tableName });
     }

@@ -5,11 +5,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BucketAlreadyOwnedByYou,
-  CreateBucketCommand,
-  PutBucketLifecycleConfigurationCommand,
-} from '@aws-sdk/client-s3';
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, PutBucketLifecycleConfigurationCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { dynamo, s3, sqs } from '../functions/adapters/aws-clients.ts';
 import { BUCKET, QUEUES, TABLES, type KeyAttribute, type QueueName, type TableDefinition } from '../functions/resources.ts';

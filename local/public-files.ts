@@ -46,7 +46,12 @@ export async function startPublicFiles(options: { port?: number; host?: string }
   };
 }
 
-async function serve(request: IncomingMessage, response: ServerResponse, publicClients: () => Promise<Client[]>, viewerPage: Buffer): Promise<void> {
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  publicClients: () => Promise<Client[]>,
+  viewerPage: Buffer,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;

@@ -10,7 +10,23 @@ export const KERNEL_MODULE = `${KERNEL_DIR}bilinear-module.ts`;
 export async function compileKernel(): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const result = await asc.main(
-    [KERNEL_SOURCE, '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--enable', 'threads', '--initialMemory', '1', '--maximumMemory', '65536', '--outFile', 'kernel.wasm'],
+    [
+      KERNEL_SOURCE,
+      '-O3',
+      '--noAssert',
+      '--runtime',
+      'stub',
+      '--importMemory',
+      '--sharedMemory',
+      '--enable',
+      'threads',
+      '--initialMemory',
+      '1',
+      '--maximumMemory',
+      '65536',
+      '--outFile',
+      'kernel.wasm',
+    ],
     {
       writeFile: (name, contents) => {
         if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;

@@ -29,12 +29,15 @@ export const engines = () => JSON.parse(readFileSync(join(root, 'package.json'),
 export function satisfies(version, range) {
   const v = parse(version);
   return range.split('||').some((alternative) =>
-    alternative.trim().split(/\s+/).every((comparator) => {
-      const m = /^(>=|<=|>|<|=)?\s*(v?\d+\.\d+\.\d+)$/.exec(comparator);
-      if (!m) throw new Error(`scripts/launch.mjs cannot read the version range "${range}"`);
-      const c = compare(v, parse(m[2]));
-      return { '>=': c >= 0, '<=': c <= 0, '>': c > 0, '<': c < 0, '=': c === 0 }[m[1] ?? '='];
-    }),
+    alternative
+      .trim()
+      .split(/\s+/)
+      .every((comparator) => {
+        const m = /^(>=|<=|>|<|=)?\s*(v?\d+\.\d+\.\d+)$/.exec(comparator);
+        if (!m) throw new Error(`scripts/launch.mjs cannot read the version range "${range}"`);
+        const c = compare(v, parse(m[2]));
+        return { '>=': c >= 0, '<=': c <= 0, '>': c > 0, '<': c < 0, '=': c === 0 }[m[1] ?? '='];
+      }),
   );
 }
 
@@ -60,8 +63,10 @@ export function ensureNode(dir, { install = npmInstall, log = (line) => console.
   mkdirSync(dirname(dir), { recursive: true });
   removeAbandoned(dir);
   const partial = `${dir}.partial-${process.pid}`;
-  log(`tessera: Node.js ${process.version} is older than package.json's engines (${engines()}); `
-    + `installing Node.js ${NODE_VERSION} from the npm registry into ${dir} (once)`);
+  log(
+    `tessera: Node.js ${process.version} is older than package.json's engines (${engines()}); ` +
+      `installing Node.js ${NODE_VERSION} from the npm registry into ${dir} (once)`,
+  );
   try {
     install(partial);
     const node = spawnSync(join(partial, 'node_modules', '.bin', 'node'), ['-p', 'process.versions.node'], { encoding: 'utf8' });

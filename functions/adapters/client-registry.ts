@@ -38,7 +38,8 @@ const toClient = ({ secretHash: _hash, sealedSecret: _sealed, publicNamespaces, 
 export const clientRegistry = {
   async create(input: NewClient): Promise<{ client: Client; secret: string }> {
     const clientId = input.clientId ?? generateClientId();
-    if (!CLIENT_ID_PATTERN.test(clientId)) throw invalidInput('a client id is 1-64 letters, digits, "_" or "-", starting with a letter or digit');
+    if (!CLIENT_ID_PATTERN.test(clientId))
+      throw invalidInput('a client id is 1-64 letters, digits, "_" or "-", starting with a letter or digit');
     const secret = input.secret ?? generateSecret();
     for (const namespace of input.publicNamespaces ?? []) {
       if (!input.namespaces.includes(namespace)) throw invalidInput(`public namespace ${namespace} is not one the client owns`);
@@ -51,7 +52,8 @@ export const clientRegistry = {
       namespaces: input.namespaces.map(validateNamespace),
       workspaces: [...(input.workspaces ?? [])],
       cosBuckets: (input.cosBuckets ?? []).map((entry) => {
-        if (!input.namespaces.includes(entry.namespace)) throw invalidInput(`COS bucket ${entry.bucket} maps to namespace ${entry.namespace}, which the client does not own`);
+        if (!input.namespaces.includes(entry.namespace))
+          throw invalidInput(`COS bucket ${entry.bucket} maps to namespace ${entry.namespace}, which the client does not own`);
         return entry;
       }),
       createdAt: new Date().toISOString(),
@@ -59,7 +61,9 @@ export const clientRegistry = {
       secretHash: secretLookupHash(secret),
       sealedSecret: await secretSealer().seal(secret, clientId),
     };
-    const created = await conditionalWrite({ put: { TableName: tableName('clients'), Item: record, ConditionExpression: 'attribute_not_exists(clientId)' } });
+    const created = await conditionalWrite({
+      put: { TableName: tableName('clients'), Item: record, ConditionExpression: 'attribute_not_exists(clientId)' },
+    });
     if (!created.won) throw conflict(`client ${clientId} already exists`);
     return { client: toClient(record), secret };
   },
@@ -72,9 +76,7 @@ export const clientRegistry = {
   /** The stored client; an id no client could have (too long, odd characters) is never looked up. */
   async getRecord(clientId: string): Promise<StoredRecord | undefined> {
     if (!CLIENT_ID_PATTERN.test(clientId)) return undefined;
-    const result = await dynamo().send(
-      new GetCommand({ TableName: tableName('clients'), Key: { clientId }, ConsistentRead: true }),
-    );
+    const result = await dynamo().send(new GetCommand({ TableName: tableName('clients'), Key: { clientId }, ConsistentRead: true }));
     return result.Item as StoredRecord | undefined;
   },
 
@@ -123,9 +125,7 @@ export const clientRegistry = {
     const clients: Client[] = [];
     let startKey: ScanCommandOutput['LastEvaluatedKey'];
     do {
-      const page = await dynamo().send(
-        new ScanCommand({ TableName: tableName('clients'), ExclusiveStartKey: startKey }),
-      );
+      const page = await dynamo().send(new ScanCommand({ TableName: tableName('clients'), ExclusiveStartKey: startKey }));
       clients.push(...((page.Items ?? []) as StoredRecord[]).map(toClient));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -161,7 +161,9 @@ export const clientRegistry = {
         TableName: tableName('clients'),
         Key: { clientId },
         UpdateExpression: 'SET picQueue = :queue',
-        ConditionExpression: previousUpdatedAt ? 'picQueue.updatedAt = :previous' : 'attribute_exists(clientId) AND attribute_not_exists(picQueue)',
+        ConditionExpression: previousUpdatedAt
+          ? 'picQueue.updatedAt = :previous'
+          : 'attribute_exists(clientId) AND attribute_not_exists(picQueue)',
         ExpressionAttributeValues: { ':queue': queue, ...(previousUpdatedAt ? { ':previous': previousUpdatedAt } : {}) },
       },
     });

@@ -8,7 +8,8 @@ type UpdateInput = { readonly update: ConstructorParameters<typeof UpdateCommand
 type DeleteInput = { readonly delete: ConstructorParameters<typeof DeleteCommand>[0] };
 
 /** A conditional write's outcome: it won (with the attributes it asked for back), or its condition lost (with the item as it now is, when asked). */
-export type WriteOutcome<T> = { readonly won: true; readonly item: T | undefined } | { readonly won: false; readonly current: T | undefined };
+export type WriteOutcome<T> =
+  { readonly won: true; readonly item: T | undefined } | { readonly won: false; readonly current: T | undefined };
 
 const command = (input: PutInput | UpdateInput | DeleteInput) =>
   'put' in input ? new PutCommand(input.put) : 'update' in input ? new UpdateCommand(input.update) : new DeleteCommand(input.delete);
@@ -27,8 +28,14 @@ const withOldItemOnFailure = (input: PutInput | UpdateInput | DeleteInput): PutI
  * read back, consistently, by the same key.
  */
 export async function conditionalWrite<T = Record<string, unknown>>(input: PutInput): Promise<WriteOutcome<T>>;
-export async function conditionalWrite<T = Record<string, unknown>>(input: UpdateInput | DeleteInput, options?: { readonly readCurrent?: boolean }): Promise<WriteOutcome<T>>;
-export async function conditionalWrite<T>(input: PutInput | UpdateInput | DeleteInput, options: { readonly readCurrent?: boolean } = {}): Promise<WriteOutcome<T>> {
+export async function conditionalWrite<T = Record<string, unknown>>(
+  input: UpdateInput | DeleteInput,
+  options?: { readonly readCurrent?: boolean },
+): Promise<WriteOutcome<T>>;
+export async function conditionalWrite<T>(
+  input: PutInput | UpdateInput | DeleteInput,
+  options: { readonly readCurrent?: boolean } = {},
+): Promise<WriteOutcome<T>> {
   const target = 'put' in input ? undefined : 'update' in input ? input.update : input.delete;
   const request = options.readCurrent ? withOldItemOnFailure(input) : input;
   try {

@@ -20,7 +20,8 @@ export interface CompletedPart {
 }
 
 const PART_REFUSALS: Record<string, string> = {
-  EntityTooSmall: 'S3 refused the slices: a slice other than the last is smaller than 5 MiB (each PUT must carry the size it was presigned for)',
+  EntityTooSmall:
+    'S3 refused the slices: a slice other than the last is smaller than 5 MiB (each PUT must carry the size it was presigned for)',
   InvalidPart: 'S3 refused the slices: a listed slice was not uploaded, or its ETag does not match what S3 stored',
   InvalidPartOrder: 'S3 refused the slices: they are not in ascending order',
 };
@@ -37,7 +38,14 @@ export const multipartStore = {
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
     const result = await s3().send(
-      new UploadPartCommand({ Bucket: bucketName(), Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length }),
+      new UploadPartCommand({
+        Bucket: bucketName(),
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ContentLength: body.length,
+      }),
     );
     return unquote(result.ETag);
   },

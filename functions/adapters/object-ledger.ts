@@ -50,7 +50,13 @@ export const objectLedger = {
         UpdateExpression: 'SET #state = :stored, #size = :size, etag = :etag, storedAt = :now REMOVE leaseUntil, expiresAt',
         ConditionExpression: 'claimId = :claimId',
         ExpressionAttributeNames: { '#state': 'state', '#size': 'size' },
-        ExpressionAttributeValues: { ':stored': 'stored', ':size': details.size, ':etag': details.etag, ':now': new Date().toISOString(), ':claimId': claim.claimId },
+        ExpressionAttributeValues: {
+          ':stored': 'stored',
+          ':size': details.size,
+          ':etag': details.etag,
+          ':now': new Date().toISOString(),
+          ':claimId': claim.claimId,
+        },
       },
     });
   },

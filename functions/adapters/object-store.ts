@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { bucketName } from '../resources.ts';
 import { s3 } from './aws-clients.ts';
@@ -14,7 +21,8 @@ export interface StoredObject {
 }
 
 const isMissing = (error: unknown) =>
-  error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey');
+  error instanceof S3ServiceException &&
+  (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey');
 
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 
@@ -44,7 +52,15 @@ export const objectStore = {
    */
   async putGenerated(key: string, data: Buffer, options: { contentType: string; tags?: Readonly<Record<string, string>> }): Promise<void> {
     const tagging = options.tags ? new URLSearchParams(options.tags).toString() : undefined;
-    await s3().send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: data, ContentType: options.contentType, ...(tagging ? { Tagging: tagging } : {}) }));
+    await s3().send(
+      new PutObjectCommand({
+        Bucket: bucketName(),
+        Key: key,
+        Body: data,
+        ContentType: options.contentType,
+        ...(tagging ? { Tagging: tagging } : {}),
+      }),
+    );
   },
 
   /** Whether any object's key starts with `prefix`. */
@@ -57,7 +73,12 @@ export const objectStore = {
   async open(key: string): Promise<{ body: Readable; size: number; contentType: string; etag: string } | undefined> {
     try {
       const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
-      return { body: result.Body as Readable, size: result.ContentLength ?? 0, contentType: result.ContentType ?? 'application/octet-stream', etag: unquote(result.ETag) };
+      return {
+        body: result.Body as Readable,
+        size: result.ContentLength ?? 0,
+        contentType: result.ContentType ?? 'application/octet-stream',
+        etag: unquote(result.ETag),
+      };
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -98,9 +119,7 @@ export const objectStore = {
 
   /** The first bytes of an object: enough to read an image header without fetching the image. */
   async readStart(key: string, bytes: number): Promise<Buffer> {
-    const result = await s3().send(
-      new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${bytes - 1}` }),
-    );
+    const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=0-${bytes - 1}` }));
     return Buffer.from((await result.Body?.transformToByteArray()) ?? []);
   },
 

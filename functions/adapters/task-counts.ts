@@ -93,8 +93,19 @@ export const taskCounts = {
 
   /** Counts a claimed change and frees its slot, at most once: a second apply of the same claim does nothing. */
   apply(scope: string, taskId: string, change: CountChange): Promise<void> {
-    const moves: Array<[TaskState | null, number]> = change.from === change.to ? [] : [[change.from, -1], [change.to, 1]];
-    return freeSlot(scope, taskId, change.claim, moves.filter((move): move is [TaskState, number] => move[0] !== null));
+    const moves: Array<[TaskState | null, number]> =
+      change.from === change.to
+        ? []
+        : [
+            [change.from, -1],
+            [change.to, 1],
+          ];
+    return freeSlot(
+      scope,
+      taskId,
+      change.claim,
+      moves.filter((move): move is [TaskState, number] => move[0] !== null),
+    );
   },
 
   /** Frees the slot of a change that did not happen. */
@@ -112,8 +123,11 @@ export const taskCounts = {
     const found: Array<{ scope: string; taskId: string; change: CountChange }> = [];
     let startKey: ScanCommandOutput['LastEvaluatedKey'];
     do {
-      const page = await dynamo().send(new ScanCommand({ TableName: tableName('taskCounts'), ConsistentRead: true, ExclusiveStartKey: startKey }));
-      for (const item of (page.Items ?? []) as CounterItem[]) found.push(...pendingOf(item).map((entry) => ({ scope: item.scope, ...entry })));
+      const page = await dynamo().send(
+        new ScanCommand({ TableName: tableName('taskCounts'), ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      for (const item of (page.Items ?? []) as CounterItem[])
+        found.push(...pendingOf(item).map((entry) => ({ scope: item.scope, ...entry })));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return found;

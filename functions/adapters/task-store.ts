@@ -65,7 +65,9 @@ function updateParts(options: TransitionOptions, base: Record<string, unknown>) 
 }
 
 async function readItem(key: TaskKey): Promise<StoredItem | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName('tasks'), Key: { clientId: key.clientId, taskId: key.taskId }, ConsistentRead: true }));
+  const result = await dynamo().send(
+    new GetCommand({ TableName: tableName('tasks'), Key: { clientId: key.clientId, taskId: key.taskId }, ConsistentRead: true }),
+  );
   return result.Item as StoredItem | undefined;
 }
 
@@ -130,7 +132,11 @@ async function claimSlot(scope: string, key: TaskKey, change: CountChange): Prom
  * condition frees the claims; a write that failed outright is settled at once if it can be (and by
  * the sweeper if not), since it may have landed.
  */
-async function writeCounted<T>(key: TaskKey, shape: Omit<CountChange, 'claim' | 'at'>, write: (claim: string) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
+async function writeCounted<T>(
+  key: TaskKey,
+  shape: Omit<CountChange, 'claim' | 'at'>,
+  write: (claim: string) => Promise<WriteOutcome<T>>,
+): Promise<WriteOutcome<T>> {
   const change: CountChange = { claim: randomUUID(), at: Date.now(), ...shape };
   const scopes = scopesOf(key);
   const held: string[] = [];
@@ -150,7 +156,11 @@ async function writeCounted<T>(key: TaskKey, shape: Omit<CountChange, 'claim' | 
     await Promise.all(scopes.map((scope) => settle(scope, key, change))).catch(() => undefined);
     throw error;
   }
-  await Promise.all(scopes.map((scope) => (outcome.won ? taskCounts.apply(scope, key.taskId, change) : taskCounts.release(scope, key.taskId, change.claim))));
+  await Promise.all(
+    scopes.map((scope) =>
+      outcome.won ? taskCounts.apply(scope, key.taskId, change) : taskCounts.release(scope, key.taskId, change.claim),
+    ),
+  );
   return outcome;
 }
 
@@ -158,11 +168,14 @@ async function writeCounted<T>(key: TaskKey, shape: Omit<CountChange, 'claim' | 
 export const taskStore = {
   async create<K extends TaskKind>(task: NewTask<K>): Promise<Task<K>> {
     const state = task.state ?? CREATIONS.create;
-    if (!(Object.values(CREATIONS) as TaskState[]).includes(state)) throw invalidInput(`a task is created ${Object.values(CREATIONS).join(' or ')}, not ${state}`);
+    if (!(Object.values(CREATIONS) as TaskState[]).includes(state))
+      throw invalidInput(`a task is created ${Object.values(CREATIONS).join(' or ')}, not ${state}`);
     const createdAt = now();
     const item = { ...task, state, version: 1, createdAt, updatedAt: createdAt, attempts: 0 } as Task<K>;
     const created = await writeCounted(task, { from: null, to: state, version: 0 }, (claim) =>
-      conditionalWrite({ put: { TableName: tableName('tasks'), Item: { ...item, lastClaim: claim }, ConditionExpression: 'attribute_not_exists(taskId)' } }),
+      conditionalWrite({
+        put: { TableName: tableName('tasks'), Item: { ...item, lastClaim: claim }, ConditionExpression: 'attribute_not_exists(taskId)' },
+      }),
     );
     if (!created.won) throw conflict(`task ${task.taskId} already exists`);
     return item;
@@ -216,10 +229,12 @@ export const taskStore = {
   async takeOver(key: TaskKey, leaseUntil: number, nowMs = Date.now()): Promise<Task | undefined> {
     const current = await this.get(key);
     if (!current || (current.state !== 'STARTING' && current.state !== 'RUNNING') || (current.leaseUntil ?? 0) >= nowMs) return undefined;
-    return this.transition(current, 'takeOver', { version: current.version, set: { leaseUntil, attempts: current.attempts + 1 } }).catch((error: unknown) => {
-      if ((error as { kind?: string }).kind === 'conflict') return undefined;
-      throw error;
-    });
+    return this.transition(current, 'takeOver', { version: current.version, set: { leaseUntil, attempts: current.attempts + 1 } }).catch(
+      (error: unknown) => {
+        if ((error as { kind?: string }).kind === 'conflict') return undefined;
+        throw error;
+      },
+    );
   },
 
   /** Deletes a task that is not running (DELETABLE), if it is still at `version`. */
@@ -242,7 +257,11 @@ export const taskStore = {
   },
 
   /** Sets attributes without changing state (progress, enqueue marks), if the state or version is still as expected. */
-  async patch(key: TaskKey, change: Pick<TransitionOptions, 'set' | 'remove'>, expect?: { state?: TaskState; version?: number }): Promise<boolean> {
+  async patch(
+    key: TaskKey,
+    change: Pick<TransitionOptions, 'set' | 'remove'>,
+    expect?: { state?: TaskState; version?: number },
+  ): Promise<boolean> {
     const { expression, names, values } = updateParts(change, { updatedAt: now() });
     const conditions = ['attribute_exists(taskId)'];
     if (expect?.state) {
@@ -272,7 +291,12 @@ export const taskStore = {
    * Replaces the task's callback record if it is still at the status and attempt count the caller
    * read: of two deliverers racing on duplicate messages, only one gets to send.
    */
-  async updateCallback(key: TaskKey, expected: { status: string; attempts: number }, next: CallbackState, extra: Readonly<Record<string, unknown>> = {}): Promise<boolean> {
+  async updateCallback(
+    key: TaskKey,
+    expected: { status: string; attempts: number },
+    next: CallbackState,
+    extra: Readonly<Record<string, unknown>> = {},
+  ): Promise<boolean> {
     const { expression, names, values } = updateParts({ set: { ...extra, callback: next } }, { updatedAt: now() });
     const written = await conditionalWrite({
       update: {
@@ -288,7 +312,10 @@ export const taskStore = {
   },
 
   /** A client's tasks, newest first (ids are time-ordered), a page at a time, strongly consistent. */
-  async listByClient<T extends Task = Task>(clientId: string, options: { limit: number; startKey?: Record<string, unknown>; oldestFirst?: boolean }) {
+  async listByClient<T extends Task = Task>(
+    clientId: string,
+    options: { limit: number; startKey?: Record<string, unknown>; oldestFirst?: boolean },
+  ) {
     const page = await dynamo().send(
       new QueryCommand({
         TableName: tableName('tasks'),

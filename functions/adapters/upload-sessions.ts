@@ -66,8 +66,13 @@ const queryItems = <T>(key: SessionKey, prefix: string) =>
   });
 
 /** Runs a conditional update of the session item; false when the condition did not hold (someone else won). */
-async function updateIf(key: SessionKey, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<boolean> {
-  const written = await conditionalWrite({ update: { TableName: tableName('uploads'), Key: { sessionKey: partition(key), item: SESSION }, ...update } });
+async function updateIf(
+  key: SessionKey,
+  update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>,
+): Promise<boolean> {
+  const written = await conditionalWrite({
+    update: { TableName: tableName('uploads'), Key: { sessionKey: partition(key), item: SESSION }, ...update },
+  });
   return written.won;
 }
 

@@ -14,7 +14,12 @@ export interface WebhookOutcome {
  * addresses; loopback only in local development and never the stack's own ports), checked at
  * connect time. Never follows redirects; any 2xx counts as delivered.
  */
-export function postWebhook(rawUrl: string, body: string, headers: Record<string, string>, options: { policy: OutboundPolicy; timeoutMs: number }): Promise<WebhookOutcome> {
+export function postWebhook(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { policy: OutboundPolicy; timeoutMs: number },
+): Promise<WebhookOutcome> {
   let url: URL;
   try {
     url = new URL(rawUrl);

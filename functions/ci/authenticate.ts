@@ -12,12 +12,18 @@ import { queryOf } from '../http/form.ts';
  */
 export async function authenticateCos(event: HttpEvent, now = Date.now()): Promise<Client> {
   const params = queryOf(event);
-  const fromQuery = params['q-sign-algorithm'] ? new URLSearchParams(Object.entries(params).filter(([name]) => name.startsWith('q-'))).toString() : undefined;
+  const fromQuery = params['q-sign-algorithm']
+    ? new URLSearchParams(Object.entries(params).filter(([name]) => name.startsWith('q-'))).toString()
+    : undefined;
   const authorization = parseCosAuthorization(event.headers.authorization ?? fromQuery);
   const found = await clientAuth.forSignature(authorization.secretId);
   if (!found) throw unauthenticated('the SecretId does not exist', 'SecretidNotExist');
   const signedQuery = Object.fromEntries(Object.entries(params).filter(([name]) => !name.startsWith('q-')));
-  verifyCos({ method: event.requestContext.http.method, path: event.rawPath, query: signedQuery, headers: event.headers }, authorization, found.secret, Math.floor(now / 1000));
+  verifyCos(
+    { method: event.requestContext.http.method, path: event.rawPath, query: signedQuery, headers: event.headers },
+    authorization,
+    found.secret,
+    Math.floor(now / 1000),
+  );
   return clientAuth.requireActive(found.client);
 }
-

@@ -6,7 +6,9 @@ import { toXml } from './xml.ts';
 export type Wire = 'xml' | 'json';
 
 export const wireOf = (event: HttpEvent): Wire =>
-  (event.headers['content-type'] ?? '').toLowerCase().includes('json') || (event.headers.accept ?? '').toLowerCase().includes('json') ? 'json' : 'xml';
+  (event.headers['content-type'] ?? '').toLowerCase().includes('json') || (event.headers.accept ?? '').toLowerCase().includes('json')
+    ? 'json'
+    : 'xml';
 
 export function ciResponse(event: HttpEvent, root: string, body: unknown, statusCode = 200): HttpResult {
   const requestId = event.requestContext.requestId;
@@ -33,7 +35,12 @@ const DEFAULTS: Record<ErrorKind, [string, number]> = {
 };
 
 /** COS codes whose HTTP status differs from the default of their kind. */
-const STATUS_OF_REASON: Record<string, number> = { SignatureDoesNotMatch: 403, ResourceNotFound: 400, NoSuchTemplate: 404, NoSuchQueue: 404 };
+const STATUS_OF_REASON: Record<string, number> = {
+  SignatureDoesNotMatch: 403,
+  ResourceNotFound: 400,
+  NoSuchTemplate: 404,
+  NoSuchQueue: 404,
+};
 
 /** `<Error><Code/><Message/><RequestId/></Error>` with the reference's codes and statuses. */
 export function ciError(error: unknown, event: HttpEvent): HttpResult {

@@ -25,7 +25,9 @@ export function readRequest(event: HttpEvent): unknown {
 /** `Tag` must be PicProcess, the only job (and template) kind Tessera runs. */
 export const picProcessTag = z.pipe(
   z.optional(text),
-  z.custom<'PicProcess'>((tag) => tag === 'PicProcess', { error: (issue) => (issue.input ? `Tag ${String(issue.input)} is not supported; only PicProcess` : 'Tag is required (PicProcess)') }),
+  z.custom<'PicProcess'>((tag) => tag === 'PicProcess', {
+    error: (issue) => (issue.input ? `Tag ${String(issue.input)} is not supported; only PicProcess` : 'Tag is required (PicProcess)'),
+  }),
 );
 
 const PicProcess = element('Operation.PicProcess', { IsPicInfo: flag('PicProcess.IsPicInfo'), ProcessRule: optionalText });
@@ -44,8 +46,23 @@ export const JobRequest = z
         JobLevel: z.optional(z.pipe(text, z.enum(['0', '1', '2'], { error: 'Operation.JobLevel must be 0, 1 or 2' }))),
       }),
       CallBack: optionalText,
-      CallBackFormat: z.optional(z.pipe(text, z.pipe(z.transform((value: string) => value.toUpperCase()), z.enum(['JSON', 'XML'], { error: 'CallBackFormat must be JSON or XML' })))),
-      CallBackType: z.optional(z.pipe(text, z.custom<'Url'>((value) => value === 'Url', { error: (issue) => `CallBackType ${String(issue.input)} is not supported; use Url` }))),
+      CallBackFormat: z.optional(
+        z.pipe(
+          text,
+          z.pipe(
+            z.transform((value: string) => value.toUpperCase()),
+            z.enum(['JSON', 'XML'], { error: 'CallBackFormat must be JSON or XML' }),
+          ),
+        ),
+      ),
+      CallBackType: z.optional(
+        z.pipe(
+          text,
+          z.custom<'Url'>((value) => value === 'Url', {
+            error: (issue) => `CallBackType ${String(issue.input)} is not supported; use Url`,
+          }),
+        ),
+      ),
     },
     { error: 'the body must be a <Request> element' },
   )
@@ -62,7 +79,9 @@ export function jobRequestOf(request: z.infer<typeof JobRequest>): PicJobRequest
   return {
     inputObject: request.Input?.Object ?? '',
     output: { region: output.Region ?? '', bucket: output.Bucket ?? '', object: output.Object ?? '' },
-    ...(operation.PicProcess ? { picProcess: { isPicInfo: operation.PicProcess.IsPicInfo === 'true', processRule: operation.PicProcess.ProcessRule ?? '' } } : {}),
+    ...(operation.PicProcess
+      ? { picProcess: { isPicInfo: operation.PicProcess.IsPicInfo === 'true', processRule: operation.PicProcess.ProcessRule ?? '' } }
+      : {}),
     ...(operation.TemplateId ? { templateId: operation.TemplateId } : {}),
     ...(operation.UserData !== undefined ? { userData: operation.UserData } : {}),
     jobLevel: Number(operation.JobLevel ?? '0'),

@@ -71,7 +71,9 @@ export function jobsDetail(job: PicJob): Record<string, unknown> {
     QueueId: queueIdOf(job),
     Input: { BucketId: spec.input.address.bucket, Object: spec.input.address.object, Region: spec.input.address.region },
     Operation: {
-      ...(spec.template ? { TemplateId: spec.template.id, TemplateName: spec.template.name } : { PicProcess: { IsPicInfo: String(spec.describeOriginal), ProcessRule: spec.rule } }),
+      ...(spec.template
+        ? { TemplateId: spec.template.id, TemplateName: spec.template.name }
+        : { PicProcess: { IsPicInfo: String(spec.describeOriginal), ProcessRule: spec.rule } }),
       Output: { Bucket: spec.output.address.bucket, Object: spec.output.address.object, Region: spec.output.address.region },
       ...(job.result ? { PicProcessResult: picProcessResult(job, job.result) } : {}),
       ...(spec.userData !== undefined ? { UserData: spec.userData } : {}),

@@ -14,15 +14,24 @@ const time = (name: string) =>
         if (value === '') return undefined;
         const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})([+-]\d{2})(\d{2})$/.exec(value);
         const parsed = match ? new Date(`${match[1]}${match[2]}:${match[3]}`) : new Date(Number.NaN);
-        if (Number.isNaN(parsed.getTime())) context.issues.push({ code: 'custom', input: value, message: `${name} must look like 2001-01-01T00:00:00+0800` });
+        if (Number.isNaN(parsed.getTime()))
+          context.issues.push({ code: 'custom', input: value, message: `${name} must look like 2001-01-01T00:00:00+0800` });
         return parsed;
       }),
     ),
   );
 
 const ListQuery = z.object({
-  tag: z.optional(z.custom<'PicProcess'>((tag) => tag === 'PicProcess', { error: (issue) => `tag ${String(issue.input)} is not supported; only PicProcess` })),
-  size: z.optional(z.pipe(z.string(), z.transform(Number)).check(z.refine((size) => Number.isInteger(size) && size >= 1 && size <= 100, 'size must be a whole number from 1 to 100'))),
+  tag: z.optional(
+    z.custom<'PicProcess'>((tag) => tag === 'PicProcess', {
+      error: (issue) => `tag ${String(issue.input)} is not supported; only PicProcess`,
+    }),
+  ),
+  size: z.optional(
+    z
+      .pipe(z.string(), z.transform(Number))
+      .check(z.refine((size) => Number.isInteger(size) && size >= 1 && size <= 100, 'size must be a whole number from 1 to 100')),
+  ),
   orderByTime: z.optional(z.enum(['Desc', 'Asc'], { error: 'orderByTime must be Desc or Asc' })),
   states: z.optional(
     z.pipe(
@@ -30,7 +39,8 @@ const ListQuery = z.object({
       z.transform((value, context) => {
         if (value === '' || value === 'All') return undefined;
         const bad = value.split(',').find((state) => !CI_STATE_NAMES.includes(state as CiState));
-        if (bad !== undefined) context.issues.push({ code: 'custom', input: value, message: `states: ${bad} is not one of All, ${CI_STATE_NAMES.join(', ')}` });
+        if (bad !== undefined)
+          context.issues.push({ code: 'custom', input: value, message: `states: ${bad} is not one of All, ${CI_STATE_NAMES.join(', ')}` });
         return value.split(',') as CiState[];
       }),
     ),
@@ -42,17 +52,23 @@ const ListQuery = z.object({
 });
 
 /** GET /jobs?tag=PicProcess&states=…&size=…&nextToken=…&orderByTime=…&startCreationTime=…&endCreationTime=…&inputObject=… */
-export const route = ciDialect.route({ summary: 'List jobs, newest first, with filters and paging', query: ListQuery }, async ({ event, client, query }) => {
-  const { jobs, nextToken } = await picJobs.list(client, {
-    size: query.size ?? 10,
-    oldestFirst: query.orderByTime === 'Asc',
-    ...(query.states ? { states: query.states.flatMap(statesForCi) } : {}),
-    ...(query.nextToken ? { nextToken: query.nextToken } : {}),
-    ...(query.startCreationTime ? { from: query.startCreationTime } : {}),
-    ...(query.endCreationTime ? { to: query.endCreationTime } : {}),
-    ...(query.inputObject ? { inputObject: query.inputObject } : {}),
-  });
-  return ciResponse(event, 'Response', { ...(jobs.length ? { JobsDetail: jobs.map(jobsDetail) } : {}), ...(nextToken ? { NextToken: nextToken } : {}) });
-});
+export const route = ciDialect.route(
+  { summary: 'List jobs, newest first, with filters and paging', query: ListQuery },
+  async ({ event, client, query }) => {
+    const { jobs, nextToken } = await picJobs.list(client, {
+      size: query.size ?? 10,
+      oldestFirst: query.orderByTime === 'Asc',
+      ...(query.states ? { states: query.states.flatMap(statesForCi) } : {}),
+      ...(query.nextToken ? { nextToken: query.nextToken } : {}),
+      ...(query.startCreationTime ? { from: query.startCreationTime } : {}),
+      ...(query.endCreationTime ? { to: query.endCreationTime } : {}),
+      ...(query.inputObject ? { inputObject: query.inputObject } : {}),
+    });
+    return ciResponse(event, 'Response', {
+      ...(jobs.length ? { JobsDetail: jobs.map(jobsDetail) } : {}),
+      ...(nextToken ? { NextToken: nextToken } : {}),
+    });
+  },
+);
 
 export const handler = route.handler;

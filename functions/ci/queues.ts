@@ -2,7 +2,8 @@ import type { Client, PicQueue } from '../core/client.ts';
 import { ciTime } from './jobs-detail.ts';
 
 /** The one pic queue each client has, named like Tencent's QueueIds ("p" + 32 hex). */
-export const queueIdOf = (client: Pick<Client, 'clientId'>) => `p${Buffer.from(client.clientId).toString('hex').padEnd(32, '0').slice(0, 32)}`;
+export const queueIdOf = (client: Pick<Client, 'clientId'>) =>
+  `p${Buffer.from(client.clientId).toString('hex').padEnd(32, '0').slice(0, 32)}`;
 
 /** A pic queue as Tencent shows it (reference §2.7). */
 export function queueDetail(client: Client, queue: PicQueue): Record<string, unknown> {

@@ -14,7 +14,10 @@ export const TemplateRequest = z.object(
     PicProcess: z.object(
       {
         IsPicInfo: flag('PicProcess.IsPicInfo'),
-        ProcessRule: z.pipe(z.optional(text), z.custom<string>((rule) => Boolean(rule), { error: 'PicProcess.ProcessRule is required' })),
+        ProcessRule: z.pipe(
+          z.optional(text),
+          z.custom<string>((rule) => Boolean(rule), { error: 'PicProcess.ProcessRule is required' }),
+        ),
       },
       { error: 'PicProcess.ProcessRule is required' },
     ),

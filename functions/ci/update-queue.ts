@@ -27,7 +27,11 @@ const QueueRequest = z.object(
 
 /** PUT (or POST, as Tencent's own demos send) /picqueue/<id>: Name, State Active|Paused, NotifyConfig. */
 export const route = ciDialect.route(
-  { summary: "Pause or resume the client's pic queue, and set where it notifies", path: z.object({ queueId: z.string() }), body: { request: QueueRequest } },
+  {
+    summary: "Pause or resume the client's pic queue, and set where it notifies",
+    path: z.object({ queueId: z.string() }),
+    body: { request: QueueRequest },
+  },
   async ({ event, client, path, body }) => {
     if (path.queueId !== queueIdOf(client)) throw notFound(`queue ${path.queueId} does not exist`, 'NoSuchQueue');
     const notify = body.NotifyConfig ?? {};

@@ -3,7 +3,13 @@ import { invalidInput } from '../core/errors.ts';
 
 // Entities are never expanded and DTDs are refused outright, so no entity bomb or external
 // entity can reach the parser.
-const parser = new XMLParser({ processEntities: false, ignoreDeclaration: true, ignoreAttributes: true, parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  processEntities: false,
+  ignoreDeclaration: true,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+});
 const builder = new XMLBuilder({ suppressEmptyNode: true, processEntities: true });
 
 export const MAX_XML_BYTES = 256 * 1024;
@@ -17,7 +23,11 @@ export function parseXml(text: string): Record<string, unknown> {
   if (text.length > MAX_XML_BYTES) throw invalidInput(`the body is larger than ${MAX_XML_BYTES} bytes`, 'InvalidContent');
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw invalidInput('DTDs and entity declarations are not accepted', 'InvalidContent');
   const forbidden = text.match(NOT_XML_CHARACTERS);
-  if (forbidden) throw invalidInput(`the body is not well-formed XML: it holds ${codePoint(forbidden[0])}, which XML 1.0 does not allow`, 'MalformedXML');
+  if (forbidden)
+    throw invalidInput(
+      `the body is not well-formed XML: it holds ${codePoint(forbidden[0])}, which XML 1.0 does not allow`,
+      'MalformedXML',
+    );
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw invalidInput(`the body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`, 'MalformedXML');
   try {

@@ -37,4 +37,5 @@ export const isActive = (client: Client) => client.status === 'active';
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Whether a key lies in one of the client's public namespaces. */
-export const isPublicKey = (client: Pick<Client, 'publicNamespaces'>, key: string) => (client.publicNamespaces ?? []).some((namespace) => isInsideNamespace(key, namespace));
+export const isPublicKey = (client: Pick<Client, 'publicNamespaces'>, key: string) =>
+  (client.publicNamespaces ?? []).some((namespace) => isInsideNamespace(key, namespace));

@@ -37,8 +37,21 @@ function pairs(source: Readonly<Record<string, string | undefined>>, keys: reado
 }
 
 /** The hex signature for a request, given the signed header and parameter names (lower case, sorted). */
-export function cosSignature(request: CosRequest, secretKey: string, signTime: string, keyTime: string, headerList: readonly string[], paramList: readonly string[]): string {
-  const httpString = [request.method.toLowerCase(), request.path, pairs(request.query, paramList), pairs(request.headers, headerList), ''].join('\n');
+export function cosSignature(
+  request: CosRequest,
+  secretKey: string,
+  signTime: string,
+  keyTime: string,
+  headerList: readonly string[],
+  paramList: readonly string[],
+): string {
+  const httpString = [
+    request.method.toLowerCase(),
+    request.path,
+    pairs(request.query, paramList),
+    pairs(request.headers, headerList),
+    '',
+  ].join('\n');
   const stringToSign = ['sha1', signTime, sha1Hex(httpString), ''].join('\n');
   return hmacSha1Hex(hmacSha1Hex(secretKey, keyTime), stringToSign);
 }
@@ -46,8 +59,12 @@ export function cosSignature(request: CosRequest, secretKey: string, signTime: s
 /** Signs a request the way the SDKs do: every header and query parameter given, sorted. */
 export function signCos(request: CosRequest, secretId: string, secretKey: string, start: number, end: number): string {
   const time = `${start};${end}`;
-  const headerList = Object.keys(request.headers).map((key) => key.toLowerCase()).sort();
-  const paramList = Object.keys(request.query).map((key) => key.toLowerCase()).sort();
+  const headerList = Object.keys(request.headers)
+    .map((key) => key.toLowerCase())
+    .sort();
+  const paramList = Object.keys(request.query)
+    .map((key) => key.toLowerCase())
+    .sort();
   const signature = cosSignature(request, secretKey, time, time, headerList, paramList);
   return [
     'q-sign-algorithm=sha1',
@@ -66,7 +83,11 @@ export function parseCosAuthorization(value: string | undefined): CosAuthorizati
   if (fields.get('q-sign-algorithm') !== 'sha1') throw unauthenticated('q-sign-algorithm must be sha1', 'InvalidAuthorization');
   const required = ['q-ak', 'q-sign-time', 'q-key-time', 'q-signature'];
   for (const name of required) if (!fields.get(name)) throw unauthenticated(`${name} is missing`, 'InvalidAuthorization');
-  const list = (name: string) => (fields.get(name) ?? '').split(';').filter(Boolean).map((key) => decodeURIComponent(key).toLowerCase());
+  const list = (name: string) =>
+    (fields.get(name) ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((key) => decodeURIComponent(key).toLowerCase());
   return {
     secretId: fields.get('q-ak')!,
     signTime: fields.get('q-sign-time')!,
@@ -86,12 +107,20 @@ export function verifyCos(request: CosRequest, authorization: CosAuthorization, 
   if (!match) throw unauthenticated('q-sign-time must be <start>;<end>', 'InvalidAuthorization');
   const start = Number(match[1]);
   const end = Number(match[2]);
-  if (end < start || end - start > MAX_SIGNATURE_LIFETIME_SECONDS) throw unauthenticated('q-sign-time is not a valid period', 'InvalidAuthorization');
+  if (end < start || end - start > MAX_SIGNATURE_LIFETIME_SECONDS)
+    throw unauthenticated('q-sign-time is not a valid period', 'InvalidAuthorization');
   if (nowSeconds > end) throw unauthenticated('the signature has expired', 'SignatureExpired');
   if (nowSeconds + CLOCK_SKEW_SECONDS < start) throw unauthenticated('the signature is not valid yet', 'InvalidAuthorization');
   for (const name of authorization.headerList) {
     if (request.headers[name] === undefined) throw unauthenticated(`signed header ${name} is missing`, 'InvalidAuthorization');
   }
-  const expected = cosSignature(request, secretKey, authorization.signTime, authorization.keyTime, authorization.headerList, authorization.paramList);
+  const expected = cosSignature(
+    request,
+    secretKey,
+    authorization.signTime,
+    authorization.keyTime,
+    authorization.headerList,
+    authorization.paramList,
+  );
   if (!constantTimeEqual(expected, authorization.signature)) throw unauthenticated('the signature does not match', 'SignatureDoesNotMatch');
 }

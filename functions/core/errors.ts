@@ -3,14 +3,7 @@
  * so the core never needs to know which wire format a request came in on.
  */
 export type ErrorKind =
-  | 'invalid-input'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'too-large'
-  | 'upstream'
-  | 'internal';
+  'invalid-input' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'upstream' | 'internal';
 
 export class TesseraError extends Error {
   /** A finer reason a dialect may show in its own code field (e.g. COS's SignatureExpired). */

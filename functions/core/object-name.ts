@@ -22,7 +22,8 @@ export function validateObjectName(name: string, namespaces: readonly string[]):
   }
   if (!name.isWellFormed()) throw invalidInput('filename is not well-formed Unicode (it holds a lone surrogate)');
   if (CONTROL_CHARACTERS.test(name)) throw invalidInput('filename contains control characters');
-  if (FORMAT_CHARACTERS.test(name)) throw invalidInput('filename contains invisible format characters (bidi controls, zero-width characters)');
+  if (FORMAT_CHARACTERS.test(name))
+    throw invalidInput('filename contains invisible format characters (bidi controls, zero-width characters)');
   if (name.startsWith('/')) throw invalidInput('filename must not start with "/"');
   if (name.includes('\\')) throw invalidInput('filename must not contain "\\"');
   const segments = name.split('/');

@@ -14,7 +14,8 @@ export interface OutboundPolicy {
 }
 
 /** The refusal for a host that is, or resolves to, an address outbound requests may not reach. */
-export const unreachableHost = (label: string, host: string) => invalidInput(`${label} host ${host} resolves to a private or reserved address`);
+export const unreachableHost = (label: string, host: string) =>
+  invalidInput(`${label} host ${host} resolves to a private or reserved address`);
 
 const reservedPortRefusal = (label: string, host: string, port: number) =>
   invalidInput(`${label} ${host}:${port} is a port of Tessera's own services, which outbound requests may not reach`);
@@ -38,7 +39,8 @@ export function checkAddress(policy: OutboundPolicy, address: string, port: numb
  * lookup, with the same rule. `label` names the field in messages.
  */
 export function checkOutboundUrl(url: URL, policy: OutboundPolicy, label: string): void {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidInput(`${label} must be an http or https URL, not ${url.protocol.replace(':', '')}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalidInput(`${label} must be an http or https URL, not ${url.protocol.replace(':', '')}`);
   if (url.username || url.password) throw invalidInput(`${label} must not contain credentials`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   // Literal addresses never reach a DNS lookup, so they are checked here.

@@ -10,8 +10,7 @@ export const generateClientId = (): string => `tc${randomBytes(8).toString('hex'
  * deterministic index over secrets. A SHA-256 of a 256-bit random secret is safe to store and
  * index: there is nothing to brute-force, which is what a salt would otherwise protect against.
  */
-export const secretLookupHash = (secret: string): string =>
-  createHash('sha256').update(secret, 'utf8').digest('base64url');
+export const secretLookupHash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('base64url');
 
 /** Compares two strings without leaking, through timing, how long their common prefix is. */
 export function constantTimeEqual(a: string, b: string): boolean {

@@ -15,7 +15,7 @@ export interface SliceSize {
 export function describeIds(ids: readonly number[]): string {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   const runs: string[] = [];
-  for (let index = 0; index < sorted.length; ) {
+  for (let index = 0; index < sorted.length;) {
     let end = index;
     while (end + 1 < sorted.length && sorted[end + 1] === sorted[end]! + 1) end++;
     runs.push(end === index ? `${sorted[index]}` : `${sorted[index]}-${sorted[end]}`);

@@ -27,7 +27,8 @@ const FIELD_LIMITS = { fields: 200, fieldSize: 64 * 1024 };
 const UNDECLARED_FILES: FileLimits = { maxCount: 10, maxBytes: Number.POSITIVE_INFINITY };
 
 /** The query string's parameters (the last of a repeated name wins). */
-export const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> => Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
+export const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> =>
+  Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
 
 export function requestBody(event: APIGatewayProxyEventV2): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);
@@ -43,7 +44,12 @@ function parseMultipart(contentType: string, body: Buffer, fileLimits: FileLimit
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
     const files: Record<string, UploadedFile> = {};
-    const limits = { ...FIELD_LIMITS, files: fileLimits.maxCount, fileSize: fileLimits.maxBytes, parts: FIELD_LIMITS.fields + fileLimits.maxCount };
+    const limits = {
+      ...FIELD_LIMITS,
+      files: fileLimits.maxCount,
+      fileSize: fileLimits.maxBytes,
+      parts: FIELD_LIMITS.fields + fileLimits.maxCount,
+    };
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: { 'content-type': contentType }, limits, defParamCharset: 'utf8' });

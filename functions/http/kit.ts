@@ -79,9 +79,14 @@ export interface Dialect<Caller> extends DialectDeclaration<Caller> {
   ): Route;
 }
 
-const bodySchema = <Body>(body: RouteInputs<unknown, unknown, Body>['body']) => (!body ? undefined : 'json' in body ? body.json : 'form' in body ? body.form : body.request);
+const bodySchema = <Body>(body: RouteInputs<unknown, unknown, Body>['body']) =>
+  !body ? undefined : 'json' in body ? body.json : 'form' in body ? body.form : body.request;
 
-async function readInput(event: HttpEvent, declaration: RouteInputs<unknown, unknown, unknown>, dialect: DialectDeclaration<unknown>): Promise<RawInput> {
+async function readInput(
+  event: HttpEvent,
+  declaration: RouteInputs<unknown, unknown, unknown>,
+  dialect: DialectDeclaration<unknown>,
+): Promise<RawInput> {
   const base = { path: (event.pathParameters ?? {}) as Record<string, string>, query: queryOf(event), files: {} };
   const body = declaration.body;
   if (!body) return { ...base, body: undefined };
@@ -131,7 +136,11 @@ export function defineDialect<Caller = Client>(declaration: DialectDeclaration<C
         if (auth?.after === 'validation') client = await auth.check(event, body);
         return handle({ event, client: client as Caller, path, query, body, files: raw.files });
       };
-      return { handler: httpHandler(run, declaration.renderError), declaration: inputs as RouteDeclaration<unknown, unknown, unknown>, dialect: declaration as DialectDeclaration<unknown> };
+      return {
+        handler: httpHandler(run, declaration.renderError),
+        declaration: inputs as RouteDeclaration<unknown, unknown, unknown>,
+        dialect: declaration as DialectDeclaration<unknown>,
+      };
     },
   };
 }

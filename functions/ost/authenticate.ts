@@ -12,7 +12,12 @@ export async function authenticateXfyun(event: HttpEvent, appId: string | undefi
   const authorization = parseAuthorization(event.headers.authorization);
   const found = await clientAuth.forSignature(authorization.apiKey);
   if (!found) throw unauthenticated('api_key is not known');
-  verifySignature({ method: event.requestContext.http.method, path: event.rawPath, headers: event.headers }, authorization, found.secret, now);
+  verifySignature(
+    { method: event.requestContext.http.method, path: event.rawPath, headers: event.headers },
+    authorization,
+    found.secret,
+    now,
+  );
   clientAuth.requireActive(found.client);
   if (!appId) throw invalidInput('app_id is required');
   if (appId !== found.client.clientId) throw forbidden('app_id does not belong to this api_key');

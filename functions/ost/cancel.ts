@@ -5,9 +5,12 @@ import { ostOk } from './envelope.ts';
 import { sessionFields } from './request.ts';
 
 /** POST /file/mpupload/cancel: aborts the S3 upload and removes staged slices. */
-export const route = ostDialect.route({ summary: 'Cancel a sliced upload', body: { json: z.object(sessionFields) } }, async ({ client, body }) => {
-  await slicedUpload.cancel(client, body.upload_id);
-  return ostOk('000c');
-});
+export const route = ostDialect.route(
+  { summary: 'Cancel a sliced upload', body: { json: z.object(sessionFields) } },
+  async ({ client, body }) => {
+    await slicedUpload.cancel(client, body.upload_id);
+    return ostOk('000c');
+  },
+);
 
 export const handler = route.handler;

@@ -52,10 +52,12 @@ function classify(error: unknown): { code: number; status: number; message: stri
   return { code: OST_CODES.io, status: 500, message: 'I/O operation failed' };
 }
 
-export const ostError = (route: OstRoute) => (error: unknown): HttpResult => {
-  const { code, status, message } = classify(error);
-  return jsonResult(status, { code, sid: sid(route), message });
-};
+export const ostError =
+  (route: OstRoute) =>
+  (error: unknown): HttpResult => {
+    const { code, status, message } = classify(error);
+    return jsonResult(status, { code, sid: sid(route), message });
+  };
 
 /** Each route's tag in the sids it answers with. */
 export const ROUTE_TAGS: Readonly<Record<string, OstRoute>> = {

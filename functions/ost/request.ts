@@ -12,13 +12,11 @@ const SLICE_ID_RANGE = `slice_id must be an integer from ${MIN_SLICE_ID} to ${MA
 
 /** A slice id as a multipart field (text): a whole number 1–10,000. */
 export const sliceIdField = z.pipe(
-  z
-    .string({ error: 'slice_id is required' })
-    .check(
-      z.minLength(1, 'slice_id is required'),
-      z.regex(/^\d+$/, SLICE_ID_RANGE),
-      z.refine((value) => Number(value) >= MIN_SLICE_ID && Number(value) <= MAX_SLICE_ID, SLICE_ID_RANGE),
-    ),
+  z.string({ error: 'slice_id is required' }).check(
+    z.minLength(1, 'slice_id is required'),
+    z.regex(/^\d+$/, SLICE_ID_RANGE),
+    z.refine((value) => Number(value) >= MIN_SLICE_ID && Number(value) <= MAX_SLICE_ID, SLICE_ID_RANGE),
+  ),
   z.transform(Number),
 );
 

@@ -6,7 +6,7 @@ import { platformDialect } from './dialect.ts';
 const BODY = JSON.stringify(document);
 
 /** GET /openapi.json: the OpenAPI 3.1 document of every route (docs/openapi.json, which a test keeps current). */
-export const route = platformDialect.route({ summary: 'This API\'s OpenAPI 3.1 document' }, async () => ({
+export const route = platformDialect.route({ summary: "This API's OpenAPI 3.1 document" }, async () => ({
   statusCode: 200,
   headers: { 'content-type': 'application/json; charset=utf-8' },
   body: BODY,

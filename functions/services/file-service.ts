@@ -11,8 +11,7 @@ import { peekStream } from '../adapters/stream-peek.ts';
 import { headerOf } from './object-headers.ts';
 
 export type FileContent =
-  | { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string }
-  | { readonly kind: 'url'; readonly url: string };
+  { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string } | { readonly kind: 'url'; readonly url: string };
 
 export interface StoreRequest {
   readonly client: Client;
@@ -105,7 +104,13 @@ async function writeContent({ client, content, overwrite, inspect }: StoreReques
  * local emulators serve any key to anyone, signature or not. The refusal does not depend on
  * whether the named file exists.
  */
-async function copyOwnFile(client: Client, sourceKey: string, signature: 'valid' | 'invalid', key: string, inspect: StoreRequest['inspect']): Promise<void> {
+async function copyOwnFile(
+  client: Client,
+  sourceKey: string,
+  signature: 'valid' | 'invalid',
+  key: string,
+  inspect: StoreRequest['inspect'],
+): Promise<void> {
   if (signature === 'invalid') throw invalidInput('source is a Tessera download URL whose signature does not hold or has expired');
   try {
     validateObjectName(sourceKey, client.namespaces);
@@ -163,4 +168,3 @@ export async function describeFile(client: Client, filename: string): Promise<Fi
     ...image,
   };
 }
-

@@ -78,7 +78,11 @@ export const panoramas = {
     if (!task || !isKind(task, 'panorama')) throw notFound(`task ${taskId} does not exist`);
     if (!FINAL_STATES.has(task.state)) return { state: 'running', task };
     if (task.state === 'SUCCESS' && task.result) {
-      return { state: 'finished', task, files: outputFiles(task.result.layout, task.spec.extension).map((path) => `${task.spec.key}/${path}`) };
+      return {
+        state: 'finished',
+        task,
+        files: outputFiles(task.result.layout, task.spec.extension).map((path) => `${task.spec.key}/${path}`),
+      };
     }
     return { state: 'failed', task, reason: failureReason(task.state, task.error?.message) };
   },

@@ -44,11 +44,16 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export const picJobs = {
   /** Validates everything (the rule included, on the input's size), records the job as Submitted, and queues it. */
-  async submit(client: Client, request: PicJobRequest, template?: Pick<PicTemplate, 'templateId' | 'name' | 'isPicInfo' | 'processRule'>): Promise<PicJob> {
+  async submit(
+    client: Client,
+    request: PicJobRequest,
+    template?: Pick<PicTemplate, 'templateId' | 'name' | 'isPicInfo' | 'processRule'>,
+  ): Promise<PicJob> {
     const home = client.cosBuckets?.[0];
     if (!home) throw forbidden('this client has no COS bucket configured for ci jobs');
     if (!request.inputObject) throw invalidInput('Input.Object is required');
-    if (!request.output.bucket || !request.output.region || !request.output.object) throw invalidInput('Operation.Output needs Region, Bucket and Object');
+    if (!request.output.bucket || !request.output.region || !request.output.object)
+      throw invalidInput('Operation.Output needs Region, Bucket and Object');
     const input = resolve(client, home, request.inputObject);
     const output = resolve(client, cosBucket(client, request.output.bucket, request.output.region), request.output.object);
     const picProcess = template ? { isPicInfo: template.isPicInfo, processRule: template.processRule } : request.picProcess;
@@ -100,13 +105,24 @@ export const picJobs = {
 
   async describe(client: Client, jobIds: readonly string[]): Promise<{ jobs: PicJob[]; missing: string[] }> {
     const found = await Promise.all(jobIds.map(async (jobId) => ({ jobId, job: await picJobs.get(client, jobId) })));
-    return { jobs: found.flatMap((entry) => (entry.job ? [entry.job] : [])), missing: found.filter((entry) => !entry.job).map((entry) => entry.jobId) };
+    return {
+      jobs: found.flatMap((entry) => (entry.job ? [entry.job] : [])),
+      missing: found.filter((entry) => !entry.job).map((entry) => entry.jobId),
+    };
   },
 
   /** Newest (or oldest) first, filtered, `size` at most 100, continued with nextToken. */
   async list(
     client: Client,
-    filters: { states?: readonly TaskState[]; size: number; nextToken?: string; oldestFirst: boolean; from?: Date; to?: Date; inputObject?: string },
+    filters: {
+      states?: readonly TaskState[];
+      size: number;
+      nextToken?: string;
+      oldestFirst: boolean;
+      from?: Date;
+      to?: Date;
+      inputObject?: string;
+    },
   ): Promise<{ jobs: PicJob[]; nextToken?: string }> {
     const wanted = filters.states ? new Set<TaskState>(filters.states) : undefined;
     const jobs: PicJob[] = [];
@@ -135,7 +151,10 @@ export const picJobs = {
   async cancel(client: Client, jobId: string): Promise<PicJob> {
     const job = await picJobs.get(client, jobId);
     if (!job) throw notFound(`job ${jobId} does not exist`);
-    if (job.state !== 'PENDING' && job.state !== 'PAUSED') throw conflict(`job ${jobId} is ${job.state === 'CANCELLED' ? 'already cancelled' : 'no longer waiting'}; only jobs that have not started can be cancelled`);
+    if (job.state !== 'PENDING' && job.state !== 'PAUSED')
+      throw conflict(
+        `job ${jobId} is ${job.state === 'CANCELLED' ? 'already cancelled' : 'no longer waiting'}; only jobs that have not started can be cancelled`,
+      );
     return taskStore.transition<PicJob>(job, 'cancel', { version: job.version, set: { endedAt: new Date().toISOString() } });
   },
 };

@@ -5,7 +5,11 @@ import { taskStore } from '../adapters/task-store.ts';
 import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';
 
-export const DEFAULT_QUEUE: Omit<PicQueue, 'updatedAt'> = { name: 'queue-pic-process-1', state: 'Active', notify: { state: 'Off', resultFormat: 'XML' } };
+export const DEFAULT_QUEUE: Omit<PicQueue, 'updatedAt'> = {
+  name: 'queue-pic-process-1',
+  state: 'Active',
+  notify: { state: 'Off', resultFormat: 'XML' },
+};
 
 export const picQueueOf = (client: Client): PicQueue => client.picQueue ?? { ...DEFAULT_QUEUE, updatedAt: client.createdAt };
 
@@ -32,7 +36,9 @@ async function resumePaused(client: Client): Promise<void> {
   do {
     const page = await taskStore.listByClient(client.clientId, { limit: 100, startKey });
     for (const task of page.tasks.filter((entry) => entry.state === 'PAUSED')) {
-      const resumed = await taskStore.transition(task, 'resume', { version: task.version, set: { awaitingQueue: 'job' } }).catch(() => undefined);
+      const resumed = await taskStore
+        .transition(task, 'resume', { version: task.version, set: { awaitingQueue: 'job' } })
+        .catch(() => undefined);
       if (resumed) await enqueueTask(resumed);
     }
     startKey = page.nextKey;

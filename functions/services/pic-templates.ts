@@ -23,7 +23,14 @@ function check(fields: TemplateFields): TemplateFields {
 export const picTemplates = {
   async create(client: Client, fields: TemplateFields): Promise<PicTemplate> {
     const now = new Date().toISOString();
-    const template: PicTemplate = { clientId: client.clientId, templateId: newTaskId('t'), tag: 'PicProcess', ...check(fields), createdAt: now, updatedAt: now };
+    const template: PicTemplate = {
+      clientId: client.clientId,
+      templateId: newTaskId('t'),
+      tag: 'PicProcess',
+      ...check(fields),
+      createdAt: now,
+      updatedAt: now,
+    };
     await templateStore.create(template);
     return template;
   },

@@ -20,7 +20,11 @@ export const expired = (detail = 'upload has expired or does not exist') => notF
 
 /** Where a client's uploaded files go: its first namespace, under ost/<upload id>/. */
 function objectKeyFor(client: Client, uploadId: string, fileName: string | undefined): string {
-  const safe = (fileName ?? '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '').slice(0, 200) || 'data';
+  const safe =
+    (fileName ?? '')
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 200) || 'data';
   return `${client.namespaces[0]}/ost/${uploadId}/${safe}`;
 }
 
@@ -213,7 +217,9 @@ async function assembleReadyRuns(key: SessionKey, now: number): Promise<void> {
 type Slices = Awaited<ReturnType<typeof uploadSessions.slices>>;
 
 async function assemblePart(session: UploadSession, part: PlannedPart, slices: Slices): Promise<CompletedPart> {
-  const members = slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId);
+  const members = slices
+    .filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice)
+    .sort((a, b) => a.sliceId - b.sliceId);
   const body = Buffer.concat(await Promise.all(members.map((slice) => multipartStore.getStaged(slice.stagedKey!))));
   const etag = await multipartStore.uploadPart(session.objectKey, session.s3UploadId, part.partNumber, body);
   await uploadSessions.putPart(session, { ...part, etag, revs: members.map((slice) => slice.rev).join(',') }, session.expiresAtMs);
@@ -226,7 +232,11 @@ async function proxiedParts(session: UploadSession): Promise<CompletedPart[]> {
   checkSlices(slices, { partSized: false });
   const assembled = new Map((await uploadSessions.parts(session)).map((part) => [part.partNumber, part]));
   const revs = (part: PlannedPart) =>
-    slices.filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice).sort((a, b) => a.sliceId - b.sliceId).map((slice) => slice.rev).join(',');
+    slices
+      .filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice)
+      .sort((a, b) => a.sliceId - b.sliceId)
+      .map((slice) => slice.rev)
+      .join(',');
   return Promise.all(
     planParts(slices).map(async (part) => {
       const done = assembled.get(part.partNumber);

@@ -7,7 +7,10 @@ import { taskStore, type Task, type TaskKey } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
 
 /** What a job or callback queue message carries: which task; the task's state is in DynamoDB. */
-const TaskMessageSchema = z.object({ clientId: z.string().check(z.regex(CLIENT_ID_PATTERN)), taskId: z.string().check(z.regex(TASK_ID_PATTERN)) });
+const TaskMessageSchema = z.object({
+  clientId: z.string().check(z.regex(CLIENT_ID_PATTERN)),
+  taskId: z.string().check(z.regex(TASK_ID_PATTERN)),
+});
 
 export type TaskMessage = z.infer<typeof TaskMessageSchema>;
 

@@ -6,8 +6,7 @@ import { jsonResult, type HttpResult } from '../http/http-handler.ts';
  * HTTP 400 with msg_code 0 on failure. Credentials problems keep the envelope but say 401/403,
  * so clients that only look at msg_code still see a failure.
  */
-export const storageOk = (message: unknown, msgCode: 0 | 1 = 1): HttpResult =>
-  jsonResult(200, { message, msg_code: msgCode });
+export const storageOk = (message: unknown, msgCode: 0 | 1 = 1): HttpResult => jsonResult(200, { message, msg_code: msgCode });
 
 const STATUS: Record<ErrorKind, number> = {
   'invalid-input': 400,

@@ -26,14 +26,19 @@ const PanoramaFields = z
     '03_quality': quality,
     '04_quality': quality,
   })
-  .check(z.refine((fields) => fields.task_id !== undefined || Boolean(fields.filename), { error: 'filename is required', path: ['filename'] }));
+  .check(
+    z.refine((fields) => fields.task_id !== undefined || Boolean(fields.filename), { error: 'filename is required', path: ['filename'] }),
+  );
 
 /**
  * POST /panorama: with `task_id`, the state of that build; otherwise the original is stored as
  * /upload stores it and a build of its Pannellum set under `{filename}/` is queued.
  */
 export const route = storageDialect.route(
-  { summary: 'Store a 2:1 panorama and build its Pannellum multires set; or, with task_id, report on a build', body: { form: PanoramaFields, files: FILEDATA } },
+  {
+    summary: 'Store a 2:1 panorama and build its Pannellum multires set; or, with task_id, report on a build',
+    body: { form: PanoramaFields, files: FILEDATA },
+  },
   async ({ client, body, files }) => {
     if (body.task_id !== undefined) return taskState(client, body.task_id);
     const task = await panoramas.submit(client, {

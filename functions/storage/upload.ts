@@ -7,8 +7,11 @@ import { contentFields, contentOf, credentials, FILEDATA, overwriteField, overwr
 /** POST /upload: `filedata` (a file part) or `source` (a URL; wins when both are sent). */
 export const route = storageDialect.route(
   {
-    summary: 'Store a file under a name in one of the client\'s namespaces',
-    body: { form: z.object({ ...credentials, filename: requiredText('filename'), overwrite: overwriteField, ...contentFields }), files: FILEDATA },
+    summary: "Store a file under a name in one of the client's namespaces",
+    body: {
+      form: z.object({ ...credentials, filename: requiredText('filename'), overwrite: overwriteField, ...contentFields }),
+      files: FILEDATA,
+    },
   },
   async ({ client, body, files }) => {
     await storeFile({ client, filename: body.filename, overwrite: overwriteFlag(body.overwrite), content: contentOf(body, files) });

@@ -12,7 +12,12 @@ const SENDING_LEASE_MS = 60_000;
 export const retryDelaySeconds = (attempts: number) => Math.min(900, callbackConfig.baseDelaySeconds() * 2 ** (attempts - 1));
 
 /** One delivery attempt; `final` when trying again cannot help (the client is gone, the kind has no callback form). */
-async function attempt(task: Task, callback: CallbackState, render: CallbackRenderer, now: number): Promise<WebhookOutcome & { final?: boolean }> {
+async function attempt(
+  task: Task,
+  callback: CallbackState,
+  render: CallbackRenderer,
+  now: number,
+): Promise<WebhookOutcome & { final?: boolean }> {
   const found = await clientRegistry.withSecret(task.clientId);
   if (!found) return { ok: false, error: 'the client no longer exists', final: true };
   const rendered = render(task, callback.format);
@@ -49,7 +54,12 @@ export async function deliverCallback(message: TaskMessage, render: CallbackRend
     return;
   }
   const finalFailure = attempts >= callbackConfig.maxAttempts() || outcome.final === true;
-  const next: CallbackState = { ...rest, status: finalFailure ? 'failed' : 'retrying', attempts, lastError: outcome.error ?? 'unknown error' };
+  const next: CallbackState = {
+    ...rest,
+    status: finalFailure ? 'failed' : 'retrying',
+    attempts,
+    lastError: outcome.error ?? 'unknown error',
+  };
   if (!(await taskStore.updateCallback(claimed, sending, { ...next }, finalFailure ? {} : { awaitingQueue: 'callback' }))) return;
   if (!finalFailure) await enqueueCallback(claimed, retryDelaySeconds(attempts));
 }
@@ -59,5 +69,9 @@ export async function failDeadCallback(message: TaskMessage): Promise<void> {
   const task = await taskStore.get(message);
   const callback = task?.callback;
   if (!task || !callback || callback.status === 'delivered' || callback.status === 'failed') return;
-  await taskStore.updateCallback(task, callback, { ...callback, status: 'failed', lastError: callback.lastError ?? 'the callback could not be processed' });
+  await taskStore.updateCallback(task, callback, {
+    ...callback,
+    status: 'failed',
+    lastError: callback.lastError ?? 'the callback could not be processed',
+  });
 }

@@ -142,7 +142,9 @@ export async function executePlan(input: Buffer, plan: Plan): Promise<ImageResul
       current = result.data;
     } catch (error) {
       if (!stage.ignoreError) throw error;
-      const metadata = await sharp(current).metadata().catch(() => undefined);
+      const metadata = await sharp(current)
+        .metadata()
+        .catch(() => undefined);
       result = {
         data: current,
         format: metadata?.format ?? 'unknown',

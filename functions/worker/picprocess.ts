@@ -13,7 +13,10 @@ import { JobFailure } from './job-failure.ts';
 /** The dominant colour as Tencent reports it ("0xRRGGBB"), from a small copy so it costs little. */
 async function averageColour(input: Buffer): Promise<string> {
   const { channels } = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).resize(64, 64, { fit: 'fill' }).removeAlpha().stats();
-  const hex = channels.slice(0, 3).map((channel) => Math.round(channel.mean).toString(16).padStart(2, '0')).join('');
+  const hex = channels
+    .slice(0, 3)
+    .map((channel) => Math.round(channel.mean).toString(16).padStart(2, '0'))
+    .join('');
   return `0x${hex.length === 6 ? hex : hex.padEnd(6, hex)}`;
 }
 
@@ -34,7 +37,8 @@ export async function runPicProcess(spec: PicProcessSpec): Promise<PicProcessRes
   } catch (error) {
     if (error instanceof TesseraError) throw new JobFailure('InvalidArgument', error.message);
     const message = (error as Error).message;
-    if (/pixel limit|too large|exceeds/i.test(message)) throw new JobFailure('ImageResolutionExceed', 'the image resolution is over the limit');
+    if (/pixel limit|too large|exceeds/i.test(message))
+      throw new JobFailure('ImageResolutionExceed', 'the image resolution is over the limit');
     throw new JobFailure('InvalidImage', `the input could not be processed as an image: ${message}`);
   }
   await objectStore.put(spec.output.key, result.data, { contentType: imageContentType(result.format), createOnly: false });

@@ -61,7 +61,9 @@ async function claim(task: Task): Promise<Task | undefined> {
   if (task.leaseUntil !== undefined && task.leaseUntil > Date.now()) throw new RetryLater(`task ${task.taskId} is held by another worker`);
   if (task.attempts + 1 >= workerConfig.maxAttempts()) {
     const running = task.state === 'STARTING' ? await taskStore.transition(task, 'run', { version: task.version }) : task;
-    await finish(running, 'fail', { error: { code: 'InternalError', message: `the worker stopped ${task.attempts + 1} times while processing this task` } });
+    await finish(running, 'fail', {
+      error: { code: 'InternalError', message: `the worker stopped ${task.attempts + 1} times while processing this task` },
+    });
     return undefined;
   }
   return taskStore.takeOver(task, leaseUntil);

@@ -33,7 +33,10 @@ export class FileStorage extends Construct {
       serverAccessLogsPrefix: 'files/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'abort-stale-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(BUCKET.abortIncompleteMultipartAfterDays) },
+        {
+          id: 'abort-stale-multipart-uploads',
+          abortIncompleteMultipartUploadAfter: Duration.days(BUCKET.abortIncompleteMultipartAfterDays),
+        },
         { id: 'expire-staged-slices', prefix: BUCKET.stagingPrefix, expiration: Duration.days(BUCKET.stagingExpiryDays) },
       ],
       // Presigned uploads from browsers need to read the ETag of each part they PUT.

@@ -10,7 +10,10 @@ export class JobQueues extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const names = Object.keys(QUEUES) as QueueName[];
-    const deadLettersFirst = [...names.filter((name) => !('deadLetter' in QUEUES[name])), ...names.filter((name) => 'deadLetter' in QUEUES[name])];
+    const deadLettersFirst = [
+      ...names.filter((name) => !('deadLetter' in QUEUES[name])),
+      ...names.filter((name) => 'deadLetter' in QUEUES[name]),
+    ];
     for (const name of deadLettersFirst) {
       const definition = QUEUES[name];
       this.byName[name] = new Queue(this, definition.id, {

@@ -31,7 +31,13 @@ export class Pipeline extends Construct {
         resources,
       });
       for (const { queue, maxConcurrency } of consumer.queues) {
-        fn.addEventSource(new SqsEventSource(resources.queues.byName[queue], { batchSize: consumer.batchSize, reportBatchItemFailures: true, ...(maxConcurrency ? { maxConcurrency } : {}) }));
+        fn.addEventSource(
+          new SqsEventSource(resources.queues.byName[queue], {
+            batchSize: consumer.batchSize,
+            reportBatchItemFailures: true,
+            ...(maxConcurrency ? { maxConcurrency } : {}),
+          }),
+        );
       }
       if (consumer.deadLetters) {
         Validations.of(fn).acknowledge({

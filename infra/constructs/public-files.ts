@@ -40,7 +40,9 @@ export class PublicFiles extends Construct {
     const collapseSlashes = new CloudFrontFunction(this, 'CollapseSlashes', {
       runtime: FunctionRuntime.JS_2_0,
       comment: 'Collapse repeated slashes in the path (Pannellum base path + "/01/…")',
-      code: FunctionCode.fromInline("function handler(event) { event.request.uri = event.request.uri.replace(/\\/{2,}/g, '/'); return event.request; }"),
+      code: FunctionCode.fromInline(
+        "function handler(event) { event.request.uri = event.request.uri.replace(/\\/{2,}/g, '/'); return event.request; }",
+      ),
     });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Tessera public panorama sets',
@@ -60,7 +62,12 @@ export class PublicFiles extends Construct {
       logFilePrefix: 'cloudfront/',
     });
     const fromThisDistribution = {
-      'AWS:SourceArn': Stack.of(this).formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: this.distribution.distributionId }),
+      'AWS:SourceArn': Stack.of(this).formatArn({
+        service: 'cloudfront',
+        region: '',
+        resource: 'distribution',
+        resourceName: this.distribution.distributionId,
+      }),
     };
     storage.bucket.addToResourcePolicy(
       new PolicyStatement({
@@ -91,10 +98,14 @@ export class PublicFiles extends Construct {
     this.baseUrl = `https://${this.distribution.distributionDomainName}`;
     Validations.of(this.distribution).acknowledge(
       { id: 'AwsSolutions-CFR1', reason: 'Panorama viewers are worldwide; a geo restriction is a per-deployment business choice.' },
-      { id: 'AwsSolutions-CFR2', reason: 'Read-only, cacheable GETs of tagged public files; attach a WAF web ACL per deployment if abuse shows up.' },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason: 'Read-only, cacheable GETs of tagged public files; attach a WAF web ACL per deployment if abuse shows up.',
+      },
       {
         id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot pin TLS 1.2; a deployment with its own domain sets minimumProtocolVersion with its certificate.',
+        reason:
+          'The default *.cloudfront.net certificate cannot pin TLS 1.2; a deployment with its own domain sets minimumProtocolVersion with its certificate.',
       },
     );
   }

@@ -71,7 +71,12 @@ export class TesseraFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'tessera',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { ...BUNDLING, format: OutputFormat.ESM, externalModules: [...BUNDLING.externalModules], mainFields: [...BUNDLING.mainFields] },
+      bundling: {
+        ...BUNDLING,
+        format: OutputFormat.ESM,
+        externalModules: [...BUNDLING.externalModules],
+        mainFields: [...BUNDLING.mainFields],
+      },
     });
     const access = GROUP_ACCESS[props.access];
     if (!access) throw new Error(`functions/access.ts has no entry "${props.access}"`);

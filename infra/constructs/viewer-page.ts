@@ -28,7 +28,13 @@ export class ViewerPage extends Construct {
     role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [page.bucket.arnForObjects(page.s3ObjectKey)] }));
     // `aws s3 sync` lists the destination prefix to compare, then puts; nothing else.
-    role.addToPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${BUCKET.viewer.prefix}*`] } } }));
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${BUCKET.viewer.prefix}*`] } },
+      }),
+    );
     role.addToPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${BUCKET.viewer.prefix}*`)] }));
     const deployRole = role.withoutPolicyUpdates();
 
@@ -60,7 +66,8 @@ export class ViewerPage extends Construct {
     if (!handler) throw new Error("BucketDeployment's handler was not found at the stack's root");
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: "aws-cdk-lib picks this handler's Python runtime together with its AWS CLI layer; it runs only while CloudFormation deploys, never for a request.",
+      reason:
+        "aws-cdk-lib picks this handler's Python runtime together with its AWS CLI layer; it runs only while CloudFormation deploys, never for a request.",
     });
   }
 }

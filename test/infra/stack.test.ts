@@ -28,7 +28,9 @@ after(() => rmSync(outdir, { recursive: true, force: true }));
 type Resource = { Properties: Record<string, unknown> };
 const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
 /** The files bucket's ARN, and the ARN of its objects matching a key pattern, as the template writes them. */
-const filesBucketArn = () => ({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith(`Storage${BUCKET.id}`))!, 'Arn'] });
+const filesBucketArn = () => ({
+  'Fn::GetAtt': [Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith(`Storage${BUCKET.id}`))!, 'Arn'],
+});
 const filesObjectsArn = (pattern: string) => ({ 'Fn::Join': ['', [filesBucketArn(), `/${pattern}`]] });
 
 describe('cdk-nag AwsSolutions', () => {
@@ -36,7 +38,9 @@ describe('cdk-nag AwsSolutions', () => {
     // The same pack already ran inside app.synth() above, which throws on any finding.
     const report = new AwsSolutionsChecks().validateScope(stack);
     assert.deepEqual(
-      report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.locations.join(',')).join(' ')}`),
+      report.violations.map(
+        (violation) => `${violation.ruleName}: ${violation.violatingResources.map((resource) => resource.locations.join(',')).join(' ')}`,
+      ),
       [],
     );
     assert.equal(report.success, true);
@@ -51,7 +55,9 @@ describe('synthesis', () => {
 
 describe('the HTTP API', () => {
   it('has one route per row of the route table', () => {
-    const routeKeys = resources('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey).sort();
+    const routeKeys = resources('AWS::ApiGatewayV2::Route')
+      .map((route) => route.Properties.RouteKey)
+      .sort();
     assert.deepEqual(routeKeys, ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
@@ -83,13 +89,19 @@ describe('the functions', () => {
   });
 
   it('runs the worker with the sharp layer on every job queue, reporting partial batch failures', () => {
-    const worker = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) => fn.Properties.Description === 'Tessera job worker (sharp)');
+    const worker = Object.entries(template.findResources('AWS::Lambda::Function')).find(
+      ([, fn]) => fn.Properties.Description === 'Tessera job worker (sharp)',
+    );
     assert.ok(worker, 'a worker function');
     assert.equal(worker[1].Properties.Layers.length, 1);
-    const mappings = resources('AWS::Lambda::EventSourceMapping').filter((mapping) => JSON.stringify(mapping.Properties.FunctionName).includes(worker[0]));
+    const mappings = resources('AWS::Lambda::EventSourceMapping').filter((mapping) =>
+      JSON.stringify(mapping.Properties.FunctionName).includes(worker[0]),
+    );
     assert.equal(mappings.length, 3);
     for (const mapping of mappings) assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
-    const concurrency = mappings.map((mapping) => (mapping.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency).sort((a, b) => a - b);
+    const concurrency = mappings
+      .map((mapping) => (mapping.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency)
+      .sort((a, b) => a - b);
     assert.deepEqual(concurrency, [4, 10, 20]);
   });
 
@@ -101,8 +113,13 @@ describe('the functions', () => {
   });
 
   it('runs each scheduled job on its EventBridge schedule', () => {
-    const rates = resources('AWS::Events::Rule').map((rule) => rule.Properties.ScheduleExpression).sort();
-    assert.deepEqual(rates, SCHEDULES.map((schedule) => `rate(${schedule.everyMinutes} minute${schedule.everyMinutes === 1 ? '' : 's'})`).sort());
+    const rates = resources('AWS::Events::Rule')
+      .map((rule) => rule.Properties.ScheduleExpression)
+      .sort();
+    assert.deepEqual(
+      rates,
+      SCHEDULES.map((schedule) => `rate(${schedule.everyMinutes} minute${schedule.everyMinutes === 1 ? '' : 's'})`).sort(),
+    );
   });
 
   it('get exact permissions: no service-wide wildcards, no managed policies', () => {
@@ -118,10 +135,17 @@ describe('the functions', () => {
 describe('storage and state', () => {
   it('has a private, encrypted, TLS-only bucket that aborts stale multipart uploads and exposes ETag', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       BucketEncryption: Match.objectLike({ ServerSideEncryptionConfiguration: Match.anyValue() }),
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'files/' }),
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } })]),
+      },
       CorsConfiguration: { CorsRules: [Match.objectLike({ ExposedHeaders: ['ETag'] })] },
     });
     const policies = resources('AWS::S3::BucketPolicy').map((policy) => JSON.stringify(policy.Properties.PolicyDocument));
@@ -150,10 +174,15 @@ describe('storage and state', () => {
 
 describe('public panorama sets', () => {
   it('are served by CloudFront through origin access control, HTTPS only, slashes collapsed, logged', () => {
-    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', { OriginAccessControlConfig: Match.objectLike({ SigningBehavior: 'always', OriginAccessControlOriginType: 's3' }) });
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ SigningBehavior: 'always', OriginAccessControlOriginType: 's3' }),
+    });
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
-        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })] }),
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          FunctionAssociations: [Match.objectLike({ EventType: 'viewer-request' })],
+        }),
         Logging: Match.objectLike({ Prefix: 'cloudfront/' }),
       }),
     });
@@ -161,15 +190,23 @@ describe('public panorama sets', () => {
   });
 
   it('let CloudFront read only objects tagged public, and the viewer page by its prefix, for this distribution', () => {
-    const statements = resources('AWS::S3::BucketPolicy').flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
+    const statements = resources('AWS::S3::BucketPolicy').flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+    );
     const cloudFront = statements.filter((statement) => JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com'));
     assert.equal(cloudFront.length, 2);
     for (const statement of cloudFront) {
       assert.deepEqual(statement.Action, 's3:GetObject');
-      assert.ok((statement.Condition as { StringEquals: Record<string, unknown> }).StringEquals['AWS:SourceArn'], 'scoped to the distribution');
+      assert.ok(
+        (statement.Condition as { StringEquals: Record<string, unknown> }).StringEquals['AWS:SourceArn'],
+        'scoped to the distribution',
+      );
     }
     const [tagged, viewer] = cloudFront;
-    assert.equal((tagged!.Condition as { StringEquals: Record<string, unknown> }).StringEquals['s3:ExistingObjectTag/tessera-public'], 'true');
+    assert.equal(
+      (tagged!.Condition as { StringEquals: Record<string, unknown> }).StringEquals['s3:ExistingObjectTag/tessera-public'],
+      'true',
+    );
     // The one statement without the tag condition reaches the viewer prefix and nothing else.
     assert.equal(JSON.stringify(viewer!.Condition).includes('ExistingObjectTag'), false);
     assert.deepEqual(viewer!.Resource, filesObjectsArn(`${BUCKET.viewer.prefix}*`));
@@ -181,14 +218,26 @@ describe('public panorama sets', () => {
     assert.equal(deployment!.Properties.DestinationBucketKeyPrefix, BUCKET.viewer.prefix);
     assert.equal(deployment!.Properties.Prune, false);
     assert.equal(deployment!.Properties.RetainOnDelete, true);
-    assert.deepEqual(deployment!.Properties.SystemMetadata, { 'content-type': 'text/html; charset=utf-8', 'cache-control': `public, max-age=${BUCKET.viewer.maxAgeSeconds}` });
+    assert.deepEqual(deployment!.Properties.SystemMetadata, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': `public, max-age=${BUCKET.viewer.maxAgeSeconds}`,
+    });
     const logicalIdOf = (value: unknown) => (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const handler = template.findResources('AWS::Lambda::Function')[logicalIdOf(deployment!.Properties.ServiceToken)]!;
-    const policies = resources('AWS::IAM::Policy').filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(handler.Properties.Role) }]));
-    const granted = policies.flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Resource: unknown }> }).Statement);
+    const policies = resources('AWS::IAM::Policy').filter(
+      (policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: logicalIdOf(handler.Properties.Role) }]),
+    );
+    const granted = policies.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Array<{ Resource: unknown }> }).Statement,
+    );
     const onFilesBucket = granted.filter((statement) => JSON.stringify(statement.Resource).includes(BUCKET.id));
     assert.deepEqual(onFilesBucket, [
-      { Action: 's3:ListBucket', Effect: 'Allow', Resource: filesBucketArn(), Condition: { StringLike: { 's3:prefix': [`${BUCKET.viewer.prefix}*`] } } },
+      {
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Resource: filesBucketArn(),
+        Condition: { StringLike: { 's3:prefix': [`${BUCKET.viewer.prefix}*`] } },
+      },
       { Action: 's3:PutObject', Effect: 'Allow', Resource: filesObjectsArn(`${BUCKET.viewer.prefix}*`) },
     ]);
   });

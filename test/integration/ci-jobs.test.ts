@@ -14,7 +14,10 @@ import { gradientJpeg } from '../support/synthetic-images.ts';
 
 const APP = 'tccijobs000000000001';
 const SECRET = 'ci-jobs-secret';
-const stack = useLocalStack({ demo: { clientId: APP, secret: SECRET, namespace: 'demo' }, worker: { concurrency: 2, visibilitySeconds: 5, idleMs: 20 } });
+const stack = useLocalStack({
+  demo: { clientId: APP, secret: SECRET, namespace: 'demo' },
+  worker: { concurrency: 2, visibilitySeconds: 5, idleMs: 20 },
+});
 const ci = () => new CiClient(stack.current.url, APP, SECRET);
 
 interface Received {
@@ -28,8 +31,16 @@ let failuresLeft = 0;
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/photo.jpg', filedata: { data: await gradientJpeg(1000, 800, 75), type: 'image/jpeg' } });
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/not-an-image.jpg', filedata: { data: 'this is text', type: 'image/jpeg' } });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/photo.jpg',
+    filedata: { data: await gradientJpeg(1000, 800, 75), type: 'image/jpeg' },
+  });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/not-an-image.jpg',
+    filedata: { data: 'this is text', type: 'image/jpeg' },
+  });
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -81,13 +92,25 @@ describe('ci PicProcess jobs', () => {
     const answer = await ci().request('POST', '/jobs', { body: jobXml({ isPicInfo: true, userData: 'my data', level: 1 }) });
     assert.equal(answer.status, 200);
     assert.equal(answer.contentType, 'application/xml');
-    assert.match(answer.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><JobsDetail><Code>Success<\/Code><Message\/><JobId>j[0-9a-f]{32}<\/JobId><Tag>PicProcess<\/Tag><State>Submitted<\/State>/);
+    assert.match(
+      answer.body,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><JobsDetail><Code>Success<\/Code><Message\/><JobId>j[0-9a-f]{32}<\/JobId><Tag>PicProcess<\/Tag><State>Submitted<\/State>/,
+    );
     assert.match(answer.body, /<StartTime>-<\/StartTime>/);
-    assert.match(answer.body, /<Input><BucketId>demo-1250000000<\/BucketId><Object>in\/photo.jpg<\/Object><Region>ap-local<\/Region><\/Input>/);
+    assert.match(
+      answer.body,
+      /<Input><BucketId>demo-1250000000<\/BucketId><Object>in\/photo.jpg<\/Object><Region>ap-local<\/Region><\/Input>/,
+    );
     const done = await waitFor(tag(answer.body, 'JobId')!, finished);
     assert.equal(tag(done, 'State'), 'Success');
-    assert.match(done, /<ProcessResult><Etag>[0-9a-f]+<\/Etag><Format>JPEG<\/Format><Height>205<\/Height><Quality>75<\/Quality><Size>\d+<\/Size><Width>256<\/Width><\/ProcessResult>/);
-    assert.match(done, /<OriginalInfo><Etag>&quot;[0-9a-f]+&quot;<\/Etag><ImageInfo><Ave>0x[0-9a-f]{6}<\/Ave><Format>JPEG<\/Format><Height>800<\/Height><Orientation>0<\/Orientation><Quality>75<\/Quality><Width>1000<\/Width><\/ImageInfo><\/OriginalInfo>/);
+    assert.match(
+      done,
+      /<ProcessResult><Etag>[0-9a-f]+<\/Etag><Format>JPEG<\/Format><Height>205<\/Height><Quality>75<\/Quality><Size>\d+<\/Size><Width>256<\/Width><\/ProcessResult>/,
+    );
+    assert.match(
+      done,
+      /<OriginalInfo><Etag>&quot;[0-9a-f]+&quot;<\/Etag><ImageInfo><Ave>0x[0-9a-f]{6}<\/Ave><Format>JPEG<\/Format><Height>800<\/Height><Orientation>0<\/Orientation><Quality>75<\/Quality><Width>1000<\/Width><\/ImageInfo><\/OriginalInfo>/,
+    );
     assert.match(done, /<UserData>my data<\/UserData><JobLevel>1<\/JobLevel>/);
     const output = await sharp(await objectStore.read('demo/out/thumb.jpg')).metadata();
     assert.deepEqual([output.width, output.height], [256, 205]);
@@ -98,7 +121,10 @@ describe('ci PicProcess jobs', () => {
       Request: {
         Tag: 'PicProcess',
         Input: { Object: 'in/photo.jpg' },
-        Operation: { PicProcess: { IsPicInfo: 'false', ProcessRule: 'imageMogr2/thumbnail/!10p/format/png' }, Output: { Region: 'ap-local', Bucket: 'demo-1250000000', Object: 'out/small.png' } },
+        Operation: {
+          PicProcess: { IsPicInfo: 'false', ProcessRule: 'imageMogr2/thumbnail/!10p/format/png' },
+          Output: { Region: 'ap-local', Bucket: 'demo-1250000000', Object: 'out/small.png' },
+        },
       },
     });
     const answer = await ci().request('POST', '/jobs', { body, contentType: 'application/json' });
@@ -131,7 +157,10 @@ describe('ci PicProcess jobs', () => {
     const expected = `v1=${createHmac('sha256', callbackKey(SECRET)).update(`${timestamp}.${delivery!.body}`).digest('hex')}`;
     assert.equal(delivery!.headers['x-tessera-signature'], expected);
     assert.equal(delivery!.headers['content-type'], 'application/json');
-    const payload = JSON.parse(delivery!.body) as { EventName: string; JobsDetail: Record<string, unknown> & { Operation: { JobLevel: unknown; PicProcessResult: { ProcessResult: { Width: unknown } } } } };
+    const payload = JSON.parse(delivery!.body) as {
+      EventName: string;
+      JobsDetail: Record<string, unknown> & { Operation: { JobLevel: unknown; PicProcessResult: { ProcessResult: { Width: unknown } } } };
+    };
     assert.equal(payload.EventName, 'TaskFinish');
     assert.equal(payload.JobsDetail.JobId, jobId);
     assert.equal(payload.JobsDetail.State, 'Success');
@@ -147,7 +176,10 @@ describe('ci PicProcess jobs', () => {
     await waitFor(jobId, callbackSettled);
     assert.equal(received.length, 1);
     assert.equal(received[0]!.headers['content-type'], 'application/xml');
-    assert.match(received[0]!.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><EventName>TaskFinish<\/EventName><JobsDetail><Code>Success<\/Code>/);
+    assert.match(
+      received[0]!.body,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><EventName>TaskFinish<\/EventName><JobsDetail><Code>Success<\/Code>/,
+    );
   });
 
   it('retries a receiver that fails, until it recovers, and records the attempts', async () => {
@@ -161,7 +193,10 @@ describe('ci PicProcess jobs', () => {
   it('records a callback as failed when the receiver never recovers', async () => {
     const jobId = await submit({ callBack: `${receiverUrl}/never`, format: 'JSON' });
     const done = await waitFor(jobId, callbackSettled);
-    assert.match(done, /<CallBackResult><Status>failed<\/Status><Attempts>3<\/Attempts><LastError>the receiver answered HTTP 500<\/LastError><\/CallBackResult>/);
+    assert.match(
+      done,
+      /<CallBackResult><Status>failed<\/Status><Attempts>3<\/Attempts><LastError>the receiver answered HTTP 500<\/LastError><\/CallBackResult>/,
+    );
   });
 
   it('does not redo a finished job, or fire its callback again, when its message comes twice', async () => {
@@ -209,15 +244,28 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
     await refused(await ci().request('POST', '/jobs', { body, authorization: null }), 401, 'MissingAuthorization');
     await refused(await new CiClient(stack.current.url, APP, 'wrong').request('POST', '/jobs', { body }), 403, 'SignatureDoesNotMatch');
     const past = Math.floor(Date.now() / 1000) - 3600;
-    await refused(await ci().request('POST', '/jobs', { body, authorization: ci().authorization('POST', '/jobs', {}, { start: past - 60, end: past }) }), 401, 'SignatureExpired');
+    await refused(
+      await ci().request('POST', '/jobs', {
+        body,
+        authorization: ci().authorization('POST', '/jobs', {}, { start: past - 60, end: past }),
+      }),
+      401,
+      'SignatureExpired',
+    );
     await refused(await new CiClient(stack.current.url, 'tcnobody', SECRET).request('POST', '/jobs', { body }), 401, 'SecretidNotExist');
     assert.equal(await jobCount(), count);
   });
 
   it('XML bombs, DTDs and malformed XML', async () => {
     const count = await jobCount();
-    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Request><Tag>&lol2;</Tag></Request>';
-    await refused(await ci().request('POST', '/jobs', { body: bomb }), 400, 'InvalidContent', /DTDs and entity declarations are not accepted/);
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Request><Tag>&lol2;</Tag></Request>';
+    await refused(
+      await ci().request('POST', '/jobs', { body: bomb }),
+      400,
+      'InvalidContent',
+      /DTDs and entity declarations are not accepted/,
+    );
     const external = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><Request><Tag>&x;</Tag></Request>';
     await refused(await ci().request('POST', '/jobs', { body: external }), 400, 'InvalidContent');
     await refused(await ci().request('POST', '/jobs', { body: '<Request><Tag>PicProcess</Tag>' }), 400, 'MalformedXML');
@@ -234,7 +282,12 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
       [jobXml({ userData: 'x'.repeat(1025) }), 400, 'InvalidArgument', /UserData must be printable ASCII, at most 1024 characters/],
       [jobXml({ userData: 'tab\there' }), 400, 'InvalidArgument', /UserData must be printable ASCII/],
       [jobXml({ level: 3 }), 400, 'InvalidArgument', /JobLevel must be 0, 1 or 2/],
-      [jobXml({ callBack: 'http://10.0.0.1/hook' }), 400, 'InvalidArgument', /CallBack host 10.0.0.1 resolves to a private or reserved address/],
+      [
+        jobXml({ callBack: 'http://10.0.0.1/hook' }),
+        400,
+        'InvalidArgument',
+        /CallBack host 10.0.0.1 resolves to a private or reserved address/,
+      ],
       [jobXml({ callBack: 'ftp://example.com/x' }), 400, 'InvalidArgument', /CallBack must be an http or https URL/],
       [jobXml({ callBack: 'http://example.com/x', format: 'YAML' }), 400, 'InvalidArgument', /CallBackFormat must be JSON or XML/],
       [jobXml({ extra: '<CallBackType>TDMQ</CallBackType>' }), 400, 'InvalidArgument', /CallBackType TDMQ is not supported/],
@@ -245,15 +298,28 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
       [jobXml({ output: '' }), 400, 'InvalidArgument', /Output needs Region, Bucket and Object/],
     ];
     for (const [body, status, code, message] of cases) await refused(await ci().request('POST', '/jobs', { body }), status, code, message);
-    await refused(await ci().request('GET', '/jobs', { query: { size: '101' } }), 400, 'InvalidArgument', /size must be a whole number from 1 to 100/);
+    await refused(
+      await ci().request('GET', '/jobs', { query: { size: '101' } }),
+      400,
+      'InvalidArgument',
+      /size must be a whole number from 1 to 100/,
+    );
     await refused(await ci().request('GET', '/jobs', { query: { states: 'Done' } }), 400, 'InvalidArgument', /states: Done is not one of/);
-    await refused(await ci().request('GET', '/jobs', { query: { nextToken: 'garbage' } }), 400, 'InvalidArgument', /nextToken is not one this API issued/);
+    await refused(
+      await ci().request('GET', '/jobs', { query: { nextToken: 'garbage' } }),
+      400,
+      'InvalidArgument',
+      /nextToken is not one this API issued/,
+    );
     assert.equal(await jobCount(), count);
   });
 
-  it('a rule whose output the input\'s header already shows to be over the limit', async () => {
+  it("a rule whose output the input's header already shows to be over the limit", async () => {
     const count = await jobCount();
-    const listed = async () => [...(await ci().request('GET', '/jobs', { query: { size: '100' } })).body.matchAll(/<JobId>([^<]+)<\/JobId>/g)].map((match) => match[1]);
+    const listed = async () =>
+      [...(await ci().request('GET', '/jobs', { query: { size: '100' } })).body.matchAll(/<JobId>([^<]+)<\/JobId>/g)].map(
+        (match) => match[1],
+      );
     const before = await listed();
     // photo.jpg is 1000x800: 9999x9999, turned 45°, needs a 14141x14141 canvas.
     await refused(
@@ -263,15 +329,29 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
       /^the result would be 14141x14141, over the 9999 px per side limit$/,
     );
     // 9999x116 turned 1° needs 10000 columns (9999.502 rounded); 9999x115 needs 9999 and runs (ci PicProcess jobs, above).
-    await refused(await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/9999x116!/rotate/1' }) }), 400, 'InvalidArgument', /the result would be 10000x290, over the 9999 px per side limit/);
-    await refused(await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/200x|imageMogr2/cut/100x100x300x10' }) }), 400, 'InvalidArgument', /cut 100x100 at 300,10 falls outside the 200x160 image/);
+    await refused(
+      await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/9999x116!/rotate/1' }) }),
+      400,
+      'InvalidArgument',
+      /the result would be 10000x290, over the 9999 px per side limit/,
+    );
+    await refused(
+      await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/200x|imageMogr2/cut/100x100x300x10' }) }),
+      400,
+      'InvalidArgument',
+      /cut 100x100 at 300,10 falls outside the 200x160 image/,
+    );
     assert.equal(await jobCount(), count);
     assert.deepEqual(await listed(), before);
   });
 
   it('keeps clients apart: another client neither sees, lists nor cancels a job', async () => {
     const jobId = await submit({});
-    const other = await clientRegistry.create({ name: 'other', namespaces: ['other'], cosBuckets: [{ bucket: 'other-1250000001', region: 'ap-local', namespace: 'other' }] });
+    const other = await clientRegistry.create({
+      name: 'other',
+      namespaces: ['other'],
+      cosBuckets: [{ bucket: 'other-1250000001', region: 'ap-local', namespace: 'other' }],
+    });
     const thief = new CiClient(stack.current.url, other.client.clientId, other.secret);
     const described = await thief.request('GET', `/jobs/${jobId}`);
     assert.equal(described.status, 200);

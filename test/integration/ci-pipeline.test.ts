@@ -21,8 +21,16 @@ const ci = () => new CiClient(stack.current.url, APP, SECRET);
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/photo.jpg', filedata: { data: await gradientJpeg(800, 600), type: 'image/jpeg' } });
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/big.jpg', filedata: { data: await gradientJpeg(3000, 2000, 90), type: 'image/jpeg' } });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/photo.jpg',
+    filedata: { data: await gradientJpeg(800, 600), type: 'image/jpeg' },
+  });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/big.jpg',
+    filedata: { data: await gradientJpeg(3000, 2000, 90), type: 'image/jpeg' },
+  });
 });
 
 async function submit(fields: Parameters<typeof jobXml>[0]): Promise<string> {
@@ -82,7 +90,11 @@ describe('the job pipeline', () => {
   });
 
   it('finishes a job whose worker was killed mid-way: another takes it over', async () => {
-    const jobId = await submit({ input: 'in/big.jpg', rule: 'imageMogr2/blur/50x30/thumbnail/2900x1900!/blur/50x30', output: 'out/crash.jpg' });
+    const jobId = await submit({
+      input: 'in/big.jpg',
+      rule: 'imageMogr2/blur/50x30/thumbnail/2900x1900!/blur/50x30',
+      output: 'out/crash.jpg',
+    });
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/worker.ts'], {
       env: { ...process.env, TESSERA_WORKER_LEASE_MS: '1000', TESSERA_WORKER_VISIBILITY_SECONDS: '2', TESSERA_WORKER_CONCURRENCY: '1' },
       stdio: 'ignore',
@@ -114,7 +126,12 @@ describe('the job pipeline', () => {
       (next, context) => async (args) => {
         if (armed && context.commandName === 'SendMessageCommand') {
           armed = false;
-          throw new SQSServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'SQS is down' });
+          throw new SQSServiceException({
+            name: 'InternalError',
+            $fault: 'server',
+            $metadata: { httpStatusCode: 500 },
+            message: 'SQS is down',
+          });
         }
         return next(args);
       },
@@ -139,7 +156,13 @@ describe('the job pipeline', () => {
 
   it('ends a dead-lettered job Failed, never stuck', async () => {
     const client = (await clientRegistry.get(APP))!;
-    const submitted = await picJobs.submit(client, { inputObject: 'in/photo.jpg', output: { region: 'ap-local', bucket: 'demo-1250000000', object: 'out/dead.jpg' }, picProcess: { isPicInfo: false, processRule: 'imageMogr2/strip' }, jobLevel: 0, callBackFormat: 'XML' });
+    const submitted = await picJobs.submit(client, {
+      inputObject: 'in/photo.jpg',
+      output: { region: 'ap-local', bucket: 'demo-1250000000', object: 'out/dead.jpg' },
+      picProcess: { isPicInfo: false, processRule: 'imageMogr2/strip' },
+      jobLevel: 0,
+      callBackFormat: 'XML',
+    });
     await failDeadTask(submitted);
     const final = await job(submitted.taskId);
     assert.equal(final.state, 'FAILED');

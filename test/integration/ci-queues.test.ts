@@ -13,14 +13,19 @@ const APP = 'tcqueues000000000001';
 const SECRET = 'queues-secret';
 const stack = useLocalStack({ demo: { clientId: APP, secret: SECRET, namespace: 'demo' }, worker: false });
 const ci = () => new CiClient(stack.current.url, APP, SECRET);
-const queueXml = (state: string, notify = '<NotifyConfig><State>Off</State></NotifyConfig>') => `<Request><Name>my-queue</Name><State>${state}</State>${notify}</Request>`;
+const queueXml = (state: string, notify = '<NotifyConfig><State>Off</State></NotifyConfig>') =>
+  `<Request><Name>my-queue</Name><State>${state}</State>${notify}</Request>`;
 
 let receiver: Server;
 let receiverUrl = '';
 const received: string[] = [];
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/photo.jpg', filedata: { data: await gradientJpeg(400, 300), type: 'image/jpeg' } });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/photo.jpg',
+    filedata: { data: await gradientJpeg(400, 300), type: 'image/jpeg' },
+  });
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -53,10 +58,13 @@ async function submit(fields: Parameters<typeof jobXml>[0]) {
 }
 
 describe('ci pic queue', () => {
-  it('describes the client\'s queue, Active by default', async () => {
+  it("describes the client's queue, Active by default", async () => {
     const answer = await ci().request('GET', '/picqueue');
     assert.equal(answer.status, 200, answer.body);
-    assert.match(answer.body, /<TotalCount>1<\/TotalCount>.*<QueueList><QueueId>p[0-9a-f]{32}<\/QueueId><Name>queue-pic-process-1<\/Name><State>Active<\/State>.*<Category>PicProcessing<\/Category><\/QueueList>/);
+    assert.match(
+      answer.body,
+      /<TotalCount>1<\/TotalCount>.*<QueueList><QueueId>p[0-9a-f]{32}<\/QueueId><Name>queue-pic-process-1<\/Name><State>Active<\/State>.*<Category>PicProcessing<\/Category><\/QueueList>/,
+    );
     assert.equal(tag((await ci().request('GET', '/picqueue', { query: { state: 'Paused' } })).body, 'TotalCount'), '0');
   });
 
@@ -82,7 +90,10 @@ describe('ci pic queue', () => {
   it('sends callbacks of jobs without their own CallBack to the queue\'s NotifyConfig, unless CallBack is "no"', async () => {
     const id = await queueId();
     const on = await ci().request('PUT', `/picqueue/${id}`, {
-      body: queueXml('Active', `<NotifyConfig><State>On</State><Url>${receiverUrl}</Url><Type>Url</Type><Event>TaskFinish</Event><ResultFormat>JSON</ResultFormat></NotifyConfig>`),
+      body: queueXml(
+        'Active',
+        `<NotifyConfig><State>On</State><Url>${receiverUrl}</Url><Type>Url</Type><Event>TaskFinish</Event><ResultFormat>JSON</ResultFormat></NotifyConfig>`,
+      ),
     });
     assert.equal(on.status, 200, on.body);
     const notified = await submit({ output: 'out/n1.jpg' });
@@ -93,7 +104,10 @@ describe('ci pic queue', () => {
       await until(async () => (await state(silent)) === 'SUCCESS');
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(received.filter((body) => body.includes(silent)).length, 0);
-      assert.match(received.find((body) => body.includes(notified))!, /^\{"EventName":"TaskFinish"/);
+      assert.match(
+        received.find((body) => body.includes(notified))!,
+        /^\{"EventName":"TaskFinish"/,
+      );
     } finally {
       await worker.stop();
     }
@@ -107,12 +121,44 @@ describe('ci pic queue', () => {
       assert.equal(tag(answer.body, 'Code'), code);
       assert.match(tag(answer.body, 'Message')!, message);
     };
-    await refused(await ci().request('PUT', '/picqueue/p00000000000000000000000000000000', { body: queueXml('Active') }), 404, 'NoSuchQueue', /does not exist/);
-    await refused(await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Stopped') }), 400, 'InvalidArgument', /State must be Active or Paused/);
-    await refused(await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Active', '<NotifyConfig><State>On</State></NotifyConfig>') }), 400, 'InvalidArgument', /NotifyConfig.Url is required/);
-    await refused(await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Active', '<NotifyConfig><State>On</State><Url>http://169.254.169.254/</Url></NotifyConfig>') }), 400, 'InvalidArgument', /private or reserved address/);
-    await refused(await ci().request('PUT', `/picqueue/${id}`, { body: '<Request><State>Active</State></Request>' }), 400, 'InvalidArgument', /Name must be 1-128/);
-    await refused(await ci().request('GET', '/picqueue', { query: { state: 'Stopped' } }), 400, 'InvalidArgument', /state must be Active or Paused/);
+    await refused(
+      await ci().request('PUT', '/picqueue/p00000000000000000000000000000000', { body: queueXml('Active') }),
+      404,
+      'NoSuchQueue',
+      /does not exist/,
+    );
+    await refused(
+      await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Stopped') }),
+      400,
+      'InvalidArgument',
+      /State must be Active or Paused/,
+    );
+    await refused(
+      await ci().request('PUT', `/picqueue/${id}`, { body: queueXml('Active', '<NotifyConfig><State>On</State></NotifyConfig>') }),
+      400,
+      'InvalidArgument',
+      /NotifyConfig.Url is required/,
+    );
+    await refused(
+      await ci().request('PUT', `/picqueue/${id}`, {
+        body: queueXml('Active', '<NotifyConfig><State>On</State><Url>http://169.254.169.254/</Url></NotifyConfig>'),
+      }),
+      400,
+      'InvalidArgument',
+      /private or reserved address/,
+    );
+    await refused(
+      await ci().request('PUT', `/picqueue/${id}`, { body: '<Request><State>Active</State></Request>' }),
+      400,
+      'InvalidArgument',
+      /Name must be 1-128/,
+    );
+    await refused(
+      await ci().request('GET', '/picqueue', { query: { state: 'Stopped' } }),
+      400,
+      'InvalidArgument',
+      /state must be Active or Paused/,
+    );
     assert.equal((await ci().request('GET', '/picqueue')).body.replace(/<RequestId>[^<]*<\/RequestId>/, ''), before);
   });
 });

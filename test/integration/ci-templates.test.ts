@@ -15,7 +15,11 @@ const templateXml = (name: string, rule: string, info = true) =>
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/photo.jpg', filedata: { data: await gradientJpeg(600, 400), type: 'image/jpeg' } });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/photo.jpg',
+    filedata: { data: await gradientJpeg(600, 400), type: 'image/jpeg' },
+  });
 });
 
 async function create(name: string, rule: string): Promise<string> {
@@ -28,7 +32,10 @@ describe('ci PicProcess templates', () => {
   it('creates, describes, updates and deletes a template', async () => {
     const answer = await ci().request('POST', '/template', { body: templateXml('rotate_90', 'imageMogr2/rotate/90') });
     assert.equal(answer.status, 200, answer.body);
-    assert.match(answer.body, /<Response><RequestId>[^<]+<\/RequestId><Template><Tag>PicProcess<\/Tag><TemplateId>t[0-9a-f]{32}<\/TemplateId><Name>rotate_90<\/Name><BucketId>demo-1250000000<\/BucketId><Category>Custom<\/Category><PicProcess><IsPicInfo>true<\/IsPicInfo><ProcessRule>imageMogr2\/rotate\/90<\/ProcessRule><\/PicProcess><CreateTime>/);
+    assert.match(
+      answer.body,
+      /<Response><RequestId>[^<]+<\/RequestId><Template><Tag>PicProcess<\/Tag><TemplateId>t[0-9a-f]{32}<\/TemplateId><Name>rotate_90<\/Name><BucketId>demo-1250000000<\/BucketId><Category>Custom<\/Category><PicProcess><IsPicInfo>true<\/IsPicInfo><ProcessRule>imageMogr2\/rotate\/90<\/ProcessRule><\/PicProcess><CreateTime>/,
+    );
     const id = tag(answer.body, 'TemplateId')!;
 
     const listed = await ci().request('GET', '/template', { query: { tag: 'PicProcess', ids: id } });
@@ -46,7 +53,7 @@ describe('ci PicProcess templates', () => {
     assert.equal(await templateStore.get(APP, id), undefined);
   });
 
-  it('runs a job by TemplateId, with the template\'s rule and name in its detail', async () => {
+  it("runs a job by TemplateId, with the template's rule and name in its detail", async () => {
     const id = await create('thumb_100', 'imageMogr2/thumbnail/100x');
     const body = jobXml({}).replace(/<PicProcess>.*<\/PicProcess>/, `<TemplateId>${id}</TemplateId>`);
     const submitted = await ci().request('POST', '/jobs', { body });
@@ -80,15 +87,53 @@ describe('ci PicProcess templates', () => {
       assert.equal(tag(answer.body, 'Code'), code);
       assert.match(tag(answer.body, 'Message')!, message);
     };
-    await refused(await ci().request('POST', '/template', { body: templateXml('bad', 'imageMogr2/rotate/999') }), 400, 'InvalidArgument', /rotate must be from 0 to 360/);
-    await refused(await ci().request('POST', '/template', { body: templateXml('has space', 'imageMogr2/strip') }), 400, 'InvalidArgument', /Name must be 1-64/);
-    await refused(await ci().request('POST', '/template', { body: templateXml('x'.repeat(65), 'imageMogr2/strip') }), 400, 'InvalidArgument', /Name must be 1-64/);
-    await refused(await ci().request('POST', '/template', { body: templateXml('ok', 'imageMogr2/strip').replace('PicProcess</Tag>', 'Watermark</Tag>') }), 400, 'InvalidArgument', /Tag Watermark is not supported/);
-    await refused(await ci().request('PUT', '/template/t00000000000000000000000000000000', { body: templateXml('ok', 'imageMogr2/strip') }), 404, 'NoSuchTemplate', /does not exist/);
+    await refused(
+      await ci().request('POST', '/template', { body: templateXml('bad', 'imageMogr2/rotate/999') }),
+      400,
+      'InvalidArgument',
+      /rotate must be from 0 to 360/,
+    );
+    await refused(
+      await ci().request('POST', '/template', { body: templateXml('has space', 'imageMogr2/strip') }),
+      400,
+      'InvalidArgument',
+      /Name must be 1-64/,
+    );
+    await refused(
+      await ci().request('POST', '/template', { body: templateXml('x'.repeat(65), 'imageMogr2/strip') }),
+      400,
+      'InvalidArgument',
+      /Name must be 1-64/,
+    );
+    await refused(
+      await ci().request('POST', '/template', {
+        body: templateXml('ok', 'imageMogr2/strip').replace('PicProcess</Tag>', 'Watermark</Tag>'),
+      }),
+      400,
+      'InvalidArgument',
+      /Tag Watermark is not supported/,
+    );
+    await refused(
+      await ci().request('PUT', '/template/t00000000000000000000000000000000', { body: templateXml('ok', 'imageMogr2/strip') }),
+      404,
+      'NoSuchTemplate',
+      /does not exist/,
+    );
     await refused(await ci().request('DELETE', '/template/nonsense'), 404, 'NoSuchTemplate', /does not exist/);
-    await refused(await ci().request('POST', '/jobs', { body: jobXml({}).replace(/<PicProcess>.*<\/PicProcess>/, '<TemplateId>t00000000000000000000000000000000</TemplateId>') }), 404, 'NoSuchTemplate', /does not exist/);
+    await refused(
+      await ci().request('POST', '/jobs', {
+        body: jobXml({}).replace(/<PicProcess>.*<\/PicProcess>/, '<TemplateId>t00000000000000000000000000000000</TemplateId>'),
+      }),
+      404,
+      'NoSuchTemplate',
+      /does not exist/,
+    );
     const mine = await create('mine', 'imageMogr2/strip');
-    const other = await clientRegistry.create({ name: 'other', namespaces: ['other'], cosBuckets: [{ bucket: 'other-1', region: 'ap-local', namespace: 'other' }] });
+    const other = await clientRegistry.create({
+      name: 'other',
+      namespaces: ['other'],
+      cosBuckets: [{ bucket: 'other-1', region: 'ap-local', namespace: 'other' }],
+    });
     const thief = new CiClient(stack.current.url, other.client.clientId, other.secret);
     await refused(await thief.request('DELETE', `/template/${mine}`), 404, 'NoSuchTemplate', /does not exist/);
     assert.equal(tag((await thief.request('GET', '/template', { query: { ids: mine } })).body, 'TotalCount'), '0');

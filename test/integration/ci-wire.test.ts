@@ -17,7 +17,11 @@ let templateId = '';
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/in/photo.jpg', filedata: { data: await gradientJpeg(64, 48), type: 'image/jpeg' } });
+  await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: 'demo/in/photo.jpg',
+    filedata: { data: await gradientJpeg(64, 48), type: 'image/jpeg' },
+  });
   const created = await ci().request('POST', '/template', {
     body: '<Request><Tag>PicProcess</Tag><Name>kept</Name><PicProcess><IsPicInfo>false</IsPicInfo><ProcessRule>imageMogr2/thumbnail/10x</ProcessRule></PicProcess></Request>',
   });
@@ -41,29 +45,41 @@ function assertError(answer: { status: number; body: string }, status: number, c
 
 describe('XML the parser refuses is MalformedXML, on every XML route', () => {
   const deep = `<Request>${'<a>'.repeat(120)}x${'</a>'.repeat(120)}</Request>`;
-  const routes = () => [
-    ['POST', '/jobs'],
-    ['POST', '/template'],
-    ['PUT', `/template/${templateId}`],
-    ['PUT', `/picqueue/${queueIdOf({ clientId: APP })}`],
-  ] as const;
+  const routes = () =>
+    [
+      ['POST', '/jobs'],
+      ['POST', '/template'],
+      ['PUT', `/template/${templateId}`],
+      ['PUT', `/picqueue/${queueIdOf({ clientId: APP })}`],
+    ] as const;
 
   it('nesting deeper than 100 levels', async () => {
-    for (const [method, path] of routes()) assertError(await ci().request(method, path, { body: deep }), 400, 'MalformedXML', /^the body is not acceptable XML: .*nested/i);
+    for (const [method, path] of routes())
+      assertError(await ci().request(method, path, { body: deep }), 400, 'MalformedXML', /^the body is not acceptable XML: .*nested/i);
     assert.equal(await jobCount(), 0);
   });
 
   it('elements named __proto__, constructor or prototype', async () => {
     for (const name of ['__proto__', 'constructor', 'prototype']) {
       for (const [method, path] of routes()) {
-        assertError(await ci().request(method, path, { body: `<Request><${name}><x>1</x></${name}></Request>` }), 400, 'MalformedXML', new RegExp(`^the body is not acceptable XML: .*${name}`));
+        assertError(
+          await ci().request(method, path, { body: `<Request><${name}><x>1</x></${name}></Request>` }),
+          400,
+          'MalformedXML',
+          new RegExp(`^the body is not acceptable XML: .*${name}`),
+        );
       }
     }
     assert.equal(await jobCount(), 0);
   });
 
   it('a raw NUL inside ProcessRule: XML 1.0 cannot hold it', async () => {
-    assertError(await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/\u0000100x' }) }), 400, 'MalformedXML', 'the body is not well-formed XML: it holds U+0000, which XML 1.0 does not allow');
+    assertError(
+      await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/\u0000100x' }) }),
+      400,
+      'MalformedXML',
+      'the body is not well-formed XML: it holds U+0000, which XML 1.0 does not allow',
+    );
     assert.equal(await jobCount(), 0);
   });
 });
@@ -73,14 +89,28 @@ describe('values that cannot hold control characters or ill-formed Unicode', () 
   const jobJson = (rule: string, input = 'in/photo.jpg') => ({
     Tag: 'PicProcess',
     Input: { Object: input },
-    Operation: { PicProcess: { IsPicInfo: 'false', ProcessRule: rule }, Output: { Region: 'ap-local', Bucket: 'demo-1250000000', Object: 'out/x.jpg' } },
+    Operation: {
+      PicProcess: { IsPicInfo: 'false', ProcessRule: rule },
+      Output: { Region: 'ap-local', Bucket: 'demo-1250000000', Object: 'out/x.jpg' },
+    },
   });
 
   it('a control character in a JSON ProcessRule, raw or %-encoded', async () => {
-    const raw = await ci().request('POST', '/jobs', { body: json(jobJson('imageMogr2/thumbnail/\u0000100x')), contentType: 'application/json' });
+    const raw = await ci().request('POST', '/jobs', {
+      body: json(jobJson('imageMogr2/thumbnail/\u0000100x')),
+      contentType: 'application/json',
+    });
     assert.equal(raw.status, 400, raw.body);
-    assert.equal((JSON.parse(raw.body) as { Error: { Message: string } }).Error.Message, 'invalid imageMogr2 rule: a rule contains no control characters');
-    assertError(await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/%00' }) }), 400, 'InvalidArgument', 'invalid imageMogr2 rule: thumbnail value "%00" decodes to control characters');
+    assert.equal(
+      (JSON.parse(raw.body) as { Error: { Message: string } }).Error.Message,
+      'invalid imageMogr2 rule: a rule contains no control characters',
+    );
+    assertError(
+      await ci().request('POST', '/jobs', { body: jobXml({ rule: 'imageMogr2/thumbnail/%00' }) }),
+      400,
+      'InvalidArgument',
+      'invalid imageMogr2 rule: thumbnail value "%00" decodes to control characters',
+    );
     assert.equal(await jobCount(), 0);
   });
 

@@ -26,7 +26,9 @@ describe('npm run client', () => {
     assert.deepEqual(created.namespaces, ['acme', 'acme-raw']);
     assert.equal((await uploadWith(created.secret, 'acme/hello.txt')).status, 200);
 
-    const record = await dynamo().send(new GetCommand({ TableName: process.env[TABLES.clients.envVar], Key: { clientId: created.clientId } }));
+    const record = await dynamo().send(
+      new GetCommand({ TableName: process.env[TABLES.clients.envVar], Key: { clientId: created.clientId } }),
+    );
     const stored = JSON.stringify(record.Item);
     assert.equal(stored.includes(created.secret), false, 'the raw secret must not be stored');
     assert.equal(await clientRegistry.openSecret(created.clientId), created.secret);
@@ -50,13 +52,18 @@ describe('npm run client', () => {
   it('disables and enables a client', async () => {
     const created = JSON.parse(await cli('create', '--name', 'Paused', '--namespace', 'paused', '--json'));
     await cli('disable', created.clientId);
-    assert.deepEqual(await uploadWith(created.secret, 'paused/a.txt'), { status: 403, body: { message: 'this client is disabled', msg_code: 0 } });
+    assert.deepEqual(await uploadWith(created.secret, 'paused/a.txt'), {
+      status: 403,
+      body: { message: 'this client is disabled', msg_code: 0 },
+    });
     await cli('enable', created.clientId);
     assert.equal((await uploadWith(created.secret, 'paused/a.txt')).status, 200);
   });
 
   it('marks a namespace public and private again; only owned namespaces', async () => {
-    const created = JSON.parse(await cli('create', '--name', 'Gallery', '--namespace', 'gallery', '--namespace', 'drafts', '--public', 'gallery', '--json'));
+    const created = JSON.parse(
+      await cli('create', '--name', 'Gallery', '--namespace', 'gallery', '--namespace', 'drafts', '--public', 'gallery', '--json'),
+    );
     assert.deepEqual(created.publicNamespaces, ['gallery']);
     assert.deepEqual(JSON.parse(await cli('public', created.clientId, 'drafts', '--json')).publicNamespaces, ['drafts', 'gallery']);
     assert.deepEqual(JSON.parse(await cli('private', created.clientId, 'gallery', '--json')).publicNamespaces, ['drafts']);
@@ -67,7 +74,10 @@ describe('npm run client', () => {
   it('refuses bad commands with a message and a failing exit code', async () => {
     for (const [args, message] of [
       [['create', '--name', 'x'], 'error: create needs --name and at least one --namespace'],
-      [['create', '--name', 'x', '--namespace', '../etc'], 'error: namespace "../etc" must be letters, digits, ".", "_", "-" in "/"-separated folders'],
+      [
+        ['create', '--name', 'x', '--namespace', '../etc'],
+        'error: namespace "../etc" must be letters, digits, ".", "_", "-" in "/"-separated folders',
+      ],
       [['rotate', 'tc0000000000000000'], 'error: no client tc0000000000000000'],
       [['frobnicate'], 'error: unknown command "frobnicate"'],
     ] as const) {

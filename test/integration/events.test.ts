@@ -59,11 +59,19 @@ function prepareCos(event: HttpEvent, liveId?: string): HttpEvent {
   const path = placeholder ? event.rawPath.replace(placeholder, liveId ?? placeholder) : event.rawPath;
   const query = Object.fromEntries(new URLSearchParams(event.rawQueryString));
   const now = Math.floor(Date.now() / 1000);
-  const authorization = signCos({ method: event.requestContext.http.method, path, query, headers: { host: event.headers.host! } }, CLIENT_ID, SECRET, now - 60, now + 600);
+  const authorization = signCos(
+    { method: event.requestContext.http.method, path, query, headers: { host: event.headers.host! } },
+    CLIENT_ID,
+    SECRET,
+    now - 60,
+    now + 600,
+  );
   return {
     ...event,
     rawPath: path,
-    ...(event.pathParameters && placeholder ? { pathParameters: Object.fromEntries(Object.keys(event.pathParameters).map((name) => [name, liveId ?? placeholder])) } : {}),
+    ...(event.pathParameters && placeholder
+      ? { pathParameters: Object.fromEntries(Object.keys(event.pathParameters).map((name) => [name, liveId ?? placeholder])) }
+      : {}),
     requestContext: { ...event.requestContext, http: { ...event.requestContext.http, path } },
     headers: { ...event.headers, authorization },
   };
@@ -78,7 +86,10 @@ async function invoke(name: string, uploadId?: string): Promise<{ result: HttpRe
   const xml = (result.headers?.['content-type'] ?? '') === 'application/xml' || result.body === '';
   if (!xml) {
     const body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
-    assert.ok(body.msg_code === 1 || body.status === 'ok' || body.code === 0 || typeof body.openapi === 'string', `${name}: ${result.body}`);
+    assert.ok(
+      body.msg_code === 1 || body.status === 'ok' || body.code === 0 || typeof body.openapi === 'string',
+      `${name}: ${result.body}`,
+    );
     return { result, body };
   }
   assert.doesNotMatch(result.body ?? '', /<Error>/, `${name}: ${result.body}`);
@@ -95,7 +106,13 @@ describe('events/', () => {
 
   it('platform and storage events are accepted as they are (upload first)', async () => {
     await invoke('storage.upload.json');
-    for (const name of ['platform.health.json', 'platform.openapi.json', 'storage.get-file-info.get.json', 'storage.get-file-info.post.json']) await invoke(name);
+    for (const name of [
+      'platform.health.json',
+      'platform.openapi.json',
+      'storage.get-file-info.get.json',
+      'storage.get-file-info.post.json',
+    ])
+      await invoke(name);
   });
 
   it('panorama events are accepted: submit a build, then query it (running: msg_code 0)', async () => {
@@ -139,7 +156,7 @@ describe('events/', () => {
     await invoke('ci.delete-template.json', templateId);
   });
 
-  it('ci queue events are accepted: describe, update by PUT and by POST (the id is the demo client\'s own)', async () => {
+  it("ci queue events are accepted: describe, update by PUT and by POST (the id is the demo client's own)", async () => {
     assert.match((await invoke('ci.describe-queues.json')).result.body ?? '', /<QueueList>/);
     assert.match((await invoke('ci.update-queue.json')).result.body ?? '', /<Name>My-Queue-pic<\/Name>/);
     assert.match((await invoke('ci.update-queue.post.json')).result.body ?? '', /<State>Active<\/State>/);

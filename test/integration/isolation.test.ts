@@ -27,7 +27,10 @@ const A = { id: 'tcisolationa00000001', secret: 'isolation-secret-a', namespace:
 const B = { id: 'tcisolationb00000001', secret: 'isolation-secret-b', namespace: 'beta', bucket: 'beta-1250000000' };
 const REGION = 'ap-local';
 
-const stack = useLocalStack({ demo: { clientId: A.id, secret: A.secret, namespace: A.namespace, cosBucket: A.bucket, cosRegion: REGION }, worker: false });
+const stack = useLocalStack({
+  demo: { clientId: A.id, secret: A.secret, namespace: A.namespace, cosBucket: A.bucket, cosRegion: REGION },
+  worker: false,
+});
 const ostA = () => new OstClient({ endpoint: stack.current.url, appId: A.id, secret: A.secret });
 const ostB = () => new OstClient({ endpoint: stack.current.url, appId: B.id, secret: B.secret });
 const ciA = () => new CiClient(stack.current.url, A.id, A.secret);
@@ -44,7 +47,16 @@ before(async () => {
   });
   for (const client of [A, B]) {
     const photo = { data: await gradientJpeg(64, 48), type: 'image/jpeg' };
-    assert.equal((await postForm(`${stack.current.url}/upload`, { secret_key: client.secret, filename: `${client.namespace}/in/photo.jpg`, filedata: photo })).status, 200);
+    assert.equal(
+      (
+        await postForm(`${stack.current.url}/upload`, {
+          secret_key: client.secret,
+          filename: `${client.namespace}/in/photo.jpg`,
+          filedata: photo,
+        })
+      ).status,
+      200,
+    );
   }
 });
 
@@ -64,7 +76,7 @@ async function asUnknown<T>(send: (id: string) => Promise<T>, foreignId: string,
   const unknownCalls = await sdkCallsDuring(async () => (unknown = await send(unknownId)));
   const foreignCalls = await sdkCallsDuring(async () => (foreign = await send(foreignId)));
   assert.equal(comparable(foreign, foreignId), comparable(unknown, unknownId));
-  assert.ok(unknownCalls.length > 0, 'the recorder saw the request\'s AWS calls');
+  assert.ok(unknownCalls.length > 0, "the recorder saw the request's AWS calls");
   assert.deepEqual(foreignCalls, unknownCalls, 'the same AWS calls for a foreign id as for an unknown one');
   return foreign!;
 }
@@ -75,19 +87,28 @@ const expired = (answer: OstAnswer) => {
   assert.equal(answer.message, 'upload has expired or does not exist');
 };
 
-describe('ost: another client\'s upload id', () => {
+describe("ost: another client's upload id", () => {
   it('reads as unknown on every session route, and leaves the session as it was', async () => {
     const uploadId = await init(ostA());
     OstClient.ok(await sendSlice(ostA(), uploadId, 1, Buffer.from('a1')));
     const unknownId = newUploadId();
     expired(await asUnknown((id) => sendSlice(ostB(), id, 2, Buffer.from('b2')), uploadId, unknownId));
-    expired(await asUnknown((id) => ostB().json('/file/mpupload/presign', { upload_id: id, slices: [{ slice_id: 1, size: 5 * 1024 * 1024 }] }), uploadId, unknownId));
+    expired(
+      await asUnknown(
+        (id) => ostB().json('/file/mpupload/presign', { upload_id: id, slices: [{ slice_id: 1, size: 5 * 1024 * 1024 }] }),
+        uploadId,
+        unknownId,
+      ),
+    );
     expired(await asUnknown((id) => ostB().json('/file/mpupload/complete', { upload_id: id }), uploadId, unknownId));
     expired(await asUnknown((id) => ostB().json('/file/mpupload/cancel', { upload_id: id }), uploadId, unknownId));
     const session = await uploadSessions.get({ clientId: A.id, uploadId });
     assert.equal(session?.state, 'open');
     assert.equal(session?.mode, 'proxied');
-    assert.deepEqual((await uploadSessions.slices({ clientId: A.id, uploadId })).map((slice) => slice.size), [2]);
+    assert.deepEqual(
+      (await uploadSessions.slices({ clientId: A.id, uploadId })).map((slice) => slice.size),
+      [2],
+    );
     assert.equal(await uploadSessions.get({ clientId: B.id, uploadId }), undefined);
   });
 
@@ -100,7 +121,7 @@ describe('ost: another client\'s upload id', () => {
     assert.equal((await uploadSessions.get({ clientId: A.id, uploadId }))?.lockToken, 'a-running');
   });
 
-  it('when A\'s complete fails on a missing slice, B (waiting meanwhile) learns nothing of it', async () => {
+  it("when A's complete fails on a missing slice, B (waiting meanwhile) learns nothing of it", async () => {
     const uploadId = await init(ostA());
     const key = { clientId: A.id, uploadId };
     OstClient.ok(await sendSlice(ostA(), uploadId, 1, Buffer.from('one')));
@@ -116,7 +137,7 @@ describe('ost: another client\'s upload id', () => {
     assert.equal((await uploadSessions.get(key))?.state, 'open');
   });
 
-  it('when A\'s completer died mid-complete, B cannot finish it; A can, and gets exactly its bytes', async () => {
+  it("when A's completer died mid-complete, B cannot finish it; A can, and gets exactly its bytes", async () => {
     const uploadId = await init(ostA());
     OstClient.ok(await sendSlice(ostA(), uploadId, 1, Buffer.from('abandoned ')));
     OstClient.ok(await sendSlice(ostA(), uploadId, 2, Buffer.from('then finished')));
@@ -151,7 +172,9 @@ describe('ost: concurrent completes of one upload', () => {
     const uploadId = await init(ostA());
     OstClient.ok(await sendSlice(ostA(), uploadId, 1, Buffer.from('same ')));
     OstClient.ok(await sendSlice(ostA(), uploadId, 2, Buffer.from('answer')));
-    const answers = await Promise.all(Array.from({ length: 4 }, () => ostA().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId })));
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => ostA().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId })),
+    );
     for (const answer of answers) assert.equal(answer.code, 0, JSON.stringify(answer));
     assert.equal(new Set(answers.map((answer) => answer.data!.url)).size, 1);
     assert.equal((await download(answers[0]!.data!.url)).toString(), 'same answer');
@@ -171,33 +194,51 @@ describe('ost: concurrent completes of one upload', () => {
   });
 });
 
-describe('storage: another client\'s names, files and tasks', () => {
+describe("storage: another client's names, files and tasks", () => {
   const form = (fields: Parameters<typeof postForm>[1]) => (path: string) => postForm(`${stack.current.url}${path}`, fields);
 
-  it('a name in A\'s namespace reads like any name outside B\'s, for info and for writing', async () => {
+  it("a name in A's namespace reads like any name outside B's, for info and for writing", async () => {
     const forbidden = { status: 403, body: { message: 'filename must begin with one of your namespaces', msg_code: 0 } };
     const before = await objectStore.head(`${A.namespace}/in/photo.jpg`);
-    assert.deepEqual(await asUnknown((name) => form({ secret_key: B.secret, filename: name })('/get_file_info'), `${A.namespace}/in/photo.jpg`, `${A.namespace}/in/nothing.jpg`), forbidden);
     assert.deepEqual(
-      await asUnknown((name) => form({ secret_key: B.secret, filename: name, overwrite: '1', filedata: { data: 'b wrote this' } })('/upload'), `${A.namespace}/in/photo.jpg`, `${A.namespace}/in/nothing.jpg`),
+      await asUnknown(
+        (name) => form({ secret_key: B.secret, filename: name })('/get_file_info'),
+        `${A.namespace}/in/photo.jpg`,
+        `${A.namespace}/in/nothing.jpg`,
+      ),
+      forbidden,
+    );
+    assert.deepEqual(
+      await asUnknown(
+        (name) => form({ secret_key: B.secret, filename: name, overwrite: '1', filedata: { data: 'b wrote this' } })('/upload'),
+        `${A.namespace}/in/photo.jpg`,
+        `${A.namespace}/in/nothing.jpg`,
+      ),
       forbidden,
     );
     assert.equal((await objectStore.head(`${A.namespace}/in/photo.jpg`))?.etag, before?.etag);
   });
 
-  it('A\'s download URL as B\'s source reads like a URL of a file that does not exist', async () => {
+  it("A's download URL as B's source reads like a URL of a file that does not exist", async () => {
     const url = (key: string) => objectStore.downloadUrl(key, 600);
     const answer = await asUnknown(
       async (key) => form({ secret_key: B.secret, filename: `${B.namespace}/copied.jpg`, source: await url(key) })('/upload'),
       `${A.namespace}/in/photo.jpg`,
       `${A.namespace}/in/nothing.jpg`,
     );
-    assert.deepEqual(answer, { status: 403, body: { message: 'source is a Tessera download URL of a file outside your namespaces', msg_code: 0 } });
+    assert.deepEqual(answer, {
+      status: 403,
+      body: { message: 'source is a Tessera download URL of a file outside your namespaces', msg_code: 0 },
+    });
     assert.equal(await objectStore.head(`${B.namespace}/copied.jpg`), undefined);
   });
 
-  it('A\'s panorama task id reads as a task that does not exist', async () => {
-    const submitted = await postForm(`${stack.current.url}/panorama`, { secret_key: A.secret, filename: `${A.namespace}/pano.png`, filedata: { data: solidPng(64, 32), type: 'image/png' } });
+  it("A's panorama task id reads as a task that does not exist", async () => {
+    const submitted = await postForm(`${stack.current.url}/panorama`, {
+      secret_key: A.secret,
+      filename: `${A.namespace}/pano.png`,
+      filedata: { data: solidPng(64, 32), type: 'image/png' },
+    });
     const taskId = (submitted.body.message as { task_id: string }).task_id;
     const answer = await asUnknown((id) => form({ secret_key: B.secret, task_id: id })('/panorama'), taskId, newTaskId('t'));
     assert.deepEqual(answer, { status: 400, body: { message: `task ${taskId} does not exist`, msg_code: 0 } });
@@ -205,7 +246,7 @@ describe('storage: another client\'s names, files and tasks', () => {
   });
 });
 
-describe('ci: another client\'s jobs, templates and queue', () => {
+describe("ci: another client's jobs, templates and queue", () => {
   let jobId = '';
   let templateId = '';
   before(async () => {
@@ -230,12 +271,20 @@ describe('ci: another client\'s jobs, templates and queue', () => {
   });
 
   it('a template id: update, delete, describe and use all read it as unknown', async () => {
-    const body = '<Request><Tag>PicProcess</Tag><Name>b_steals</Name><PicProcess><IsPicInfo>false</IsPicInfo><ProcessRule>imageMogr2/thumbnail/20x</ProcessRule></PicProcess></Request>';
+    const body =
+      '<Request><Tag>PicProcess</Tag><Name>b_steals</Name><PicProcess><IsPicInfo>false</IsPicInfo><ProcessRule>imageMogr2/thumbnail/20x</ProcessRule></PicProcess></Request>';
     const unknown = newTaskId('t');
     for (const answer of [
       await asUnknown((id) => ciB().request('PUT', `/template/${id}`, { body }), templateId, unknown),
       await asUnknown((id) => ciB().request('DELETE', `/template/${id}`), templateId, unknown),
-      await asUnknown((id) => ciB().request('POST', '/jobs', { body: jobXml({ bucket: B.bucket }).replace(/<PicProcess>.*<\/PicProcess>/, `<TemplateId>${id}</TemplateId>`) }), templateId, unknown),
+      await asUnknown(
+        (id) =>
+          ciB().request('POST', '/jobs', {
+            body: jobXml({ bucket: B.bucket }).replace(/<PicProcess>.*<\/PicProcess>/, `<TemplateId>${id}</TemplateId>`),
+          }),
+        templateId,
+        unknown,
+      ),
     ]) {
       assert.equal(answer.status, 404, answer.body);
       assert.equal(tag(answer.body, 'Code'), 'NoSuchTemplate');
@@ -249,18 +298,30 @@ describe('ci: another client\'s jobs, templates and queue', () => {
   it('a queue id: update says no such queue, describe does not list it', async () => {
     const unknown = `p${randomBytes(16).toString('hex')}`;
     const paused = '<Request><Name>stolen</Name><State>Paused</State></Request>';
-    const updated = await asUnknown((id) => ciB().request('PUT', `/picqueue/${id}`, { body: paused }), queueIdOf({ clientId: A.id }), unknown);
+    const updated = await asUnknown(
+      (id) => ciB().request('PUT', `/picqueue/${id}`, { body: paused }),
+      queueIdOf({ clientId: A.id }),
+      unknown,
+    );
     assert.equal(updated.status, 404);
     assert.equal(tag(updated.body, 'Code'), 'NoSuchQueue');
-    const described = await asUnknown((id) => ciB().request('GET', '/picqueue', { query: { queueIds: id } }), queueIdOf({ clientId: A.id }), unknown);
+    const described = await asUnknown(
+      (id) => ciB().request('GET', '/picqueue', { query: { queueIds: id } }),
+      queueIdOf({ clientId: A.id }),
+      unknown,
+    );
     assert.equal(tag(described.body, 'TotalCount'), '0');
     assert.equal((await clientRegistry.get(A.id))?.picQueue?.state ?? 'Active', 'Active');
   });
 
-  it('an input object in A\'s namespace cannot be reached through B\'s bucket or named through A\'s', async () => {
-    const throughOwn = await ciB().request('POST', '/jobs', { body: jobXml({ bucket: B.bucket, input: '../alpha/in/photo.jpg', output: 'out/b.jpg' }) });
+  it("an input object in A's namespace cannot be reached through B's bucket or named through A's", async () => {
+    const throughOwn = await ciB().request('POST', '/jobs', {
+      body: jobXml({ bucket: B.bucket, input: '../alpha/in/photo.jpg', output: 'out/b.jpg' }),
+    });
     assert.equal(throughOwn.status, 400, throughOwn.body);
-    const throughTheirs = await ciB().request('POST', '/jobs', { body: jobXml({ bucket: A.bucket, input: 'in/photo.jpg', output: 'out/b.jpg' }) });
+    const throughTheirs = await ciB().request('POST', '/jobs', {
+      body: jobXml({ bucket: A.bucket, input: 'in/photo.jpg', output: 'out/b.jpg' }),
+    });
     assert.equal(throughTheirs.status, 403, throughTheirs.body);
     assert.equal(tag(throughTheirs.body, 'Code'), 'AccessDenied');
   });

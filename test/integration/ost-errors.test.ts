@@ -42,7 +42,8 @@ async function rawPost(path: string, body: object, headers: Record<string, strin
 
 describe('ost authentication', () => {
   const body = { app_id: APP, request_id: '202006290840' };
-  const good = () => signedHeaders({ endpoint: stack.current.url, appId: APP, secret: SECRET }, '/file/mpupload/init', Buffer.from(JSON.stringify(body)));
+  const good = () =>
+    signedHeaders({ endpoint: stack.current.url, appId: APP, secret: SECRET }, '/file/mpupload/init', Buffer.from(JSON.stringify(body)));
 
   it('accepts the signature with or without the "hmac " prefix, and the demos\' digest variants', async () => {
     for (const variant of [
@@ -65,14 +66,27 @@ describe('ost authentication', () => {
     const tampered = { ...good(), digest: 'SHA-256=tampered' };
     expectError(await rawPost('/file/mpupload/init', body, tampered), 401, 10001, 'signature does not match');
     for (const skew of [-301_000, 301_000]) {
-      const stale = signedHeaders({ endpoint: stack.current.url, appId: APP, secret: SECRET }, '/file/mpupload/init', Buffer.alloc(0), new Date(Date.now() + skew));
+      const stale = signedHeaders(
+        { endpoint: stack.current.url, appId: APP, secret: SECRET },
+        '/file/mpupload/init',
+        Buffer.alloc(0),
+        new Date(Date.now() + skew),
+      );
       expectError(await rawPost('/file/mpupload/init', body, stale), 401, 10001, 'date header is more than 300 s from server time');
     }
-    const unknown = signedHeaders({ endpoint: stack.current.url, appId: 'tcnobody', secret: SECRET }, '/file/mpupload/init', Buffer.alloc(0));
+    const unknown = signedHeaders(
+      { endpoint: stack.current.url, appId: 'tcnobody', secret: SECRET },
+      '/file/mpupload/init',
+      Buffer.alloc(0),
+    );
     expectError(await rawPost('/file/mpupload/init', body, unknown), 401, 10001, 'api_key is not known');
     expectError(await rawPost('/file/mpupload/init', body, {}), 401, 10001, 'authorization header is required');
     const other = await clientRegistry.create({ name: 'other', namespaces: ['other'] });
-    const asOther = signedHeaders({ endpoint: stack.current.url, appId: other.client.clientId, secret: other.secret }, '/file/mpupload/init', Buffer.alloc(0));
+    const asOther = signedHeaders(
+      { endpoint: stack.current.url, appId: other.client.clientId, secret: other.secret },
+      '/file/mpupload/init',
+      Buffer.alloc(0),
+    );
     expectError(await rawPost('/file/mpupload/init', body, asOther), 403, 10001, 'app_id does not belong to this api_key');
     const wrongLine = signedHeaders({ endpoint: stack.current.url, appId: APP, secret: SECRET }, '/file/mpupload/cancel', Buffer.alloc(0));
     expectError(await rawPost('/file/mpupload/init', body, wrongLine), 401, 10001, 'signature does not match');
@@ -85,19 +99,49 @@ describe('ost bad input, each answered with its code and no state change', () =>
     expectError(await client().json('/file/mpupload/init', { request_id: '' }), 400, 10001, 'request_id is required');
     expectError(await client().json('/file/mpupload/complete', {}), 400, 10001, 'upload_id is required');
     expectError(await client().json('/file/mpupload/cancel', {}), 400, 10001, 'upload_id is required');
-    expectError(await client().json('/file/mpupload/presign', { upload_id: 'up_x' }), 400, 10001, 'slices is required: [{slice_id, size}, …]');
-    expectError(await client().multipart('/file/upload', {}, { name: 'other', data: Buffer.from('x') }), 400, 10001, 'data is required, as a file part');
+    expectError(
+      await client().json('/file/mpupload/presign', { upload_id: 'up_x' }),
+      400,
+      10001,
+      'slices is required: [{slice_id, size}, …]',
+    );
+    expectError(
+      await client().multipart('/file/upload', {}, { name: 'other', data: Buffer.from('x') }),
+      400,
+      10001,
+      'data is required, as a file part',
+    );
     const uploadId = await init(client());
-    expectError(await client().multipart('/file/mpupload/upload', { upload_id: uploadId }, { name: 'data', data: Buffer.from('x') }), 400, 10001, 'slice_id is required');
-    expectError(await client().multipart('/file/mpupload/upload', { slice_id: '1' }, { name: 'data', data: Buffer.from('x') }), 400, 10001, 'upload_id is required');
-    expectError(await client().multipart('/file/mpupload/upload', { upload_id: uploadId, slice_id: '1' }, { name: 'nodata', data: Buffer.from('x') }), 400, 10001, 'data is required, as a file part');
+    expectError(
+      await client().multipart('/file/mpupload/upload', { upload_id: uploadId }, { name: 'data', data: Buffer.from('x') }),
+      400,
+      10001,
+      'slice_id is required',
+    );
+    expectError(
+      await client().multipart('/file/mpupload/upload', { slice_id: '1' }, { name: 'data', data: Buffer.from('x') }),
+      400,
+      10001,
+      'upload_id is required',
+    );
+    expectError(
+      await client().multipart('/file/mpupload/upload', { upload_id: uploadId, slice_id: '1' }, { name: 'nodata', data: Buffer.from('x') }),
+      400,
+      10001,
+      'data is required, as a file part',
+    );
     assert.equal(await sliceCount(uploadId), 0);
   });
 
   it('slice_id 0, 10001 and "x"', async () => {
     const uploadId = await init(client());
     for (const sliceId of ['0', '10001', 'x', '1.5', '-1']) {
-      expectError(await sendSlice(client(), uploadId, sliceId, Buffer.from('x')), 400, 10001, 'slice_id must be an integer from 1 to 10000');
+      expectError(
+        await sendSlice(client(), uploadId, sliceId, Buffer.from('x')),
+        400,
+        10001,
+        'slice_id must be an integer from 1 to 10000',
+      );
     }
     assert.equal(await sliceCount(uploadId), 0);
   });
@@ -150,9 +194,23 @@ describe('ost bad input, each answered with its code and no state change', () =>
 
   it('a presigned slice under 5 MiB that is not the last', async () => {
     const uploadId = await init(client());
-    OstClient.ok(await client().json('/file/mpupload/presign', { upload_id: uploadId, slices: [{ slice_id: 1, size: MiB }, { slice_id: 2, size: 10 }] }));
+    OstClient.ok(
+      await client().json('/file/mpupload/presign', {
+        upload_id: uploadId,
+        slices: [
+          { slice_id: 1, size: MiB },
+          { slice_id: 2, size: 10 },
+        ],
+      }),
+    );
     expectError(
-      await client().json('/file/mpupload/complete', { upload_id: uploadId, parts: [{ slice_id: 1, etag: 'a' }, { slice_id: 2, etag: 'b' }] }),
+      await client().json('/file/mpupload/complete', {
+        upload_id: uploadId,
+        parts: [
+          { slice_id: 1, etag: 'a' },
+          { slice_id: 2, etag: 'b' },
+        ],
+      }),
       400,
       10001,
       'slices smaller than 5 MiB (only the last may be): 1',
@@ -161,7 +219,15 @@ describe('ost bad input, each answered with its code and no state change', () =>
 
   it('presigned slices the client did not report, and sizes out of range', async () => {
     const uploadId = await init(client());
-    OstClient.ok(await client().json('/file/mpupload/presign', { upload_id: uploadId, slices: [{ slice_id: 1, size: 5 * MiB }, { slice_id: 2, size: 10 }] }));
+    OstClient.ok(
+      await client().json('/file/mpupload/presign', {
+        upload_id: uploadId,
+        slices: [
+          { slice_id: 1, size: 5 * MiB },
+          { slice_id: 2, size: 10 },
+        ],
+      }),
+    );
     expectError(
       await client().json('/file/mpupload/complete', { upload_id: uploadId, parts: [{ slice_id: 1, etag: 'a' }] }),
       400,
@@ -174,7 +240,12 @@ describe('ost bad input, each answered with its code and no state change', () =>
       10001,
       'slice sizes must be 1 byte to 5 GiB: 3',
     );
-    expectError(await client().json('/file/mpupload/presign', { upload_id: uploadId, slices: [{ slice_id: 0, size: 1 }] }), 400, 10001, /slice_id/);
+    expectError(
+      await client().json('/file/mpupload/presign', { upload_id: uploadId, slices: [{ slice_id: 0, size: 1 }] }),
+      400,
+      10001,
+      /slice_id/,
+    );
   });
 
   it('refuses to mix proxied and presigned slices in one upload', async () => {
@@ -208,8 +279,18 @@ describe('ost session lifecycle', () => {
     const uploadId = await init(client());
     OstClient.ok(await sendSlice(client(), uploadId, 1, Buffer.from('x')));
     OstClient.ok(await client().json('/file/mpupload/complete', { upload_id: uploadId }));
-    expectError(await sendSlice(client(), uploadId, 2, Buffer.from('y')), 409, 10001, 'upload is already completed; it takes no more slices');
-    expectError(await client().json('/file/mpupload/cancel', { upload_id: uploadId }), 409, 10001, 'upload is already completed and cannot be cancelled');
+    expectError(
+      await sendSlice(client(), uploadId, 2, Buffer.from('y')),
+      409,
+      10001,
+      'upload is already completed; it takes no more slices',
+    );
+    expectError(
+      await client().json('/file/mpupload/cancel', { upload_id: uploadId }),
+      409,
+      10001,
+      'upload is already completed and cannot be cancelled',
+    );
     assert.equal(await sliceCount(uploadId), 1);
   });
 
@@ -221,7 +302,10 @@ describe('ost session lifecycle', () => {
     assert.equal(await staged(uploadId), 0);
     const session = (await uploadSessions.get({ clientId: APP, uploadId }))!;
     assert.equal(session.state, 'cancelled');
-    await assert.rejects(multipartStore.uploadPart(session.objectKey, session.s3UploadId, 1, Buffer.from('late')), /NoSuchUpload|does not exist|not found/i);
+    await assert.rejects(
+      multipartStore.uploadPart(session.objectKey, session.s3UploadId, 1, Buffer.from('late')),
+      /NoSuchUpload|does not exist|not found/i,
+    );
     expectError(await sendSlice(client(), uploadId, 2, Buffer.from('y')), 404, 10005, 'upload was cancelled');
     expectError(await client().json('/file/mpupload/complete', { upload_id: uploadId }), 404, 10005, 'upload was cancelled');
     OstClient.ok(await client().json('/file/mpupload/cancel', { upload_id: uploadId }));

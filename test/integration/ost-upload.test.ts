@@ -41,10 +41,18 @@ describe('proxied slices through /file/mpupload/upload', () => {
     const file = randomFile(40 * MiB + 7);
     const uploadId = await init(client());
     const slices = slicesOf(file, 2 * MiB);
-    const answers = await inParallel(8, shuffled(slices, 3).map((slice) => () => sendSlice(client(), uploadId, slice.sliceId, slice.data)));
-    assert.ok(answers.every((answer) => answer.code === 0), JSON.stringify(answers.filter((answer) => answer.code !== 0)));
+    const answers = await inParallel(
+      8,
+      shuffled(slices, 3).map((slice) => () => sendSlice(client(), uploadId, slice.sliceId, slice.data)),
+    );
+    assert.ok(
+      answers.every((answer) => answer.code === 0),
+      JSON.stringify(answers.filter((answer) => answer.code !== 0)),
+    );
     const parts = await uploadSessions.parts({ clientId: APP, uploadId });
-    const covered = parts.flatMap((part) => Array.from({ length: part.lastSlice - part.firstSlice + 1 }, (_, index) => part.firstSlice + index));
+    const covered = parts.flatMap((part) =>
+      Array.from({ length: part.lastSlice - part.firstSlice + 1 }, (_, index) => part.firstSlice + index),
+    );
     assert.equal(new Set(covered).size, covered.length, 'no slice is in two parts');
     const done = OstClient.ok(await client().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId }));
     assert.equal(sha256(await download(done.data!.url)), sha256(file));
@@ -56,7 +64,12 @@ describe('proxied slices through /file/mpupload/upload', () => {
     const part = (name: string, value: string, file = '') =>
       `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"` : ''}\r\n\r\n${value}\r\n`;
     const body = Buffer.from(
-      part('data', 'data first', '1') + part('slice_id', '1') + part('upload_id', uploadId) + part('request_id', 'r1') + part('app_id', APP) + `--${boundary}--\r\n`,
+      part('data', 'data first', '1') +
+        part('slice_id', '1') +
+        part('upload_id', uploadId) +
+        part('request_id', 'r1') +
+        part('app_id', APP) +
+        `--${boundary}--\r\n`,
     );
     OstClient.ok(await client().post('/file/mpupload/upload', body, `multipart/form-data; boundary=${boundary}`));
     const done = OstClient.ok(await client().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId }));
@@ -87,7 +100,11 @@ describe('presigned slices', () => {
     assert.equal(presigned.length, slices.length);
     for (const entry of presigned) {
       const url = new URL(entry.url);
-      assert.equal([...url.searchParams.keys()].some((name) => name.toLowerCase().startsWith('x-amz-checksum')), false, 'no empty-body checksum');
+      assert.equal(
+        [...url.searchParams.keys()].some((name) => name.toLowerCase().startsWith('x-amz-checksum')),
+        false,
+        'no empty-body checksum',
+      );
       assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;host', 'the declared size is signed');
     }
     assert.ok(presigned.every((entry) => Date.parse(entry.expires_at) > Date.now()));
@@ -99,7 +116,10 @@ describe('presigned slices', () => {
     };
     const etags = new Map<number, string>();
     for (const sliceId of [2, 9]) await put(sliceId, randomFile(slices[sliceId - 1]!.data.length));
-    await inParallel(4, shuffled(slices, 11).map((slice) => async () => etags.set(slice.sliceId, await put(slice.sliceId, slice.data))));
+    await inParallel(
+      4,
+      shuffled(slices, 11).map((slice) => async () => etags.set(slice.sliceId, await put(slice.sliceId, slice.data))),
+    );
     for (const sliceId of [2, 9]) etags.set(sliceId, await put(sliceId, slices[sliceId - 1]!.data));
 
     const parts = [...etags].map(([slice_id, etag]) => ({ slice_id, etag }));

@@ -21,7 +21,12 @@ const panorama = (fields: Parameters<typeof postForm>[1]) => postForm(`${stack.c
 const jpeg = (width: number, height: number, quality = 85) => gradientJpeg(width, height, quality);
 
 async function submit(filename: string, fields: Parameters<typeof postForm>[1] = {}): Promise<string> {
-  const answer = await panorama({ secret_key: SECRET, filename, filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' }, ...fields });
+  const answer = await panorama({
+    secret_key: SECRET,
+    filename,
+    filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' },
+    ...fields,
+  });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.equal(answer.body.msg_code, 1);
   return (answer.body.message as { task_id: string }).task_id;
@@ -47,7 +52,12 @@ function pannellumConfigUrl(viewerUrl: string): string {
 }
 
 /** The tile URLs Pannellum's multires viewer derives from a config.json it loaded from `configUrl`. */
-function pannellumUrls(configUrl: string, config: { multiRes: { path: string; fallbackPath: string; extension: string; tileResolution: number; maxLevel: number; cubeResolution: number } }): string[] {
+function pannellumUrls(
+  configUrl: string,
+  config: {
+    multiRes: { path: string; fallbackPath: string; extension: string; tileResolution: number; maxLevel: number; cubeResolution: number };
+  },
+): string[] {
   const basePath = configUrl.slice(0, configUrl.lastIndexOf('/') + 1);
   const { path, fallbackPath, extension, tileResolution, maxLevel, cubeResolution } = config.multiRes;
   const urls: string[] = [];
@@ -57,7 +67,9 @@ function pannellumUrls(configUrl: string, config: { multiRes: { path: string; fa
     for (const face of FACES) {
       for (let y = 0; y < tiles; y++) {
         for (let x = 0; x < tiles; x++) {
-          urls.push(`${basePath}${path.replace('%s', face).replace('%l', String(level)).replace('%x', String(x)).replace('%y', String(y))}.${extension}`);
+          urls.push(
+            `${basePath}${path.replace('%s', face).replace('%l', String(level)).replace('%x', String(x)).replace('%y', String(y))}.${extension}`,
+          );
         }
       }
     }
@@ -84,8 +96,12 @@ describe('POST /panorama', () => {
     assert.ok(message.files.includes('pano/room.jpg/01/f0_0.jpg') && message.files.includes('pano/room.jpg/02/d1_1.jpg'));
     assert.ok(message.files.includes('pano/room.jpg/fallback/b.jpg') && message.files.at(-1) === 'pano/room.jpg/config.json');
     for (const file of message.files) assert.ok(await objectStore.head(file), `${file} was written`);
-    const quality = async (key: string) => (await objectStore.read(key)).length / ((await sharp(await objectStore.read(key)).metadata()).width ** 2);
-    assert.ok((await quality('pano/room.jpg/01/f0_0.jpg')) < (await quality('pano/room.jpg/02/f0_0.jpg')) * 0.6, '01_quality=30 compresses harder than 02_quality=95');
+    const quality = async (key: string) =>
+      (await objectStore.read(key)).length / (await sharp(await objectStore.read(key)).metadata()).width ** 2;
+    assert.ok(
+      (await quality('pano/room.jpg/01/f0_0.jpg')) < (await quality('pano/room.jpg/02/f0_0.jpg')) * 0.6,
+      '01_quality=30 compresses harder than 02_quality=95',
+    );
     assert.equal((await taskStore.get({ clientId: CLIENT(), taskId }))?.progress, 1);
     assert.equal(message.config_url, `${stack.current.publicUrl}/pano/room.jpg/config.json`);
     assert.equal(message.viewer_url, `${stack.current.publicUrl}/${VIEWER_KEY}#config=${encodeURIComponent(message.config_url)}`);
@@ -96,7 +112,10 @@ describe('POST /panorama', () => {
     const key = { clientId: CLIENT(), taskId };
     const dispatched = await taskStore.transition(key, 'dispatch');
     await taskStore.transition(key, 'run', { version: dispatched.version, set: { progress: 0.5 } });
-    assert.deepEqual(await query(taskId), { status: 200, body: { message: { task_id: taskId, state: 'RUNNING', progress: 0.5 }, msg_code: 0 } });
+    assert.deepEqual(await query(taskId), {
+      status: 200,
+      body: { message: { task_id: taskId, state: 'RUNNING', progress: 0.5 }, msg_code: 0 },
+    });
   });
 
   it('writes progress to the task while the worker builds', async () => {
@@ -113,11 +132,16 @@ describe('POST /panorama', () => {
     await runWorker(taskId);
     running = false;
     await watching;
-    assert.ok([...seen].some((progress) => progress > 0 && progress < 1), `progress seen while running: ${[...seen].join(', ')}`);
+    assert.ok(
+      [...seen].some((progress) => progress > 0 && progress < 1),
+      `progress seen while running: ${[...seen].join(', ')}`,
+    );
   });
 
   it('keeps a PNG original a PNG set: .png tiles, PNG-encoded, and the config says so', async () => {
-    const png = await sharp(await jpeg(2048, 1024)).png().toBuffer();
+    const png = await sharp(await jpeg(2048, 1024))
+      .png()
+      .toBuffer();
     const answer = await panorama({ secret_key: SECRET, filename: 'pano/flat.png', filedata: { data: png, type: 'image/png' } });
     const taskId = (answer.body.message as { task_id: string }).task_id;
     await runWorker(taskId);
@@ -131,14 +155,21 @@ describe('POST /panorama', () => {
     // "&", "=", "#", "%" and spaces: each breaks the viewer URL unless it is encoded for Pannellum's parser.
     const taskId = await submit('pano/view/great hall & co=1 #2 50%.jpg');
     await runWorker(taskId);
-    const { config_url: configUrl, viewer_url: viewerUrl } = (await query(taskId)).body.message as { config_url: string; viewer_url: string };
+    const { config_url: configUrl, viewer_url: viewerUrl } = (await query(taskId)).body.message as {
+      config_url: string;
+      viewer_url: string;
+    };
     assert.ok(viewerUrl.startsWith(`${stack.current.publicUrl}/`), 'the viewer is served beside the sets');
 
     const page = await fetch(viewerUrl);
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /^text\/html\b/);
     const html = Buffer.from(await page.arrayBuffer());
-    assert.deepEqual(html, await readFile(createRequire(import.meta.url).resolve('pannellum/build/pannellum.htm')), "the pannellum package's own page");
+    assert.deepEqual(
+      html,
+      await readFile(createRequire(import.meta.url).resolve('pannellum/build/pannellum.htm')),
+      "the pannellum package's own page",
+    );
     assert.ok(html.toString().includes('Config URL must be on same origin.'), 'the page whose same-origin rule pannellumConfigUrl follows');
 
     const loaded = pannellumConfigUrl(viewerUrl);
@@ -162,7 +193,11 @@ describe('POST /panorama', () => {
 
   it('does not serve sets of namespaces that are not public', async () => {
     await clientRegistry.create({ clientId: 'tcprivate00000000001', name: 'private', namespaces: ['hidden'], secret: 'private-secret' });
-    const answer = await panorama({ secret_key: 'private-secret', filename: 'hidden/p.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    const answer = await panorama({
+      secret_key: 'private-secret',
+      filename: 'hidden/p.jpg',
+      filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' },
+    });
     const taskId = (answer.body.message as { task_id: string }).task_id;
     await processTaskMessage({ clientId: 'tcprivate00000000001', taskId });
     const finished = await query(taskId, 'private-secret');
@@ -175,7 +210,11 @@ describe('POST /panorama', () => {
   });
 
   it('builds from a Tessera download URL without the bytes leaving the bucket', async () => {
-    await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'pano/src/upload.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    await postForm(`${stack.current.url}/upload`, {
+      secret_key: SECRET,
+      filename: 'pano/src/upload.jpg',
+      filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' },
+    });
     const source = await objectStore.downloadUrl('pano/src/upload.jpg', 60);
     const answer = await panorama({ secret_key: SECRET, filename: 'pano/from-url.jpg', source });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -198,11 +237,19 @@ describe('POST /panorama', () => {
   it('refuses a name whose original or set exists unless overwrite=1', async () => {
     await submit('pano/again.jpg');
     const original = await objectStore.head('pano/again.jpg');
-    const refused = await panorama({ secret_key: SECRET, filename: 'pano/again.jpg', filedata: { data: await jpeg(4096, 2048), type: 'image/jpeg' } });
+    const refused = await panorama({
+      secret_key: SECRET,
+      filename: 'pano/again.jpg',
+      filedata: { data: await jpeg(4096, 2048), type: 'image/jpeg' },
+    });
     assert.deepEqual(refused, { status: 400, body: { message: 'file pano/again.jpg already exists', msg_code: 0 } });
     assert.equal((await objectStore.head('pano/again.jpg'))?.etag, original?.etag, 'the refused upload changed nothing');
     await objectStore.putGenerated('pano/orphan.jpg/config.json', Buffer.from('{}'), { contentType: 'application/json' });
-    const setExists = await panorama({ secret_key: SECRET, filename: 'pano/orphan.jpg', filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' } });
+    const setExists = await panorama({
+      secret_key: SECRET,
+      filename: 'pano/orphan.jpg',
+      filedata: { data: await jpeg(2048, 1024), type: 'image/jpeg' },
+    });
     assert.deepEqual(setExists, { status: 400, body: { message: 'a panorama set already exists under pano/orphan.jpg/', msg_code: 0 } });
     assert.equal(await objectStore.head('pano/orphan.jpg'), undefined);
     await submit('pano/again.jpg', { overwrite: '1' });
@@ -212,7 +259,10 @@ describe('POST /panorama', () => {
     const older = await submit('pano/newer.jpg');
     const newer = await submit('pano/newer.jpg', { overwrite: '1', filedata: { data: await jpeg(4096, 2048), type: 'image/jpeg' } });
     await runWorker(older);
-    assert.deepEqual(await query(older), { status: 400, body: { message: 'the original pano/newer.jpg was replaced by a newer upload, whose own task builds the set', msg_code: 0 } });
+    assert.deepEqual(await query(older), {
+      status: 400,
+      body: { message: 'the original pano/newer.jpg was replaced by a newer upload, whose own task builds the set', msg_code: 0 },
+    });
     assert.equal(await objectStore.head('pano/newer.jpg/config.json'), undefined, 'the superseded build wrote nothing');
     await runWorker(newer);
     const files = ((await query(newer)).body.message as { files: string[] }).files;
@@ -235,16 +285,66 @@ describe('POST /panorama', () => {
   describe('bad input: the exact error in the envelope, and nothing stored or queued', () => {
     const qualities = 'fallback_quality, 01_quality, 02_quality, 03_quality, 04_quality';
     const cases: Array<[string, () => Promise<Parameters<typeof postForm>[1]>, number, string]> = [
-      ['a file that is not an image', async () => ({ filedata: { data: 'just text' } }), 400, 'the file is not an image this service can read (JPEG, PNG or WebP expected)'],
-      ['a picture that is not 2:1', async () => ({ filedata: { data: await jpeg(1200, 800), type: 'image/jpeg' } }), 400, 'an equirectangular panorama is 2:1; this image is 1200x800'],
-      ['huge declared dimensions', async () => ({ filedata: { data: declaredPng(40000, 20000), type: 'image/png' } }), 400, 'the panorama is 40000x20000 (800000000 pixels); at most 134217728 pixels are accepted'],
-      ['a quality of 0', async () => ({ filedata: { data: await jpeg(2048, 1024) }, fallback_quality: '0' }), 400, 'fallback_quality must be an integer from 1 to 100'],
-      ['a quality of 101', async () => ({ filedata: { data: await jpeg(2048, 1024) }, '03_quality': '101' }), 400, '03_quality must be an integer from 1 to 100'],
-      ['a fractional quality', async () => ({ filedata: { data: await jpeg(2048, 1024) }, '01_quality': '50.5' }), 400, '01_quality must be an integer from 1 to 100'],
-      ['a quality for a level it does not take', async () => ({ filedata: { data: await jpeg(2048, 1024) }, '05_quality': '50' }), 400, `05_quality is not a quality this API takes; it takes ${qualities}`],
-      ['a private source address', async () => ({ source: 'http://10.1.2.3/pano.jpg' }), 400, 'source URL host 10.1.2.3 resolves to a private or reserved address'],
-      ['the metadata service behind a mapped IPv6 literal', async () => ({ source: 'http://[::ffff:169.254.169.254]/latest/meta-data' }), 400, 'source URL host ::ffff:a9fe:a9fe resolves to a private or reserved address'],
-      ['a name outside the client namespaces', async () => ({ filedata: { data: await jpeg(2048, 1024) }, filename: 'other/x.jpg' }), 403, 'filename must begin with one of your namespaces'],
+      [
+        'a file that is not an image',
+        async () => ({ filedata: { data: 'just text' } }),
+        400,
+        'the file is not an image this service can read (JPEG, PNG or WebP expected)',
+      ],
+      [
+        'a picture that is not 2:1',
+        async () => ({ filedata: { data: await jpeg(1200, 800), type: 'image/jpeg' } }),
+        400,
+        'an equirectangular panorama is 2:1; this image is 1200x800',
+      ],
+      [
+        'huge declared dimensions',
+        async () => ({ filedata: { data: declaredPng(40000, 20000), type: 'image/png' } }),
+        400,
+        'the panorama is 40000x20000 (800000000 pixels); at most 134217728 pixels are accepted',
+      ],
+      [
+        'a quality of 0',
+        async () => ({ filedata: { data: await jpeg(2048, 1024) }, fallback_quality: '0' }),
+        400,
+        'fallback_quality must be an integer from 1 to 100',
+      ],
+      [
+        'a quality of 101',
+        async () => ({ filedata: { data: await jpeg(2048, 1024) }, '03_quality': '101' }),
+        400,
+        '03_quality must be an integer from 1 to 100',
+      ],
+      [
+        'a fractional quality',
+        async () => ({ filedata: { data: await jpeg(2048, 1024) }, '01_quality': '50.5' }),
+        400,
+        '01_quality must be an integer from 1 to 100',
+      ],
+      [
+        'a quality for a level it does not take',
+        async () => ({ filedata: { data: await jpeg(2048, 1024) }, '05_quality': '50' }),
+        400,
+        `05_quality is not a quality this API takes; it takes ${qualities}`,
+      ],
+      [
+        'a private source address',
+        async () => ({ source: 'http://10.1.2.3/pano.jpg' }),
+        400,
+        'source URL host 10.1.2.3 resolves to a private or reserved address',
+      ],
+      [
+        'the metadata service behind a mapped IPv6 literal',
+        async () => ({ source: 'http://[::ffff:169.254.169.254]/latest/meta-data' }),
+        400,
+        'source URL host ::ffff:a9fe:a9fe resolves to a private or reserved address',
+      ],
+      [
+        'a name outside the client namespaces',
+        async () => ({ filedata: { data: await jpeg(2048, 1024) }, filename: 'other/x.jpg' }),
+        403,
+        'filename must begin with one of your namespaces',
+      ],
     ];
     for (const [name, fields, status, message] of cases) {
       it(name, async () => {

@@ -56,26 +56,61 @@ const upload = (filename: string, data: string) =>
 
 describe('faults behind /upload', () => {
   it('an S3 500 on the write answers 500 in the envelope, stores nothing, and frees the name', async () => {
-    failOnce(s3(), 'PutObjectCommand', new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error' }));
+    failOnce(
+      s3(),
+      'PutObjectCommand',
+      new S3ServiceException({
+        name: 'InternalError',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+        message: 'We encountered an internal error',
+      }),
+    );
     assert.deepEqual(await upload('demo/fault-s3.txt', 'lost?'), { status: 500, body: { message: 'internal error', msg_code: 0 } });
     assert.equal(await objectStore.head('demo/fault-s3.txt'), undefined);
     assert.deepEqual(await upload('demo/fault-s3.txt', 'second try'), { status: 200, body: { message: 'OK', msg_code: 1 } });
   });
 
   it('when S3 fails the write and cannot even say what it holds, the name is still freed', async () => {
-    const s3Down = () => new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error' });
+    const s3Down = () =>
+      new S3ServiceException({
+        name: 'InternalError',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+        message: 'We encountered an internal error',
+      });
     failOnce(s3(), 'PutObjectCommand', s3Down());
     failAlways(s3(), 'HeadObjectCommand', s3Down());
-    assert.deepEqual(await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/fault-blind.txt', overwrite: '1', filedata: { data: 'x' } }), {
-      status: 500,
-      body: { message: 'internal error', msg_code: 0 },
-    });
+    assert.deepEqual(
+      await postForm(`${stack.current.url}/upload`, {
+        secret_key: SECRET,
+        filename: 'demo/fault-blind.txt',
+        overwrite: '1',
+        filedata: { data: 'x' },
+      }),
+      {
+        status: 500,
+        body: { message: 'internal error', msg_code: 0 },
+      },
+    );
     s3().middlewareStack.remove(LASTING_FAULT);
-    assert.deepEqual(await upload('demo/fault-blind.txt', 'not blocked by a stale claim'), { status: 200, body: { message: 'OK', msg_code: 1 } });
+    assert.deepEqual(await upload('demo/fault-blind.txt', 'not blocked by a stale claim'), {
+      status: 200,
+      body: { message: 'OK', msg_code: 1 },
+    });
   });
 
   it('DynamoDB throttling on the claim answers 500 and stores nothing', async () => {
-    failOnce(dynamo(), 'PutItemCommand', new DynamoDBServiceException({ name: 'ProvisionedThroughputExceededException', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'Rate exceeded' }));
+    failOnce(
+      dynamo(),
+      'PutItemCommand',
+      new DynamoDBServiceException({
+        name: 'ProvisionedThroughputExceededException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Rate exceeded',
+      }),
+    );
     assert.deepEqual(await upload('demo/fault-ddb.txt', 'x'), { status: 500, body: { message: 'internal error', msg_code: 0 } });
     assert.equal(await objectStore.head('demo/fault-ddb.txt'), undefined);
     assert.equal((await upload('demo/fault-ddb.txt', 'x')).status, 200);

@@ -32,7 +32,11 @@ async function fileInfo(method: 'GET' | 'POST', fields: Record<string, string>) 
 describe('GET|POST /get_file_info', () => {
   it('describes an image: size, type, ETag, last modified, a working download URL, dimensions', async () => {
     const png = solidPng(120, 80);
-    await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/pics/p.png', filedata: { data: png, type: 'image/png' } });
+    await postForm(`${stack.current.url}/upload`, {
+      secret_key: SECRET,
+      filename: 'demo/pics/p.png',
+      filedata: { data: png, type: 'image/png' },
+    });
     for (const method of ['GET', 'POST'] as const) {
       const { status, body } = await fileInfo(method, { secret_key: SECRET, filename: 'demo/pics/p.png' });
       assert.equal(status, 200);
@@ -50,7 +54,11 @@ describe('GET|POST /get_file_info', () => {
   });
 
   it('describes a file that is not an image without dimensions', async () => {
-    await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/notes.txt', filedata: { data: 'plain text', type: 'text/plain' } });
+    await postForm(`${stack.current.url}/upload`, {
+      secret_key: SECRET,
+      filename: 'demo/notes.txt',
+      filedata: { data: 'plain text', type: 'text/plain' },
+    });
     const { body } = await fileInfo('GET', { secret_key: SECRET, filename: 'demo/notes.txt' });
     const info = body.message as Info;
     assert.equal(info.size, 10);
@@ -65,9 +73,15 @@ describe('GET|POST /get_file_info', () => {
     });
   });
 
-  it('refuses missing credentials, bad names and other clients\' files', async () => {
-    assert.deepEqual(await fileInfo('GET', { filename: 'demo/pics/p.png' }), { status: 401, body: { message: 'secret_key is required', msg_code: 0 } });
-    assert.deepEqual(await fileInfo('GET', { secret_key: SECRET }), { status: 400, body: { message: 'filename is required', msg_code: 0 } });
+  it("refuses missing credentials, bad names and other clients' files", async () => {
+    assert.deepEqual(await fileInfo('GET', { filename: 'demo/pics/p.png' }), {
+      status: 401,
+      body: { message: 'secret_key is required', msg_code: 0 },
+    });
+    assert.deepEqual(await fileInfo('GET', { secret_key: SECRET }), {
+      status: 400,
+      body: { message: 'filename is required', msg_code: 0 },
+    });
     assert.deepEqual(await fileInfo('GET', { secret_key: SECRET, filename: 'demo/../x' }), {
       status: 400,
       body: { message: 'filename must not contain "." or ".." path segments', msg_code: 0 },
@@ -84,7 +98,11 @@ describe('tenant isolation', () => {
   it('keeps each client inside its own namespaces for upload and file info', async () => {
     const alice = await clientRegistry.create({ name: 'alice', namespaces: ['alice'] });
     const bob = await clientRegistry.create({ name: 'bob', namespaces: ['bob', 'shared-bob'] });
-    const stored = await postForm(`${stack.current.url}/upload`, { secret_key: alice.secret, filename: 'alice/private.txt', filedata: { data: 'alice only' } });
+    const stored = await postForm(`${stack.current.url}/upload`, {
+      secret_key: alice.secret,
+      filename: 'alice/private.txt',
+      filedata: { data: 'alice only' },
+    });
     assert.equal(stored.status, 200);
 
     const overwrite = await postForm(`${stack.current.url}/upload`, {

@@ -56,8 +56,7 @@ afterEach(() => {
   delete process.env.TESSERA_SOURCE_TIMEOUT_MS;
 });
 
-const uploadFrom = (source: string, filename: string) =>
-  postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename, source });
+const uploadFrom = (source: string, filename: string) => postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename, source });
 
 async function assertRefused(source: string, filename: string, message: string | RegExp) {
   const result = await uploadFrom(source, filename);
@@ -88,7 +87,11 @@ describe('POST /upload with source', () => {
   });
 
   it('copies from its own download URL inside the bucket, with no HTTP fetch', async () => {
-    await postForm(`${stack.current.url}/upload`, { secret_key: SECRET, filename: 'demo/original.png', filedata: { data: PNG, type: 'image/png' } });
+    await postForm(`${stack.current.url}/upload`, {
+      secret_key: SECRET,
+      filename: 'demo/original.png',
+      filedata: { data: PNG, type: 'image/png' },
+    });
     const url = await objectStore.downloadUrl('demo/original.png', 300);
     // With loopback refused, only the in-bucket copy can succeed: the emulator is on 127.0.0.1.
     process.env.TESSERA_ALLOW_LOOPBACK_URLS = '0';
@@ -96,10 +99,10 @@ describe('POST /upload with source', () => {
     assert.equal((await objectStore.head('demo/copied.png'))?.size, PNG.length);
   });
 
-  describe('never reaches the stack\'s own services, though local development allows loopback', () => {
+  describe("never reaches the stack's own services, though local development allows loopback", () => {
     before(async () => {
       await stack.ready();
-      await objectStore.put('other/secret.txt', Buffer.from('another client\'s secret'), { contentType: 'text/plain', createOnly: false });
+      await objectStore.put('other/secret.txt', Buffer.from("another client's secret"), { contentType: 'text/plain', createOnly: false });
     });
     const s3Endpoint = () => process.env.AWS_ENDPOINT_URL_S3!;
     const bucketPath = () => `/${process.env.TESSERA_BUCKET}`;
@@ -115,21 +118,35 @@ describe('POST /upload with source', () => {
         [`${process.env.AWS_ENDPOINT_URL_DYNAMODB}/`, ownPort(process.env.AWS_ENDPOINT_URL_DYNAMODB!)],
       ];
       for (const [source, host] of refused) {
-        await assertRefused(source, 'demo/own1', `source URL ${host} is a port of Tessera's own services, which outbound requests may not reach`);
+        await assertRefused(
+          source,
+          'demo/own1',
+          `source URL ${host} is a port of Tessera's own services, which outbound requests may not reach`,
+        );
       }
     });
 
     it('a redirect from an allowed server to the S3 emulator', async () => {
       const target = `http://localhost:${new URL(s3Endpoint()).port}${bucketPath()}/other/secret.txt`;
-      await assertRefused(`${origin}/to?url=${encodeURIComponent(target)}`, 'demo/own2', /^source URL localhost:\d+ is a port of Tessera's own services/);
+      await assertRefused(
+        `${origin}/to?url=${encodeURIComponent(target)}`,
+        'demo/own2',
+        /^source URL localhost:\d+ is a port of Tessera's own services/,
+      );
     });
 
     it('bucket URLs without a signature that holds: none, forged, "%2E%2E" segments, expired, tampered', async () => {
       const base = `${s3Endpoint()}${bucketPath()}`;
       const own = new URL(await objectStore.downloadUrl('demo/original.png', 300));
       const tampered = new URL(own);
-      tampered.searchParams.set('X-Amz-Signature', own.searchParams.get('X-Amz-Signature')!.replace(/^./, (c) => (c === '0' ? '1' : '0')));
-      const expired = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: process.env.TESSERA_BUCKET, Key: 'demo/original.png' }), { expiresIn: 60, signingDate: new Date(Date.now() - 3_600_000) });
+      tampered.searchParams.set(
+        'X-Amz-Signature',
+        own.searchParams.get('X-Amz-Signature')!.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      );
+      const expired = await getSignedUrl(s3(), new GetObjectCommand({ Bucket: process.env.TESSERA_BUCKET, Key: 'demo/original.png' }), {
+        expiresIn: 60,
+        signingDate: new Date(Date.now() - 3_600_000),
+      });
       for (const source of [
         `${base}/other/secret.txt`,
         `${base}/other/secret.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=local%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature=${'0'.repeat(64)}`,
@@ -141,30 +158,54 @@ describe('POST /upload with source', () => {
       }
     });
 
-    it('a valid download URL of another client\'s file', async () => {
+    it("a valid download URL of another client's file", async () => {
       const url = await objectStore.downloadUrl('other/secret.txt', 300);
       const result = await uploadFrom(url, 'demo/own4');
-      assert.deepEqual(result, { status: 403, body: { message: 'source is a Tessera download URL of a file outside your namespaces', msg_code: 0 } });
+      assert.deepEqual(result, {
+        status: 403,
+        body: { message: 'source is a Tessera download URL of a file outside your namespaces', msg_code: 0 },
+      });
       assert.equal(await objectStore.head('demo/own4'), undefined);
     });
   });
 
   describe('refuses URLs that could reach inside the network (SSRF)', () => {
     it('a redirect to the instance metadata service', () =>
-      assertRefused(`${origin}/to?url=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`, 'demo/ssrf1', 'source URL host 169.254.169.254 resolves to a private or reserved address'));
+      assertRefused(
+        `${origin}/to?url=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`,
+        'demo/ssrf1',
+        'source URL host 169.254.169.254 resolves to a private or reserved address',
+      ));
     it('a redirect to a private RFC 1918 address', () =>
-      assertRefused(`${origin}/to?url=${encodeURIComponent('http://10.1.2.3/x')}`, 'demo/ssrf2', 'source URL host 10.1.2.3 resolves to a private or reserved address'));
+      assertRefused(
+        `${origin}/to?url=${encodeURIComponent('http://10.1.2.3/x')}`,
+        'demo/ssrf2',
+        'source URL host 10.1.2.3 resolves to a private or reserved address',
+      ));
     it('a redirect to the IPv6 metadata address', () =>
-      assertRefused(`${origin}/to?url=${encodeURIComponent('http://[fd00:ec2::254]/')}`, 'demo/ssrf3', 'source URL host fd00:ec2::254 resolves to a private or reserved address'));
+      assertRefused(
+        `${origin}/to?url=${encodeURIComponent('http://[fd00:ec2::254]/')}`,
+        'demo/ssrf3',
+        'source URL host fd00:ec2::254 resolves to a private or reserved address',
+      ));
     it('an IPv4-mapped IPv6 metadata address', () =>
-      assertRefused('http://[::ffff:169.254.169.254]/', 'demo/ssrf4', /^source URL host ::ffff:a9fe:a9fe resolves to a private or reserved address$/));
+      assertRefused(
+        'http://[::ffff:169.254.169.254]/',
+        'demo/ssrf4',
+        /^source URL host ::ffff:a9fe:a9fe resolves to a private or reserved address$/,
+      ));
     it('IPv4-compatible IPv6 literals, judged by the IPv4 address inside', async () => {
-      await assertRefused('http://[::169.254.169.254]/', 'demo/ssrf12', 'source URL host ::a9fe:a9fe resolves to a private or reserved address');
+      await assertRefused(
+        'http://[::169.254.169.254]/',
+        'demo/ssrf12',
+        'source URL host ::a9fe:a9fe resolves to a private or reserved address',
+      );
       await assertRefused('http://[::10.0.0.1]/', 'demo/ssrf13', 'source URL host ::a00:1 resolves to a private or reserved address');
       process.env.TESSERA_ALLOW_LOOPBACK_URLS = '0';
       await assertRefused('http://[::127.0.0.1]/', 'demo/ssrf14', 'source URL host ::7f00:1 resolves to a private or reserved address');
     });
-    it('0.0.0.0', () => assertRefused('http://0.0.0.0:80/', 'demo/ssrf5', 'source URL host 0.0.0.0 resolves to a private or reserved address'));
+    it('0.0.0.0', () =>
+      assertRefused('http://0.0.0.0:80/', 'demo/ssrf5', 'source URL host 0.0.0.0 resolves to a private or reserved address'));
     it('loopback when local development has not allowed it', async () => {
       process.env.TESSERA_ALLOW_LOOPBACK_URLS = '0';
       await assertRefused(`${origin}/image.png`, 'demo/ssrf6', 'source URL host 127.0.0.1 resolves to a private or reserved address');
@@ -176,10 +217,15 @@ describe('POST /upload with source', () => {
     it('a host name that resolves to loopback (checked after DNS)', async () => {
       process.env.TESSERA_ALLOW_LOOPBACK_URLS = '0';
       const port = new URL(origin).port;
-      await assertRefused(`http://localhost:${port}/image.png`, 'demo/ssrf8', 'source URL host localhost resolves to a private or reserved address');
+      await assertRefused(
+        `http://localhost:${port}/image.png`,
+        'demo/ssrf8',
+        'source URL host localhost resolves to a private or reserved address',
+      );
     });
     it('non-http schemes', () => assertRefused('file:///etc/passwd', 'demo/ssrf9', 'source URL must be an http or https URL, not file'));
-    it('URLs with credentials', () => assertRefused(`http://user:pw@127.0.0.1:1/`, 'demo/ssrf10', 'source URL must not contain credentials'));
+    it('URLs with credentials', () =>
+      assertRefused(`http://user:pw@127.0.0.1:1/`, 'demo/ssrf10', 'source URL must not contain credentials'));
     it('text that is not a URL', () => assertRefused('not a url', 'demo/ssrf11', 'source is not a valid URL'));
   });
 
@@ -197,7 +243,8 @@ describe('POST /upload with source', () => {
       process.env.TESSERA_SOURCE_TIMEOUT_MS = '60000';
       await assertRefused(`${origin}/endless`, 'demo/cap6', 'source is larger than the 100000-byte limit');
       const answeredAt = Date.now();
-      for (let waited = 0; endlessClosedAt.length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; endlessClosedAt.length === 0 && waited < 5000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(endlessClosedAt.length, 1, 'the upstream connection is still open');
       assert.ok(endlessClosedAt[0]! - answeredAt < 5000);
     });

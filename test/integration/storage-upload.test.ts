@@ -56,9 +56,7 @@ describe('POST /upload', () => {
 
   it('lets exactly one of many racing overwrite=0 uploads of one name win, and keeps its bytes', async () => {
     const bodies = Array.from({ length: 12 }, (_, index) => `racer ${index} ${randomBytes(8).toString('hex')}`);
-    const results = await Promise.all(
-      bodies.map((data) => upload({ secret_key: SECRET, filename: 'demo/race.txt', filedata: { data } })),
-    );
+    const results = await Promise.all(bodies.map((data) => upload({ secret_key: SECRET, filename: 'demo/race.txt', filedata: { data } })));
     const winners = results.map((result, index) => ({ ...result, index })).filter((result) => result.status === 200);
     assert.equal(winners.length, 1, `expected one winner, got ${winners.length}`);
     for (const loser of results.filter((result) => result.status !== 200)) {
@@ -73,15 +71,60 @@ describe('POST /upload', () => {
       ['an unknown secret_key', { secret_key: 'nope', filename: 'demo/bad2.txt', filedata: { data: 'x' } }, 401, 'secret_key is not valid'],
       ['no filename', { secret_key: SECRET, filedata: { data: 'x' } }, 400, 'filename is required'],
       ['neither filedata nor source', { secret_key: SECRET, filename: 'demo/bad3.txt' }, 400, 'filedata or source is required'],
-      ['filedata as a text field', { secret_key: SECRET, filename: 'demo/bad4.txt', filedata: 'x' }, 400, 'filedata must be sent as a file part of a multipart/form-data body'],
-      ['overwrite=2', { secret_key: SECRET, filename: 'demo/bad5.txt', overwrite: '2', filedata: { data: 'x' } }, 400, 'overwrite must be 0 or 1'],
-      ['overwrite=yes', { secret_key: SECRET, filename: 'demo/bad6.txt', overwrite: 'yes', filedata: { data: 'x' } }, 400, 'overwrite must be 0 or 1'],
-      ['a name outside the namespaces', { secret_key: SECRET, filename: 'other/bad7.txt', filedata: { data: 'x' } }, 403, 'filename must begin with one of your namespaces'],
-      ['the bare namespace prefix', { secret_key: SECRET, filename: 'demox/bad8.txt', filedata: { data: 'x' } }, 403, 'filename must begin with one of your namespaces'],
-      ['a ".." segment', { secret_key: SECRET, filename: 'demo/../other/bad9.txt', filedata: { data: 'x' } }, 400, 'filename must not contain "." or ".." path segments'],
-      ['a leading "/"', { secret_key: SECRET, filename: '/demo/bad10.txt', filedata: { data: 'x' } }, 400, 'filename must not start with "/"'],
-      ['a control character', { secret_key: SECRET, filename: 'demo/bad\u0001.txt', filedata: { data: 'x' } }, 400, 'filename contains control characters'],
-      ['a name over 1024 bytes', { secret_key: SECRET, filename: `demo/${'é'.repeat(511)}`, filedata: { data: 'x' } }, 400, 'filename is longer than 1024 bytes of UTF-8'],
+      [
+        'filedata as a text field',
+        { secret_key: SECRET, filename: 'demo/bad4.txt', filedata: 'x' },
+        400,
+        'filedata must be sent as a file part of a multipart/form-data body',
+      ],
+      [
+        'overwrite=2',
+        { secret_key: SECRET, filename: 'demo/bad5.txt', overwrite: '2', filedata: { data: 'x' } },
+        400,
+        'overwrite must be 0 or 1',
+      ],
+      [
+        'overwrite=yes',
+        { secret_key: SECRET, filename: 'demo/bad6.txt', overwrite: 'yes', filedata: { data: 'x' } },
+        400,
+        'overwrite must be 0 or 1',
+      ],
+      [
+        'a name outside the namespaces',
+        { secret_key: SECRET, filename: 'other/bad7.txt', filedata: { data: 'x' } },
+        403,
+        'filename must begin with one of your namespaces',
+      ],
+      [
+        'the bare namespace prefix',
+        { secret_key: SECRET, filename: 'demox/bad8.txt', filedata: { data: 'x' } },
+        403,
+        'filename must begin with one of your namespaces',
+      ],
+      [
+        'a ".." segment',
+        { secret_key: SECRET, filename: 'demo/../other/bad9.txt', filedata: { data: 'x' } },
+        400,
+        'filename must not contain "." or ".." path segments',
+      ],
+      [
+        'a leading "/"',
+        { secret_key: SECRET, filename: '/demo/bad10.txt', filedata: { data: 'x' } },
+        400,
+        'filename must not start with "/"',
+      ],
+      [
+        'a control character',
+        { secret_key: SECRET, filename: 'demo/bad\u0001.txt', filedata: { data: 'x' } },
+        400,
+        'filename contains control characters',
+      ],
+      [
+        'a name over 1024 bytes',
+        { secret_key: SECRET, filename: `demo/${'é'.repeat(511)}`, filedata: { data: 'x' } },
+        400,
+        'filename is longer than 1024 bytes of UTF-8',
+      ],
     ];
     for (const [label, fields, status, message] of cases) {
       it(label, async () => {
@@ -122,26 +165,47 @@ describe('POST /upload', () => {
       // "alpha/\ud800x": a lone surrogate, which only JSON's \u escape can carry.
       const body = `{"secret_key":"${SECRET}","filename":"demo/lone\\ud800x.txt","source":"http://example.invalid/x"}`;
       for (const path of ['/upload', '/get_file_info']) {
-        const response = await fetch(`${stack.current.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const response = await fetch(`${stack.current.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         assert.equal(response.status, 400, path);
-        assert.deepEqual(await response.json(), { message: 'filename is not well-formed Unicode (it holds a lone surrogate)', msg_code: 0 });
+        assert.deepEqual(await response.json(), {
+          message: 'filename is not well-formed Unicode (it holds a lone surrogate)',
+          msg_code: 0,
+        });
       }
       const other = `{"secret_key":"${SECRET}","filename":"demo/ok.txt","overwrite":"0","\\udc00":"x"}`;
-      const response = await fetch(`${stack.current.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: other });
-      assert.deepEqual(await response.json(), { message: 'a field name is not well-formed Unicode (it holds a lone surrogate)', msg_code: 0 });
+      const response = await fetch(`${stack.current.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: other,
+      });
+      assert.deepEqual(await response.json(), {
+        message: 'a field name is not well-formed Unicode (it holds a lone surrogate)',
+        msg_code: 0,
+      });
       assert.equal(await objectStore.head('demo/ok.txt'), undefined);
     });
 
     it('names with invisible format characters (bidi overrides, zero-width)', async () => {
       for (const filename of ['demo/\u202egnp.exe', 'demo/a\u200bb.png', 'demo/\ufeffbom.txt']) {
         const result = await upload({ secret_key: SECRET, filename, filedata: { data: 'x' } });
-        assert.deepEqual(result, { status: 400, body: { message: 'filename contains invisible format characters (bidi controls, zero-width characters)', msg_code: 0 } });
+        assert.deepEqual(result, {
+          status: 400,
+          body: { message: 'filename contains invisible format characters (bidi controls, zero-width characters)', msg_code: 0 },
+        });
         assert.equal(await objectStore.head(filename), undefined);
       }
     });
 
     it('an unsupported content type', async () => {
-      const response = await fetch(`${stack.current.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+      const response = await fetch(`${stack.current.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hello',
+      });
       assert.equal(response.status, 400);
       assert.deepEqual(await response.json(), {
         message: 'unsupported content type "text/plain": send multipart/form-data, urlencoded or JSON',
@@ -160,7 +224,11 @@ describe('POST /upload', () => {
 
   describe('API Gateway limits', () => {
     it('answers 413 for a body over the 10 MB API Gateway limit', async () => {
-      const response = await upload({ secret_key: SECRET, filename: 'demo/huge.bin', filedata: { data: randomBytes(10 * 1024 * 1024 + 1) } });
+      const response = await upload({
+        secret_key: SECRET,
+        filename: 'demo/huge.bin',
+        filedata: { data: randomBytes(10 * 1024 * 1024 + 1) },
+      });
       assert.deepEqual(response, { status: 413, body: { message: 'Request Entity Too Large' } });
       assert.equal(await objectStore.head('demo/huge.bin'), undefined);
     });

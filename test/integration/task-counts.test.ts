@@ -30,7 +30,21 @@ function random(seed: number) {
   return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
-const EVENTS: readonly TaskEvent[] = ['start', 'stop', 'dispatch', 'run', 'succeed', 'fail', 'stopped', 'archive', 'unarchive', 'update', 'pause', 'resume', 'cancel'];
+const EVENTS: readonly TaskEvent[] = [
+  'start',
+  'stop',
+  'dispatch',
+  'run',
+  'succeed',
+  'fail',
+  'stopped',
+  'archive',
+  'unarchive',
+  'update',
+  'pause',
+  'resume',
+  'cancel',
+];
 
 /**
  * Fails some writes as a writer dying would: before the write is sent, or after DynamoDB applied
@@ -60,7 +74,8 @@ async function tally(clientId: string): Promise<Record<TaskState, number>> {
   return counts;
 }
 
-const newTask = (clientId: string) => taskStore.create({ taskId: newTaskId('k'), clientId, kind: 'kmp', level: 0, spec: { name: 'counted' } });
+const newTask = (clientId: string) =>
+  taskStore.create({ taskId: newTaskId('k'), clientId, kind: 'kmp', level: 0, spec: { name: 'counted' } });
 
 /** One random step on one task: a transition the table allows from the state last seen, or a deletion. */
 async function randomStep(task: Task, next: () => number): Promise<void> {
@@ -110,7 +125,12 @@ describe('exact task counts under races and dying writers', () => {
     (dynamo().middlewareStack as unknown as Stack).add(
       (send, context) => async (args) => {
         const input = args.input as { TableName?: string; UpdateExpression?: string };
-        if (!stalled && context.commandName === 'UpdateItemCommand' && input.TableName === tableName('tasks') && input.UpdateExpression?.startsWith('SET')) {
+        if (
+          !stalled &&
+          context.commandName === 'UpdateItemCommand' &&
+          input.TableName === tableName('tasks') &&
+          input.UpdateExpression?.startsWith('SET')
+        ) {
           stalled = true;
           await held;
         }
@@ -141,7 +161,11 @@ describe('exact task counts under races and dying writers', () => {
     let stalled = false;
     (dynamo().middlewareStack as unknown as Stack).add(
       (send, context) => async (args) => {
-        if (!stalled && context.commandName === 'PutItemCommand' && (args.input as { TableName?: string }).TableName === tableName('tasks')) {
+        if (
+          !stalled &&
+          context.commandName === 'PutItemCommand' &&
+          (args.input as { TableName?: string }).TableName === tableName('tasks')
+        ) {
           stalled = true;
           await held;
         }
@@ -158,7 +182,10 @@ describe('exact task counts under races and dying writers', () => {
     await assert.rejects(late, { kind: 'conflict' });
     assert.equal(await taskStore.get({ clientId, taskId }), undefined);
     assert.deepEqual((await taskStore.listByClient(clientId, { limit: 10 })).tasks, []);
-    assert.equal(Object.values(await taskStore.countByState(clientId)).reduce((sum, count) => sum + count, 0), 0);
+    assert.equal(
+      Object.values(await taskStore.countByState(clientId)).reduce((sum, count) => sum + count, 0),
+      0,
+    );
   });
 
   it('a writer that died after its write blocks nobody: the next change counts it and goes on', async () => {
@@ -201,7 +228,10 @@ describe('exact task counts under races and dying writers', () => {
     const task = await newTask(clientId);
     const change = { claim: 'someone-else', from: 'INIT' as const, to: 'PENDING' as const, version: 1, at: Date.now() };
     assert.equal(await taskCounts.claim(`client:${clientId}`, task.taskId, change), undefined);
-    await assert.rejects(taskStore.transition(task, 'start'), { kind: 'conflict', message: `task ${task.taskId} is being changed by another request; try again` });
+    await assert.rejects(taskStore.transition(task, 'start'), {
+      kind: 'conflict',
+      message: `task ${task.taskId} is being changed by another request; try again`,
+    });
     assert.equal((await taskStore.require(task)).state, 'INIT');
     // A reader counts it where its task says it is: the claimed change never reached the task.
     assert.equal((await taskStore.countByState(clientId)).INIT, 1);

@@ -7,8 +7,7 @@ import { useLocalStack } from '../support/local-stack.ts';
 
 useLocalStack();
 
-const newTask = (clientId = 'tc-store') =>
-  taskStore.create({ taskId: newTaskId(), clientId, kind: 'kmp', level: 0, spec: { name: 'x' } });
+const newTask = (clientId = 'tc-store') => taskStore.create({ taskId: newTaskId(), clientId, kind: 'kmp', level: 0, spec: { name: 'x' } });
 
 describe('task store on DynamoDB', () => {
   it('lets exactly one of many racing transitions win', async () => {
@@ -27,7 +26,10 @@ describe('task store on DynamoDB', () => {
     const task = await newTask();
     const key = { clientId: task.clientId, taskId: task.taskId };
     await taskStore.transition(key, 'start');
-    const [stop, dispatch] = await Promise.allSettled([taskStore.transition(key, 'stop', { version: 2 }), taskStore.transition(key, 'dispatch', { version: 2 })]);
+    const [stop, dispatch] = await Promise.allSettled([
+      taskStore.transition(key, 'stop', { version: 2 }),
+      taskStore.transition(key, 'dispatch', { version: 2 }),
+    ]);
     assert.equal([stop, dispatch].filter((outcome) => outcome.status === 'fulfilled').length, 1);
     assert.ok(['INIT', 'STARTING'].includes((await taskStore.require(key)).state));
   });
@@ -49,20 +51,26 @@ describe('task store on DynamoDB', () => {
     assert.equal(counts.INIT, 15);
     assert.equal(counts.PENDING, 6);
     assert.equal(counts.STARTING, 4);
-    assert.equal(Object.values(counts).reduce((sum, count) => sum + count, 0), 25);
+    assert.equal(
+      Object.values(counts).reduce((sum, count) => sum + count, 0),
+      25,
+    );
   });
 
-  it('lists a client newest first and never shows another client\'s tasks', async () => {
+  it("lists a client newest first and never shows another client's tasks", async () => {
     const clientId = `tc-list-${Date.now()}`;
     const first = await newTask(clientId);
     await new Promise((resolve) => setTimeout(resolve, 2));
     const second = await newTask(clientId);
     await newTask(`${clientId}-other`);
     const { tasks } = await taskStore.listByClient(clientId, { limit: 10 });
-    assert.deepEqual(tasks.map((task) => task.taskId), [second.taskId, first.taskId]);
+    assert.deepEqual(
+      tasks.map((task) => task.taskId),
+      [second.taskId, first.taskId],
+    );
   });
 
-  it('takes over a task only once its worker\'s lease has run out', async () => {
+  it("takes over a task only once its worker's lease has run out", async () => {
     const task = await newTask();
     const key = { clientId: task.clientId, taskId: task.taskId };
     await taskStore.transition(key, 'start');

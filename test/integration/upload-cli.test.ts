@@ -12,7 +12,19 @@ const APP = 'tcuploadcli000000001';
 const SECRET = 'upload-cli-secret';
 const stack = useLocalStack({ demo: { clientId: APP, secret: SECRET, namespace: 'cli' } });
 const run = promisify(execFile);
-const args = (file: string, ...extra: string[]) => ['--import', 'tsx', 'cli/upload.ts', file, '--endpoint', stack.current.url, '--app-id', APP, '--secret', SECRET, ...extra];
+const args = (file: string, ...extra: string[]) => [
+  '--import',
+  'tsx',
+  'cli/upload.ts',
+  file,
+  '--endpoint',
+  stack.current.url,
+  '--app-id',
+  APP,
+  '--secret',
+  SECRET,
+  ...extra,
+];
 
 const doneSlices = (statePath: string) => {
   try {
@@ -52,7 +64,19 @@ describe('tessera-upload', () => {
     const file = join(dir, 'small.bin');
     writeFileSync(file, 'small');
     await assert.rejects(
-      run(process.execPath, ['--import', 'tsx', 'cli/upload.ts', file, '--endpoint', stack.current.url, '--app-id', APP, '--secret', 'wrong', '--quiet']),
+      run(process.execPath, [
+        '--import',
+        'tsx',
+        'cli/upload.ts',
+        file,
+        '--endpoint',
+        stack.current.url,
+        '--app-id',
+        APP,
+        '--secret',
+        'wrong',
+        '--quiet',
+      ]),
       (error: { code: number; stderr: string }) => {
         assert.equal(error.code, 1);
         assert.match(error.stderr, /tessera-upload: Tessera answered 10001: signature does not match/);

@@ -17,10 +17,20 @@ export class CiClient {
   authorization(method: string, path: string, query: Record<string, string>, validity: { start?: number; end?: number } = {}): string {
     const now = Math.floor(Date.now() / 1000);
     const host = new URL(this.endpoint).host;
-    return signCos({ method, path, query, headers: { host } }, this.secretId, this.secretKey, validity.start ?? now - 60, validity.end ?? now + 900);
+    return signCos(
+      { method, path, query, headers: { host } },
+      this.secretId,
+      this.secretKey,
+      validity.start ?? now - 60,
+      validity.end ?? now + 900,
+    );
   }
 
-  async request(method: string, path: string, options: { query?: Record<string, string>; body?: string; contentType?: string; authorization?: string | null } = {}): Promise<CiAnswer> {
+  async request(
+    method: string,
+    path: string,
+    options: { query?: Record<string, string>; body?: string; contentType?: string; authorization?: string | null } = {},
+  ): Promise<CiAnswer> {
     const query = options.query ?? {};
     const search = new URLSearchParams(query).toString().replace(/=(&|$)/g, '$1');
     const headers: Record<string, string> = {};
@@ -37,7 +47,19 @@ const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '
 export const tag = (xml: string, name: string) =>
   new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]?.replace(/&(lt|gt|quot|apos|amp);/g, (entity) => ENTITIES[entity]!);
 
-export function jobXml(fields: { input?: string; output?: string; rule?: string; isPicInfo?: boolean; level?: number; callBack?: string; format?: string; userData?: string; bucket?: string; region?: string; extra?: string }): string {
+export function jobXml(fields: {
+  input?: string;
+  output?: string;
+  rule?: string;
+  isPicInfo?: boolean;
+  level?: number;
+  callBack?: string;
+  format?: string;
+  userData?: string;
+  bucket?: string;
+  region?: string;
+  extra?: string;
+}): string {
   return (
     '<Request><Tag>PicProcess</Tag>' +
     `<Input><Object>${fields.input ?? 'in/photo.jpg'}</Object></Input>` +

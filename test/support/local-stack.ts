@@ -5,7 +5,10 @@ import { startLocalStack, type LocalStack } from '../../local/local-stack.ts';
  * Starts the whole local stack (emulators, resources, HTTP API) once for a test file and stops
  * it afterwards. Each test file runs in its own process, so files never share state.
  */
-export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {}): { readonly current: LocalStack; ready(): Promise<LocalStack> } {
+export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {}): {
+  readonly current: LocalStack;
+  ready(): Promise<LocalStack>;
+} {
   const holder: { current: LocalStack | undefined; starting?: Promise<LocalStack> } = { current: undefined };
   const ready = () => {
     holder.starting ??= startLocalStack(options).then((stack) => (holder.current = stack));

@@ -53,4 +53,3 @@ export async function inParallel<T>(limit: number, tasks: ReadonlyArray<() => Pr
   );
   return results;
 }
-

@@ -5,7 +5,12 @@ import { faceDirection, toLonLat, type RawImage } from '../../functions/core/pan
  * The plain per-pixel projection: each face pixel's own direction, its own atan2s, bilinear.
  * Slow, obviously right: the fast table-driven renderer is checked against it.
  */
-export function projectFace(source: RawImage, face: Face, size: number, target = new Uint8Array(size * size * source.channels)): Uint8Array {
+export function projectFace(
+  source: RawImage,
+  face: Face,
+  size: number,
+  target = new Uint8Array(size * size * source.channels),
+): Uint8Array {
   const { data, width, height, channels } = source;
   const scaleX = width / (2 * Math.PI);
   const scaleY = height / Math.PI;
@@ -35,7 +40,8 @@ export function projectFace(source: RawImage, face: Face, size: number, target =
       const w10 = (1 - fx) * fy;
       const w11 = fx * fy;
       for (let channel = 0; channel < channels; channel++) {
-        target[out++] = data[p00 + channel]! * w00 + data[p01 + channel]! * w01 + data[p10 + channel]! * w10 + data[p11 + channel]! * w11 + 0.5;
+        target[out++] =
+          data[p00 + channel]! * w00 + data[p01 + channel]! * w01 + data[p10 + channel]! * w10 + data[p11 + channel]! * w11 + 0.5;
       }
     }
   }

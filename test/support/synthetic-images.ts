@@ -2,7 +2,9 @@ import sharp from 'sharp';
 
 /** A JPEG of the given size: a smooth gradient, so resizing has something to do. */
 export async function gradientJpeg(width: number, height: number, quality = 80): Promise<Buffer> {
-  return sharp(coordinateRaw(width, height), { raw: { width, height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  return sharp(coordinateRaw(width, height), { raw: { width, height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 /** Raw RGB whose pixel (x, y) holds x and y: R = x mod 256, G = y mod 256, B = (x div 256) * 16 + y div 256. */
@@ -21,7 +23,9 @@ export function coordinateRaw(width: number, height: number): Buffer {
 
 /** A lossless PNG whose pixels encode their own coordinates, to check where a crop was taken. */
 export async function coordinatePng(width: number, height: number): Promise<Buffer> {
-  return sharp(coordinateRaw(width, height), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(coordinateRaw(width, height), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** The coordinates the top-left pixel of a coordinate image came from. */

@@ -11,7 +11,8 @@ describe('classifyAddress', () => {
   });
 
   it('recognises loopback in both families', () => {
-    for (const address of ['127.0.0.1', '127.255.0.9', '::1', '::ffff:127.0.0.1']) assert.equal(classifyAddress(address), 'loopback', address);
+    for (const address of ['127.0.0.1', '127.255.0.9', '::1', '::ffff:127.0.0.1'])
+      assert.equal(classifyAddress(address), 'loopback', address);
   });
 
   it('treats private, link-local, metadata, reserved and odd addresses as private', () => {
@@ -70,12 +71,19 @@ describe('checkAddress', () => {
   const policy = (allowLoopback: boolean, reservedLoopbackPorts: number[] = []) => ({ allowLoopback, reservedLoopbackPorts });
 
   it('allows loopback only when asked to, and never to a reserved port', () => {
-    assert.throws(() => checkAddress(policy(false), '127.0.0.1', 8080, 'source URL'), /source URL host 127.0.0.1 resolves to a private or reserved address/);
+    assert.throws(
+      () => checkAddress(policy(false), '127.0.0.1', 8080, 'source URL'),
+      /source URL host 127.0.0.1 resolves to a private or reserved address/,
+    );
     assert.doesNotThrow(() => checkAddress(policy(true), '127.0.0.1', 8080, 'source URL'));
     assert.throws(() => checkAddress(policy(true), '10.0.0.1', 8080, 'source URL'), /private or reserved/);
     assert.doesNotThrow(() => checkAddress(policy(false), '8.8.8.8', 443, 'source URL'));
     for (const address of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1', '::7f00:1']) {
-      assert.throws(() => checkAddress(policy(true, [4566, 3000]), address, 4566, 'source URL', 'localhost'), /source URL localhost:4566 is a port of Tessera's own services/, address);
+      assert.throws(
+        () => checkAddress(policy(true, [4566, 3000]), address, 4566, 'source URL', 'localhost'),
+        /source URL localhost:4566 is a port of Tessera's own services/,
+        address,
+      );
       assert.doesNotThrow(() => checkAddress(policy(true, [4566, 3000]), address, 4567, 'source URL'), address);
     }
     // A reserved port of a public address is someone else's port, not Tessera's.

@@ -5,7 +5,9 @@ import { parseXml, toXml } from '../../functions/ci/xml.ts';
 
 describe('parseXml', () => {
   it('reads a request', () => {
-    assert.deepEqual(parseXml('<Request><Tag>PicProcess</Tag><Input><Object>a.jpg</Object></Input></Request>'), { Request: { Tag: 'PicProcess', Input: { Object: 'a.jpg' } } });
+    assert.deepEqual(parseXml('<Request><Tag>PicProcess</Tag><Input><Object>a.jpg</Object></Input></Request>'), {
+      Request: { Tag: 'PicProcess', Input: { Object: 'a.jpg' } },
+    });
   });
 
   it('refuses as MalformedXML what the parser itself refuses, and characters XML 1.0 cannot hold', () => {
@@ -20,12 +22,16 @@ describe('parseXml', () => {
       ['<Request><Rule>\ud800</Rule></Request>', /U\+D800/],
       ['<Request><a></Request>', /^the body is not well-formed XML: /],
     ] as const) {
-      assert.throws(() => parseXml(text), (error: Error & { kind?: string; reason?: string }) => {
-        assert.equal(error.kind, 'invalid-input');
-        assert.equal(error.reason, 'MalformedXML');
-        assert.match(error.message, message);
-        return true;
-      }, text);
+      assert.throws(
+        () => parseXml(text),
+        (error: Error & { kind?: string; reason?: string }) => {
+          assert.equal(error.kind, 'invalid-input');
+          assert.equal(error.reason, 'MalformedXML');
+          assert.match(error.message, message);
+          return true;
+        },
+        text,
+      );
     }
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
@@ -33,7 +39,13 @@ describe('parseXml', () => {
 
 describe('toXml', () => {
   it('always writes well-formed XML 1.0: what it cannot carry becomes U+FFFD', () => {
-    const xml = toXml('Error', { Code: 'InvalidArgument', Message: 'bad \u0000 \u0008 \ud800 \uffff end', Ids: ['\u0000'], 'Bad\u0001Key': 'x', Tab: 'a\tb\nc' });
+    const xml = toXml('Error', {
+      Code: 'InvalidArgument',
+      Message: 'bad \u0000 \u0008 \ud800 \uffff end',
+      Ids: ['\u0000'],
+      'Bad\u0001Key': 'x',
+      Tab: 'a\tb\nc',
+    });
     assert.equal(XMLValidator.validate(xml), true);
     assert.match(xml, /<Message>bad \ufffd \ufffd \ufffd \ufffd end<\/Message>/);
     assert.match(xml, /<Ids>\ufffd<\/Ids>/);

@@ -47,7 +47,13 @@ describe('parseForm', () => {
       [event(undefined, 'hi'), /^unsupported content type "none"/],
       [event('multipart/form-data', 'x'), /^malformed multipart body: /],
       [event('application/x-www-form-urlencoded', 'a=1&a=2'), /^field a is given more than once$/],
-      [event('multipart/form-data; boundary=q', multipartBody('q', ['Content-Disposition: form-data; name="f"\r\n\r\n' + 'x'.repeat(70_000)])), /longer than 65536 bytes/],
+      [
+        event(
+          'multipart/form-data; boundary=q',
+          multipartBody('q', ['Content-Disposition: form-data; name="f"\r\n\r\n' + 'x'.repeat(70_000)]),
+        ),
+        /longer than 65536 bytes/,
+      ],
     ];
     for (const [input, message] of cases) {
       await assert.rejects(parseForm(input), (error: Error) => {

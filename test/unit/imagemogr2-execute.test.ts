@@ -17,7 +17,7 @@ before(async () => {
 });
 
 describe('imageMogr2 executor', () => {
-  it('reads a JPEG\'s quality from its tables', async () => {
+  it("reads a JPEG's quality from its tables", async () => {
     for (const quality of [30, 68, 75, 90]) assert.equal(jpegQuality(await gradientJpeg(64, 64, quality)), quality);
     assert.equal(jpegQuality(Buffer.from('not a jpeg')), undefined);
   });
@@ -51,7 +51,7 @@ describe('imageMogr2 executor', () => {
     assert.equal((await sharp((await run(photo, 'imageMogr2/interlace/0')).data).metadata()).isProgressive, false);
   });
 
-  it('runs operations left to right, also where sharp\'s own order differs (crop, then rotate, then crop)', async () => {
+  it("runs operations left to right, also where sharp's own order differs (crop, then rotate, then crop)", async () => {
     const input = await coordinatePng(640, 427);
     // crop 200x100 at 0,0, rotate 90 (100x200, the crop's bottom-left row comes first), crop 50x50.
     const result = await run(input, 'imageMogr2/crop/200x100/rotate/90/crop/50x50/format/png');

@@ -9,7 +9,8 @@ import { executePlan } from '../../functions/worker/imagemogr2.ts';
 import { coordinatePng, gradientJpeg } from '../support/synthetic-images.ts';
 
 const jpeg = (width: number, height: number, orientation = 1): ImageHeader => ({ width, height, format: 'jpeg', orientation });
-const predict = (header: ImageHeader, rule: string) => predictOutputs(parseRule(rule), header).map((output) => `${output.width}x${output.height}`);
+const predict = (header: ImageHeader, rule: string) =>
+  predictOutputs(parseRule(rule), header).map((output) => `${output.width}x${output.height}`);
 const sizeOf = (result: { width: number; height: number }) => `${result.width}x${result.height}`;
 
 /** The prediction from the real input's header, next to what the executor really produced. */
@@ -21,7 +22,7 @@ async function predictedAndActual(input: Buffer, rule: string): Promise<[string,
   return [sizeOf(predicted), sizeOf(actual)];
 }
 
-describe('rotation by any angle: libvips\'s canvas, round(W·|cos| + H·|sin|) × round(W·|sin| + H·|cos|)', () => {
+describe("rotation by any angle: libvips's canvas, round(W·|cos| + H·|sin|) × round(W·|sin| + H·|cos|)", () => {
   // Odd and even sides, square and not, tiny and not: every angle from 1 to 359.
   const sizes: Array<[number, number]> = [
     [1, 1],
@@ -48,8 +49,14 @@ describe('rotation by any angle: libvips\'s canvas, round(W·|cos| + H·|sin|) �
 
   it('rounds half up, as VIPS_ROUND_INT does, and keeps right angles exact', async () => {
     // 9999.484… and 9999.502… columns: the limit's edge, where rounding decides.
-    for (const [height, expected] of [[115, { width: 9999, height: 289 }], [116, { width: 10000, height: 290 }]] as const) {
-      const { info } = await sharp({ create: { width: 9999, height, channels: 3, background: '#808080' } }).rotate(1).raw().toBuffer({ resolveWithObject: true });
+    for (const [height, expected] of [
+      [115, { width: 9999, height: 289 }],
+      [116, { width: 10000, height: 290 }],
+    ] as const) {
+      const { info } = await sharp({ create: { width: 9999, height, channels: 3, background: '#808080' } })
+        .rotate(1)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       assert.deepEqual({ width: info.width, height: info.height }, expected);
       assert.deepEqual(rotatedSize({ width: 9999, height }, 1), expected);
     }
@@ -78,7 +85,10 @@ describe('rotation by any angle: libvips\'s canvas, round(W·|cos| + H·|sin|) �
 describe('imageMogr2 output sizes predicted from the header alone', () => {
   let oriented: Buffer;
   before(async () => {
-    oriented = await sharp(await gradientJpeg(400, 300)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    oriented = await sharp(await gradientJpeg(400, 300))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
   });
 
   it('refuses the rule of the issue from the header, before anything is decoded', async () => {
@@ -112,9 +122,14 @@ describe('imageMogr2 output sizes predicted from the header alone', () => {
 
   it('holds each stage to the limit of its own format: 16,383 px for WebP, 9,999 otherwise', () => {
     assert.deepEqual(predict(jpeg(1000, 800), 'imageMogr2/thumbnail/9999x9999!/rotate/45/format/webp'), ['14141x14141']);
-    assert.deepEqual(predict({ width: 1000, height: 800, format: 'webp', orientation: 1 }, 'imageMogr2/thumbnail/9999x9999!/rotate/45'), ['14141x14141']);
+    assert.deepEqual(predict({ width: 1000, height: 800, format: 'webp', orientation: 1 }, 'imageMogr2/thumbnail/9999x9999!/rotate/45'), [
+      '14141x14141',
+    ]);
     // A later stage writes its input's format unless it names one.
-    assert.deepEqual(predict(jpeg(1000, 800), 'imageMogr2/thumbnail/9999x9999!/rotate/45/format/webp|imageMogr2/thumbnail/!80p'), ['14141x14141', '11313x11313']);
+    assert.deepEqual(predict(jpeg(1000, 800), 'imageMogr2/thumbnail/9999x9999!/rotate/45/format/webp|imageMogr2/thumbnail/!80p'), [
+      '14141x14141',
+      '11313x11313',
+    ]);
     assert.throws(
       () => predict(jpeg(1000, 800), 'imageMogr2/thumbnail/9999x9999!/rotate/45/format/webp|imageMogr2/thumbnail/!80p/format/jpg'),
       /the result would be 11313x11313, over the 9999 px per side limit/,
@@ -124,7 +139,10 @@ describe('imageMogr2 output sizes predicted from the header alone', () => {
       /the result would be 10000x8000, over the 9999 px per side limit/,
     );
     // A thumbnail over the limit fails even when a later operation would bring the size back.
-    assert.throws(() => predict(jpeg(1000, 800), 'imageMogr2/thumbnail/10000x/thumbnail/100x'), /the result would be 10000x8000, over the 9999 px per side limit/);
+    assert.throws(
+      () => predict(jpeg(1000, 800), 'imageMogr2/thumbnail/10000x/thumbnail/100x'),
+      /the result would be 10000x8000, over the 9999 px per side limit/,
+    );
   });
 
   it('refuses an image between operations over 250 M pixels', () => {
@@ -136,15 +154,27 @@ describe('imageMogr2 output sizes predicted from the header alone', () => {
 
   it('refuses a crop or cut outside the image, at the size the image has by then', () => {
     assert.throws(() => predict(jpeg(400, 300), 'imageMogr2/cut/100x100x500x10'), /cut 100x100 at 500,10 falls outside the 400x300 image/);
-    assert.throws(() => predict(jpeg(400, 300), 'imageMogr2/thumbnail/200x|imageMogr2/cut/100x100x300x10'), /cut 100x100 at 300,10 falls outside the 200x150 image/);
+    assert.throws(
+      () => predict(jpeg(400, 300), 'imageMogr2/thumbnail/200x|imageMogr2/cut/100x100x300x10'),
+      /cut 100x100 at 300,10 falls outside the 200x150 image/,
+    );
     assert.deepEqual(predict(jpeg(400, 300, 6), 'imageMogr2/auto-orient/cut/100x100x250x350'), ['50x50']);
   });
 
-  it('passes a failing ignore-error stage\'s input on, and goes on with the next stage', async () => {
-    assert.deepEqual(predict(jpeg(1000, 800), 'imageMogr2/thumbnail/9999x9999!/rotate/45/ignore-error/1|imageMogr2/thumbnail/100x'), ['1000x800', '100x80']);
+  it("passes a failing ignore-error stage's input on, and goes on with the next stage", async () => {
+    assert.deepEqual(predict(jpeg(1000, 800), 'imageMogr2/thumbnail/9999x9999!/rotate/45/ignore-error/1|imageMogr2/thumbnail/100x'), [
+      '1000x800',
+      '100x80',
+    ]);
     assert.deepEqual(predict(jpeg(400, 300), 'imageMogr2/cut/100x100x500x10/ignore-error/1|imageMogr2/rotate/90'), ['400x300', '300x400']);
-    assert.throws(() => predict(jpeg(400, 300), 'imageMogr2/cut/100x100x500x10/ignore-error/1|imageMogr2/cut/100x100x500x10'), /falls outside/);
-    const [predicted, actual] = await predictedAndActual(await gradientJpeg(400, 300), 'imageMogr2/thumbnail/9999x9999!/rotate/45/ignore-error/1|imageMogr2/thumbnail/100x');
+    assert.throws(
+      () => predict(jpeg(400, 300), 'imageMogr2/cut/100x100x500x10/ignore-error/1|imageMogr2/cut/100x100x500x10'),
+      /falls outside/,
+    );
+    const [predicted, actual] = await predictedAndActual(
+      await gradientJpeg(400, 300),
+      'imageMogr2/thumbnail/9999x9999!/rotate/45/ignore-error/1|imageMogr2/thumbnail/100x',
+    );
     assert.equal(predicted, actual);
   });
 });

@@ -4,11 +4,14 @@ import { TesseraError } from '../../functions/core/errors.ts';
 import { parseRule, parseThumbnail } from '../../functions/core/imagemogr2/parse.ts';
 
 const refused = (rule: string, message: string) =>
-  assert.throws(() => parseRule(rule), (error: TesseraError) => {
-    assert.equal(error.kind, 'invalid-input');
-    assert.equal(error.message, `invalid imageMogr2 rule: ${message}`);
-    return true;
-  });
+  assert.throws(
+    () => parseRule(rule),
+    (error: TesseraError) => {
+      assert.equal(error.kind, 'invalid-input');
+      assert.equal(error.message, `invalid imageMogr2 rule: ${message}`);
+      return true;
+    },
+  );
 
 describe('imageMogr2 parser', () => {
   it('reads every thumbnail form', () => {
@@ -27,15 +30,23 @@ describe('imageMogr2 parser', () => {
   });
 
   it('reads a whole rule: operations in order, stage settings, pipes', () => {
-    const plan = parseRule('imageMogr2/auto-orient/thumbnail/300x/crop/200x200/gravity/center/rotate/90/flip/vertical/format/webp/quality/80!/strip/interlace/1|imageMogr2/blur/3x2/sharpen/70/grayscale/1/bright/-20/contrast/30/rquality/50/ignore-error/1');
+    const plan = parseRule(
+      'imageMogr2/auto-orient/thumbnail/300x/crop/200x200/gravity/center/rotate/90/flip/vertical/format/webp/quality/80!/strip/interlace/1|imageMogr2/blur/3x2/sharpen/70/grayscale/1/bright/-20/contrast/30/rquality/50/ignore-error/1',
+    );
     assert.equal(plan.stages.length, 2);
     const [first, second] = plan.stages;
-    assert.deepEqual(first!.operations.map((operation) => operation.op), ['autoOrient', 'thumbnail', 'crop', 'rotate', 'flip']);
+    assert.deepEqual(
+      first!.operations.map((operation) => operation.op),
+      ['autoOrient', 'thumbnail', 'crop', 'rotate', 'flip'],
+    );
     assert.equal(first!.gravity, 'center');
     assert.equal(first!.format, 'webp');
     assert.deepEqual(first!.quality, { mode: 'forced', value: 80 });
     assert.deepEqual([first!.strip, first!.interlace, first!.ignoreError], [true, true, false]);
-    assert.deepEqual(second!.operations.map((operation) => operation.op), ['blur', 'sharpen', 'grayscale', 'bright', 'contrast']);
+    assert.deepEqual(
+      second!.operations.map((operation) => operation.op),
+      ['blur', 'sharpen', 'grayscale', 'bright', 'contrast'],
+    );
     assert.deepEqual(second!.quality, { mode: 'relative', value: 50 });
     assert.equal(second!.ignoreError, true);
   });
@@ -59,7 +70,10 @@ describe('imageMogr2 parser', () => {
     refused(Array.from({ length: 11 }, () => 'imageMogr2/strip').join('|'), 'at most 10 stages may be joined with "|", got 11');
     refused('imageMogr2', 'stage 1 has no operations');
     refused('imageMogr2/thumbnail', 'thumbnail needs a value');
-    refused('imageMogr2/thumbnail/abc', 'thumbnail "abc" is not one of !<S>p, !<S>px, !x<S>p, <W>x, x<H>, <W>x<H>, <W>x<H>>, <W>x<H><, !<W>x<H>r, <W>x<H>!, <Area>@');
+    refused(
+      'imageMogr2/thumbnail/abc',
+      'thumbnail "abc" is not one of !<S>p, !<S>px, !x<S>p, <W>x, x<H>, <W>x<H>, <W>x<H>>, <W>x<H><, !<W>x<H>r, <W>x<H>!, <Area>@',
+    );
     refused('imageMogr2/thumbnail/0x100', 'thumbnail width must be from 1 to 10000, got 0');
     refused('imageMogr2/thumbnail/20000x', 'thumbnail width must be from 1 to 10000, got 20000');
     refused('imageMogr2/thumbnail/!0p', 'thumbnail percentage must be more than 0 and at most 1000, got 0');
@@ -67,7 +81,10 @@ describe('imageMogr2 parser', () => {
     refused('imageMogr2/thumbnail/300000000@', 'thumbnail area must be from 1 to 250000000, got 300000000');
     refused('imageMogr2/crop/300', 'crop "300" is not one of <W>x, x<H>, <W>x<H>, !<W>x<H>a<dx>a<dy>');
     refused('imageMogr2/cut/600x600x100', 'cut "600x600x100" is not <width>x<height>x<dx>x<dy>');
-    refused('imageMogr2/gravity/middle/crop/10x10', 'gravity "middle" is not one of northwest, north, northeast, west, center, east, southwest, south, southeast');
+    refused(
+      'imageMogr2/gravity/middle/crop/10x10',
+      'gravity "middle" is not one of northwest, north, northeast, west, center, east, southwest, south, southeast',
+    );
     refused('imageMogr2/rotate/361', 'rotate must be from 0 to 360, got 361');
     refused('imageMogr2/rotate/-90', 'rotate must be a whole number, got "-90"');
     refused('imageMogr2/flip/diagonal', 'flip "diagonal" is not vertical or horizontal');

@@ -27,6 +27,7 @@ describe('readJsonObject', () => {
   it('wants one JSON object', () => {
     assert.deepEqual(readJsonObject(Buffer.from('{"a":"1"}')), { a: '1' });
     assert.throws(() => readJsonObject(Buffer.from('')), { message: 'body is not valid JSON' });
-    for (const text of ['[1]', 'null', '"x"']) assert.throws(() => readJsonObject(Buffer.from(text)), { message: 'JSON body must be an object' }, text);
+    for (const text of ['[1]', 'null', '"x"'])
+      assert.throws(() => readJsonObject(Buffer.from(text)), { message: 'JSON body must be an object' }, text);
   });
 });

@@ -38,11 +38,13 @@ describe('launcher: versions', () => {
 
 describe('launcher: the cached install', () => {
   /** An install as npm leaves it, with a `node` that answers `version`. */
-  const fakeInstall = (version = NODE_VERSION) => (prefix: string) => {
-    mkdirSync(join(prefix, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(join(prefix, 'node_modules', '.bin', 'node'), `#!/bin/sh\necho ${version}\n`);
-    chmodSync(join(prefix, 'node_modules', '.bin', 'node'), 0o755);
-  };
+  const fakeInstall =
+    (version = NODE_VERSION) =>
+    (prefix: string) => {
+      mkdirSync(join(prefix, 'node_modules', '.bin'), { recursive: true });
+      writeFileSync(join(prefix, 'node_modules', '.bin', 'node'), `#!/bin/sh\necho ${version}\n`);
+      chmodSync(join(prefix, 'node_modules', '.bin', 'node'), 0o755);
+    };
 
   it('installs once, saying so in one line, and renames the install into place', () => {
     const dir = join(cache(), 'tessera-node');
@@ -53,7 +55,10 @@ describe('launcher: the cached install', () => {
     assert.equal(ensureNode(dir, options), join(dir, 'node_modules', '.bin'));
     assert.equal(installs, 1);
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, new RegExp(`installing Node\\.js ${NODE_VERSION.replaceAll('.', '\\.')} from the npm registry into ${dir} \\(once\\)`));
+    assert.match(
+      lines[0]!,
+      new RegExp(`installing Node\\.js ${NODE_VERSION.replaceAll('.', '\\.')} from the npm registry into ${dir} \\(once\\)`),
+    );
     assert.deepEqual(readdirSync(join(dir, '..')), ['tessera-node']);
   });
 
@@ -64,7 +69,10 @@ describe('launcher: the cached install', () => {
       writeFileSync(join(prefix, 'node_modules', '.bin', 'node'), '\x7fELF half a binary');
       throw new Error('npm install exited with SIGKILL');
     };
-    assert.throws(() => ensureNode(dir, { install: killedMidway, log: () => {} }), /installing Node\.js .* failed: npm install exited with SIGKILL/);
+    assert.throws(
+      () => ensureNode(dir, { install: killedMidway, log: () => {} }),
+      /installing Node\.js .* failed: npm install exited with SIGKILL/,
+    );
     assert.throws(() => ensureNode(dir, { install: fakeInstall('20.20.2'), log: () => {} }), /the installed node answers "20\.20\.2"/);
     assert.deepEqual(readdirSync(join(dir, '..')), []);
   });
@@ -108,16 +116,21 @@ describe('launcher: running a command', () => {
   });
 
   it('passes SIGTERM on, and exits as the command does once it has stopped', async () => {
-    const stopsOnSigterm = "process.on('SIGTERM', () => { console.log('stopped'); process.exit(0); }); console.log('ready'); setInterval(() => {}, 1000);";
+    const stopsOnSigterm =
+      "process.on('SIGTERM', () => { console.log('stopped'); process.exit(0); }); console.log('ready'); setInterval(() => {}, 1000);";
     const child = spawn(process.execPath, [LAUNCHER, 'node', '-e', stopsOnSigterm], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.setEncoding('utf8');
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: string) => {
-      output += chunk;
-      if (output.includes('ready')) resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: string) => {
+        output += chunk;
+        if (output.includes('ready')) resolve();
+      }),
+    );
     child.kill('SIGTERM');
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (...result) => resolve(result)));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('exit', (...result) => resolve(result)),
+    );
     assert.deepEqual([code, signal], [0, null]);
     assert.equal(output, 'ready\nstopped\n');
   });

@@ -4,11 +4,14 @@ import { TesseraError } from '../../functions/core/errors.ts';
 import { isInsideNamespace, validateNamespace, validateObjectName } from '../../functions/core/object-name.ts';
 
 const refuses = (name: string, kind: TesseraError['kind'], message: string, namespaces = ['photos']) =>
-  assert.throws(() => validateObjectName(name, namespaces), (error: TesseraError) => {
-    assert.equal(error.kind, kind);
-    assert.equal(error.message, message);
-    return true;
-  });
+  assert.throws(
+    () => validateObjectName(name, namespaces),
+    (error: TesseraError) => {
+      assert.equal(error.kind, kind);
+      assert.equal(error.message, message);
+      return true;
+    },
+  );
 
 describe('validateObjectName', () => {
   it('accepts names inside a namespace, unchanged', () => {
@@ -40,7 +43,15 @@ describe('validateObjectName', () => {
     for (const name of ['photos/\ud800x', 'photos/x\udfff', 'photos/\udc00\ud800']) {
       refuses(name, 'invalid-input', 'filename is not well-formed Unicode (it holds a lone surrogate)');
     }
-    for (const name of ['photos/\u202egnp.exe', 'photos/a\u200bb', 'photos/a\u200db', 'photos/\ufeffa', 'photos/a\u00adb', 'photos/\u2066x\u2069', 'photos/\u{e0001}']) {
+    for (const name of [
+      'photos/\u202egnp.exe',
+      'photos/a\u200bb',
+      'photos/a\u200db',
+      'photos/\ufeffa',
+      'photos/a\u00adb',
+      'photos/\u2066x\u2069',
+      'photos/\u{e0001}',
+    ]) {
       refuses(name, 'invalid-input', 'filename contains invisible format characters (bidi controls, zero-width characters)');
     }
     assert.equal(validateObjectName('photos/\u{1f600}.png', ['photos']), 'photos/\u{1f600}.png');

@@ -8,7 +8,11 @@ import { ROUTES, routeKey } from '../../functions/routes.ts';
 import { API_DOCUMENT } from '../../scripts/build-openapi.ts';
 
 type Json = Record<string, unknown>;
-type Operation = { security: Json[]; requestBody?: { content: Record<string, { schema: Json }> }; parameters?: { name: string; in: string; required?: boolean }[] };
+type Operation = {
+  security: Json[];
+  requestBody?: { content: Record<string, { schema: Json }> };
+  parameters?: { name: string; in: string; required?: boolean }[];
+};
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json> } };
 
 const committed = readFileSync(API_DOCUMENT, 'utf8');
@@ -46,7 +50,9 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
   });
 
   it('lists exactly the routes in functions/routes.ts', () => {
-    const listed = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const listed = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     assert.deepEqual(listed.sort(), ROUTES.map((route) => routeKey({ method: route.method, path: openApiPath(route.path) })).sort());
   });
 
@@ -58,26 +64,39 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
     assert.deepEqual(operation('get', '/jobs').security, [{ cosSignature: [] }, { cosPresigned: [] }]);
   });
 
-  it('describes each kind of body: form fields (and file parts), JSON, and ci\'s <Request> in XML or JSON', () => {
-    assert.deepEqual(Object.keys(operation('post', '/upload').requestBody!.content), ['multipart/form-data', 'application/x-www-form-urlencoded', 'application/json']);
+  it("describes each kind of body: form fields (and file parts), JSON, and ci's <Request> in XML or JSON", () => {
+    assert.deepEqual(Object.keys(operation('post', '/upload').requestBody!.content), [
+      'multipart/form-data',
+      'application/x-www-form-urlencoded',
+      'application/json',
+    ]);
     assert.deepEqual(document.components.schemas.StorageUploadFields!.required, ['filename', 'secret_key']);
     // A route that needs a file part takes only multipart.
     assert.deepEqual(Object.keys(operation('post', '/file/upload').requestBody!.content), ['multipart/form-data']);
-    assert.match(JSON.stringify(operation('post', '/file/upload').requestBody), /"data":\{"type":"string","contentMediaType":"application\/octet-stream"/);
+    assert.match(
+      JSON.stringify(operation('post', '/file/upload').requestBody),
+      /"data":\{"type":"string","contentMediaType":"application\/octet-stream"/,
+    );
     assert.deepEqual(Object.keys(operation('post', '/file/mpupload/complete').requestBody!.content), ['application/json']);
     assert.deepEqual(Object.keys(operation('post', '/jobs').requestBody!.content), ['application/xml', 'application/json']);
     assert.deepEqual(document.components.schemas.CiCreateJobRequest!.xml, { name: 'Request' });
     // A GET's form fields are query parameters, the credential among them.
     assert.deepEqual(operation('get', '/get_file_info').parameters, [
-      { name: 'secret_key', in: 'query', required: true, schema: { type: 'string', description: 'The client\'s secret.' } },
+      { name: 'secret_key', in: 'query', required: true, schema: { type: 'string', description: "The client's secret." } },
       { name: 'filename', in: 'query', required: true, schema: { type: 'string', minLength: 1 } },
     ]);
     assert.equal(operation('get', '/get_file_info').requestBody, undefined);
     assert.deepEqual(operation('get', '/jobs/{ids}').parameters, [{ name: 'ids', in: 'path', required: true, schema: { type: 'string' } }]);
   });
 
-  it('refuses a route whose module is another dialect\'s, and a dialect it cannot describe', async () => {
-    await assert.rejects(buildApiDocument([{ method: 'GET', path: '/x', dialect: 'ci', group: 'ci', handler: 'platform/health.ts' }]), /platform route; functions\/routes.ts says ci/);
-    await assert.rejects(buildApiDocument([{ method: 'GET', path: '/x', dialect: 'kmp', group: 'kmp', handler: 'platform/health.ts' }]), /dialect kmp has no entry/);
+  it("refuses a route whose module is another dialect's, and a dialect it cannot describe", async () => {
+    await assert.rejects(
+      buildApiDocument([{ method: 'GET', path: '/x', dialect: 'ci', group: 'ci', handler: 'platform/health.ts' }]),
+      /platform route; functions\/routes.ts says ci/,
+    );
+    await assert.rejects(
+      buildApiDocument([{ method: 'GET', path: '/x', dialect: 'kmp', group: 'kmp', handler: 'platform/health.ts' }]),
+      /dialect kmp has no entry/,
+    );
   });
 });

@@ -14,12 +14,20 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
       const layout = panoramaLayout(width, width / 2);
       assert.equal(layout.cubeSize, cube, `${width}`);
       assert.equal(layout.levels.length, levels, `${width}`);
-      assert.deepEqual(layout.levels.map((level) => level.size), sizes, `${width}`);
+      assert.deepEqual(
+        layout.levels.map((level) => level.size),
+        sizes,
+        `${width}`,
+      );
     }
   });
 
   it('counts the same tiles generate.py wrote (84, 300 and 1026 plus 6 fallbacks)', () => {
-    for (const [width, tiles] of [[4096, 84], [8192, 300], [16384, 1026]] as const) {
+    for (const [width, tiles] of [
+      [4096, 84],
+      [8192, 300],
+      [16384, 1026],
+    ] as const) {
       const files = outputFiles(panoramaLayout(width, width / 2), 'jpg');
       assert.equal(files.length, tiles + 6 + 1, `${width}`);
     }
@@ -31,7 +39,14 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
       autoLoad: true,
       hfov: 100,
       type: 'multires',
-      multiRes: { path: '/0%l/%s%y_%x', fallbackPath: '/fallback/%s', extension: 'jpg', tileResolution: 512, maxLevel: 4, cubeResolution: 2600 },
+      multiRes: {
+        path: '/0%l/%s%y_%x',
+        fallbackPath: '/fallback/%s',
+        extension: 'jpg',
+        tileResolution: 512,
+        maxLevel: 4,
+        cubeResolution: 2600,
+      },
     });
   });
 

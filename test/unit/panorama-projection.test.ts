@@ -35,7 +35,8 @@ function directionPanorama(width: number, height: number): RawImage {
 
 describe('cube face projection', () => {
   it('points each face where Pannellum expects it', () => {
-    const centre = (face: (typeof FACES)[number]) => toLonLat(faceDirection(face, 0, 0)).map((value) => Math.round((value * 180) / Math.PI) + 0);
+    const centre = (face: (typeof FACES)[number]) =>
+      toLonLat(faceDirection(face, 0, 0)).map((value) => Math.round((value * 180) / Math.PI) + 0);
     assert.deepEqual(centre('f'), [0, 0]);
     assert.deepEqual(centre('r'), [90, 0]);
     assert.deepEqual(centre('l'), [-90, 0]);

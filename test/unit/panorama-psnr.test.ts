@@ -79,7 +79,9 @@ const minus = (p: Vector, q: Vector): Vector => [p[0] - q[0], p[1] - q[1], p[2] 
 
 /** The face and pixel a direction falls on: the face whose axis it is closest to, then that face's (a, b). */
 function pixelOf(direction: Vector, size: number): { face: Face; row: number; column: number } {
-  const face = FACES.reduce((best, candidate) => (dot(direction, faceDirection(candidate, 0, 0)) > dot(direction, faceDirection(best, 0, 0)) ? candidate : best));
+  const face = FACES.reduce((best, candidate) =>
+    dot(direction, faceDirection(candidate, 0, 0)) > dot(direction, faceDirection(best, 0, 0)) ? candidate : best,
+  );
   const centre = faceDirection(face, 0, 0);
   const scale = 1 / dot(direction, centre);
   const onFace = minus(direction.map((value) => value * scale) as unknown as Vector, centre);
@@ -101,7 +103,8 @@ describe('cube face fidelity', () => {
     } finally {
       await sampler.close();
     }
-    const colour = (face: Face, row: number, column: number) => faces.get(face)!.subarray((row * size + column) * 3, (row * size + column) * 3 + 3);
+    const colour = (face: Face, row: number, column: number) =>
+      faces.get(face)!.subarray((row * size + column) * 3, (row * size + column) * 3 + 3);
     const difference = (p: Uint8Array, q: Uint8Array) => (Math.abs(p[0]! - q[0]!) + Math.abs(p[1]! - q[1]!) + Math.abs(p[2]! - q[2]!)) / 3;
     let across = 0;
     let acrossCount = 0;
@@ -110,7 +113,12 @@ describe('cube face fidelity', () => {
     for (const face of FACES) {
       for (let index = 0; index < size; index++) {
         // Each edge pixel, and the pixel one step outward, wherever that lands.
-        for (const [row, column, da, db] of [[0, index, 0, -1], [size - 1, index, 0, 1], [index, 0, -1, 0], [index, size - 1, 1, 0]] as const) {
+        for (const [row, column, da, db] of [
+          [0, index, 0, -1],
+          [size - 1, index, 0, 1],
+          [index, 0, -1, 0],
+          [index, size - 1, 1, 0],
+        ] as const) {
           const a = (2 * (column + 0.5 + da)) / size - 1;
           const b = (2 * (row + 0.5 + db)) / size - 1;
           const neighbour = pixelOf(faceDirection(face, a, b), size);
@@ -124,7 +132,10 @@ describe('cube face fidelity', () => {
         }
       }
     }
-    assert.ok(across / acrossCount <= 1.5 * (inside / insideCount) + 1, `across edges ${(across / acrossCount).toFixed(2)}, inside ${(inside / insideCount).toFixed(2)}`);
+    assert.ok(
+      across / acrossCount <= 1.5 * (inside / insideCount) + 1,
+      `across edges ${(across / acrossCount).toFixed(2)}, inside ${(inside / insideCount).toFixed(2)}`,
+    );
   });
 
   it('keeps every face within 40 dB PSNR of a supersampled double-precision reference', async () => {

@@ -17,7 +17,8 @@ describe('panorama request fields', () => {
   });
 
   it('refuses out-of-range, non-integer and unknown quality fields', () => {
-    for (const value of ['0', '101', '-5', '7.5', 'high', ' 50', '1000']) refused(() => parseQualities({ '02_quality': value }, 90), /02_quality must be an integer from 1 to 100/);
+    for (const value of ['0', '101', '-5', '7.5', 'high', ' 50', '1000'])
+      refused(() => parseQualities({ '02_quality': value }, 90), /02_quality must be an integer from 1 to 100/);
     refused(() => parseQualities({ '05_quality': '50' }, 90), /05_quality is not a quality this API takes/);
   });
 

@@ -6,14 +6,34 @@ import { buildPanorama, type TileFile } from '../../functions/worker/panorama/ti
 
 describe('panorama tiler (on buffers)', () => {
   it('writes every tile, fallback face and config.json the layout names, at the right sizes and qualities', async () => {
-    const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    const input = await sharp({
+      create: { width: 2048, height: 1024, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } },
+    })
+      .jpeg()
+      .toBuffer();
     const files = new Map<string, Buffer>();
     const progress: number[] = [];
-    const options = { extension: 'jpg', format: 'jpeg' as const, levelQuality: (level: number) => (level === 1 ? 40 : 90), fallbackQuality: 60, maxInputPixels: 16384 * 8192, tileSize: 256, fallbackSize: 128 };
-    const layout = await buildPanorama(input, { ...options, onProgress: (fraction) => void progress.push(fraction) }, async (file: TileFile) => {
-      files.set(file.path, file.data);
-    });
-    assert.deepEqual(progress, [1, 2, 3, 4, 5, 6].map((faces) => faces / 6), 'progress after each face');
+    const options = {
+      extension: 'jpg',
+      format: 'jpeg' as const,
+      levelQuality: (level: number) => (level === 1 ? 40 : 90),
+      fallbackQuality: 60,
+      maxInputPixels: 16384 * 8192,
+      tileSize: 256,
+      fallbackSize: 128,
+    };
+    const layout = await buildPanorama(
+      input,
+      { ...options, onProgress: (fraction) => void progress.push(fraction) },
+      async (file: TileFile) => {
+        files.set(file.path, file.data);
+      },
+    );
+    assert.deepEqual(
+      progress,
+      [1, 2, 3, 4, 5, 6].map((faces) => faces / 6),
+      'progress after each face',
+    );
     assert.deepEqual(layout, panoramaLayout(2048, 1024, { tileSize: 256, fallbackSize: 128 }));
     assert.deepEqual([...files.keys()].sort(), outputFiles(layout, 'jpg').sort());
     const top = layout.levels.at(-1)!;
@@ -22,7 +42,7 @@ describe('panorama tiler (on buffers)', () => {
     assert.deepEqual([corner.width, corner.height], [edge, edge], 'the last row and column are partial tiles');
     assert.deepEqual([(await sharp(files.get('fallback/b.jpg')!).metadata()).width], [128]);
     // Per-level quality shows in the output: the low-quality level compresses much harder.
-    const bytesPerPixel = async (path: string) => files.get(path)!.length / ((await sharp(files.get(path)!).metadata()).width! ** 2);
+    const bytesPerPixel = async (path: string) => files.get(path)!.length / (await sharp(files.get(path)!).metadata()).width! ** 2;
     assert.ok((await bytesPerPixel('01/f0_0.jpg')) < (await bytesPerPixel('02/f0_0.jpg')) * 0.7);
     assert.deepEqual(JSON.parse(files.get('config.json')!.toString()).multiRes.maxLevel, layout.levels.length);
   });
@@ -30,7 +50,10 @@ describe('panorama tiler (on buffers)', () => {
   it('refuses before decoding: a pixel count over the limit, a wrong aspect, bytes that are no image, a truncated file', async () => {
     const options = { extension: 'jpg', format: 'jpeg' as const, levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 1024 * 512 };
     const emit = async () => undefined;
-    const jpeg = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+    const jpeg = (width: number, height: number) =>
+      sharp({ create: { width, height, channels: 3, background: '#336699' } })
+        .jpeg()
+        .toBuffer();
     await assert.rejects(buildPanorama(await jpeg(2048, 1024), options, emit), /at most 524288 pixels/);
     await assert.rejects(buildPanorama(await jpeg(600, 400), options, emit), /2:1/);
     await assert.rejects(buildPanorama(Buffer.from('not an image'), options, emit), /not an image/);
@@ -45,13 +68,22 @@ describe('panorama tiler failures', () => {
     const record = (reason: unknown) => void unhandled.push(reason);
     process.on('unhandledRejection', record);
     try {
-      const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+      const input = await sharp({ create: { width: 2048, height: 1024, channels: 3, background: '#808080' } })
+        .jpeg()
+        .toBuffer();
       let writes = 0;
       const emit = async () => {
         writes += 1;
         if (writes === 3) throw new Error('S3 is down');
       };
-      await assert.rejects(buildPanorama(input, { extension: 'jpg', format: 'jpeg', levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 16384 * 8192, tileSize: 128 }, emit), /S3 is down/);
+      await assert.rejects(
+        buildPanorama(
+          input,
+          { extension: 'jpg', format: 'jpeg', levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 16384 * 8192, tileSize: 128 },
+          emit,
+        ),
+        /S3 is down/,
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(unhandled, []);
     } finally {
@@ -72,9 +104,21 @@ describe('panorama tiler inputs', () => {
     assert.equal((await sharp(inputs.sixteenBit).metadata()).depth, 'ushort');
     for (const [name, input] of Object.entries(inputs)) {
       const files = new Map<string, Buffer>();
-      await buildPanorama(input, { extension: 'png', format: 'png', levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 1 << 24, tileSize: 256, fallbackSize: 128 }, async (file) => {
-        files.set(file.path, file.data);
-      });
+      await buildPanorama(
+        input,
+        {
+          extension: 'png',
+          format: 'png',
+          levelQuality: () => 80,
+          fallbackQuality: 80,
+          maxInputPixels: 1 << 24,
+          tileSize: 256,
+          fallbackSize: 128,
+        },
+        async (file) => {
+          files.set(file.path, file.data);
+        },
+      );
       const tile = await sharp(files.get('01/f0_0.png')!).metadata();
       assert.deepEqual([tile.channels, tile.depth], [3, 'uchar'], name);
     }

@@ -21,7 +21,8 @@ describe('slice ids', () => {
   it('are integers 1 to 10,000, sent as text', () => {
     assert.equal(parseSliceId('1'), 1);
     assert.equal(parseSliceId('10000'), 10_000);
-    for (const raw of ['0', '10001', 'x', '1.0', '-1', ' 1', '1e3']) refused(() => parseSliceId(raw), 'slice_id must be an integer from 1 to 10000');
+    for (const raw of ['0', '10001', 'x', '1.0', '-1', ' 1', '1e3'])
+      refused(() => parseSliceId(raw), 'slice_id must be an integer from 1 to 10000');
     refused(() => parseSliceId(undefined), 'slice_id is required');
   });
 
@@ -54,14 +55,22 @@ describe('planParts and readyRun', () => {
         [3, 5, 5],
       ],
     );
-    assert.deepEqual(planParts(slices(6 * MiB, 1)).map((part) => [part.firstSlice, part.lastSlice, part.size]), [
-      [1, 1, 6 * MiB],
-      [2, 2, 1],
-    ]);
+    assert.deepEqual(
+      planParts(slices(6 * MiB, 1)).map((part) => [part.firstSlice, part.lastSlice, part.size]),
+      [
+        [1, 1, 6 * MiB],
+        [2, 2, 1],
+      ],
+    );
   });
 
   it('finds the same runs while slices arrive as planParts finds at the end', () => {
-    const sizes = new Map([[1, 3 * MiB], [2, 3 * MiB], [4, 3 * MiB], [5, 3 * MiB]]);
+    const sizes = new Map([
+      [1, 3 * MiB],
+      [2, 3 * MiB],
+      [4, 3 * MiB],
+      [5, 3 * MiB],
+    ]);
     assert.deepEqual(readyRun(sizes, 1), { lastSlice: 2, size: 6 * MiB });
     assert.equal(readyRun(sizes, 3), undefined, 'a gap stops the run');
     sizes.set(3, 3 * MiB);

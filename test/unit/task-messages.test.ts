@@ -23,7 +23,15 @@ const event = (...bodies: string[]): SQSEvent => ({
 describe('task messages on the queues', () => {
   it('are read only when they name a task by a client id and a task id of the right shapes', () => {
     assert.deepEqual(readTaskMessage(JSON.stringify(TASK)), TASK);
-    for (const body of ['', 'not json', '[]', '{}', JSON.stringify({ ...TASK, taskId: 'j1' }), JSON.stringify({ ...TASK, clientId: 'x'.repeat(2049) }), JSON.stringify({ clientId: 1, taskId: TASK.taskId })]) {
+    for (const body of [
+      '',
+      'not json',
+      '[]',
+      '{}',
+      JSON.stringify({ ...TASK, taskId: 'j1' }),
+      JSON.stringify({ ...TASK, clientId: 'x'.repeat(2049) }),
+      JSON.stringify({ clientId: 1, taskId: TASK.taskId }),
+    ]) {
       assert.equal(readTaskMessage(body), undefined, body);
     }
   });
@@ -34,8 +42,13 @@ describe('task messages on the queues', () => {
       handled.push(message);
       if (message.clientId === 'tcfails') throw new Error('infrastructure');
     });
-    const result = await handler(event('garbage', JSON.stringify(TASK), JSON.stringify({ ...TASK, clientId: 'tcfails' })), { awsRequestId: 'r' } as Context);
-    assert.deepEqual(handled.map((message) => message.clientId), [TASK.clientId, 'tcfails']);
+    const result = await handler(event('garbage', JSON.stringify(TASK), JSON.stringify({ ...TASK, clientId: 'tcfails' })), {
+      awsRequestId: 'r',
+    } as Context);
+    assert.deepEqual(
+      handled.map((message) => message.clientId),
+      [TASK.clientId, 'tcfails'],
+    );
     assert.deepEqual(result.batchItemFailures, [{ itemIdentifier: 'm2' }]);
   });
 });

@@ -2,15 +2,27 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError } from '../../functions/core/errors.ts';
 import { ciState, statesForCi } from '../../functions/ci/job-states.ts';
-import { DELETABLE, nextState, parseTaskState, TASK_STATES, TRANSITIONS, type TaskEvent, type TaskState } from '../../functions/core/task-states.ts';
+import {
+  DELETABLE,
+  nextState,
+  parseTaskState,
+  TASK_STATES,
+  TRANSITIONS,
+  type TaskEvent,
+  type TaskState,
+} from '../../functions/core/task-states.ts';
 
 const refused = (state: TaskState, event: TaskEvent) =>
-  assert.throws(() => nextState(state, event), (error: TesseraError) => error.kind === 'conflict' && error.message.startsWith(`cannot ${event} a task in state ${state}`));
+  assert.throws(
+    () => nextState(state, event),
+    (error: TesseraError) => error.kind === 'conflict' && error.message.startsWith(`cannot ${event} a task in state ${state}`),
+  );
 
 describe('task state machine', () => {
   it('updates only INIT, START_FAILED, FAILED and STOP_SUCCESS, back to INIT', () => {
     for (const state of ['INIT', 'START_FAILED', 'FAILED', 'STOP_SUCCESS'] as const) assert.equal(nextState(state, 'update'), 'INIT');
-    for (const state of TASK_STATES.filter((state) => !['INIT', 'START_FAILED', 'FAILED', 'STOP_SUCCESS'].includes(state))) refused(state, 'update');
+    for (const state of TASK_STATES.filter((state) => !['INIT', 'START_FAILED', 'FAILED', 'STOP_SUCCESS'].includes(state)))
+      refused(state, 'update');
   });
 
   it('starts from INIT, UPLOAD_SUCCESS, STOP_SUCCESS and FAILED into PENDING', () => {
@@ -62,8 +74,10 @@ describe('task state machine', () => {
   });
 
   it('deletes only tasks that are not running', () => {
-    for (const state of ['PENDING', 'STARTING', 'RUNNING', 'STOPPING', 'UPLOADING', 'PAUSED'] as const) assert.equal(DELETABLE.has(state), false, state);
-    for (const state of ['INIT', 'SUCCESS', 'FAILED', 'STOP_SUCCESS', 'START_FAILED'] as const) assert.equal(DELETABLE.has(state), true, state);
+    for (const state of ['PENDING', 'STARTING', 'RUNNING', 'STOPPING', 'UPLOADING', 'PAUSED'] as const)
+      assert.equal(DELETABLE.has(state), false, state);
+    for (const state of ['INIT', 'SUCCESS', 'FAILED', 'STOP_SUCCESS', 'START_FAILED'] as const)
+      assert.equal(DELETABLE.has(state), true, state);
   });
 
   it('names every state in the table only with known states', () => {

@@ -7,13 +7,18 @@ const NOW = Date.parse('Thu, 30 Jun 2022 02:48:19 GMT');
 const request = {
   method: 'POST',
   path: '/file/mpupload/upload',
-  headers: { host: 'upload-ost-api.xfyun.cn', date: 'Thu, 30 Jun 2022 02:48:19 GMT', digest: 'SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' },
+  headers: {
+    host: 'upload-ost-api.xfyun.cn',
+    date: 'Thu, 30 Jun 2022 02:48:19 GMT',
+    digest: 'SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
+  },
 };
 const HEADERS = 'host date request-line digest';
 const ORIGIN =
   'host: upload-ost-api.xfyun.cn\ndate: Thu, 30 Jun 2022 02:48:19 GMT\nPOST /file/mpupload/upload HTTP/1.1\ndigest: SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
-const header = (signature: string, extra = '') => `${extra}api_key="key1", algorithm="hmac-sha256", headers="${HEADERS}", signature="${signature}"`;
+const header = (signature: string, extra = '') =>
+  `${extra}api_key="key1", algorithm="hmac-sha256", headers="${HEADERS}", signature="${signature}"`;
 const refused = (run: () => void, message: string) =>
   assert.throws(run, (error: TesseraError) => error.kind === 'unauthenticated' && error.message === message);
 
@@ -44,9 +49,21 @@ describe('xfyun signature', () => {
     refused(() => verifySignature(request, good, 'other', NOW), 'signature does not match');
     refused(() => verifySignature(request, good, 'secret', NOW + 301_000), 'date header is more than 300 s from server time');
     refused(() => verifySignature({ ...request, path: '/file/mpupload/complete' }, good, 'secret', NOW), 'signature does not match');
-    refused(() => verifySignature({ ...request, headers: { ...request.headers, date: 'yesterday' } }, good, 'secret', NOW), 'date header must be an RFC 1123 date');
-    refused(() => verifySignature(request, { ...good, algorithm: 'hmac-sha1' }, 'secret', NOW), 'authorization algorithm must be hmac-sha256');
-    refused(() => verifySignature(request, { ...good, headers: ['host', 'date'] }, 'secret', NOW), 'authorization must sign the request-line header');
-    refused(() => verifySignature({ ...request, headers: { host: 'h', date: request.headers.date } }, good, 'secret', NOW), 'signed header digest is missing from the request');
+    refused(
+      () => verifySignature({ ...request, headers: { ...request.headers, date: 'yesterday' } }, good, 'secret', NOW),
+      'date header must be an RFC 1123 date',
+    );
+    refused(
+      () => verifySignature(request, { ...good, algorithm: 'hmac-sha1' }, 'secret', NOW),
+      'authorization algorithm must be hmac-sha256',
+    );
+    refused(
+      () => verifySignature(request, { ...good, headers: ['host', 'date'] }, 'secret', NOW),
+      'authorization must sign the request-line header',
+    );
+    refused(
+      () => verifySignature({ ...request, headers: { host: 'h', date: request.headers.date } }, good, 'secret', NOW),
+      'signed header digest is missing from the request',
+    );
   });
 });

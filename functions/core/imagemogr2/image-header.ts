@@ -11,7 +11,15 @@ export interface ImageHeader {
   readonly orientation: number;
 }
 
-const HEADER_FORMATS: Record<string, string> = { jpg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', avif: 'heif', heif: 'heif' };
+const HEADER_FORMATS: Record<string, string> = {
+  jpg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  gif: 'gif',
+  tiff: 'tiff',
+  avif: 'heif',
+  heif: 'heif',
+};
 
 /**
  * Size, format and EXIF orientation from the header bytes alone (image-size, microseconds), or
@@ -30,7 +38,15 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
   return undefined;
 }
 
-const FORMAT_OF_INPUT: Record<string, OutputFormat> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tiff', heif: 'avif', avif: 'avif' };
+const FORMAT_OF_INPUT: Record<string, OutputFormat> = {
+  jpeg: 'jpg',
+  png: 'png',
+  webp: 'webp',
+  gif: 'gif',
+  tiff: 'tiff',
+  heif: 'avif',
+  avif: 'avif',
+};
 
 /** A stage writes the format it names, else its input's, else JPEG. */
 export const outputFormatOf = (stage: Stage, input: ImageHeader): OutputFormat => stage.format ?? FORMAT_OF_INPUT[input.format] ?? 'jpg';

@@ -21,6 +21,8 @@ export function checkOutputSize(size: Size, format: OutputFormat): void {
 export function checkIntermediateSize(size: Size): void {
   const pixels = size.width * size.height;
   if (pixels > MAX_INPUT_PIXELS) {
-    throw invalidInput(`an intermediate image would be ${size.width}x${size.height} (${pixels} pixels), over the ${MAX_INPUT_PIXELS} pixel limit`);
+    throw invalidInput(
+      `an intermediate image would be ${size.width}x${size.height} (${pixels} pixels), over the ${MAX_INPUT_PIXELS} pixel limit`,
+    );
   }
 }

@@ -27,12 +27,18 @@ export function planStage(stage: Stage, input: ImageHeader): StagePlan {
   const keepsMetadata = !stage.strip && passes.length === 1;
   // The header is read with image-size, which finds an EXIF orientation in JPEG only; sharp's
   // auto-orient resets the one it applied.
-  const orientationKept = keepsMetadata && (format === 'jpg' || format === 'jpeg') && !stage.operations.some((operation) => operation.op === 'autoOrient');
+  const orientationKept =
+    keepsMetadata && (format === 'jpg' || format === 'jpeg') && !stage.operations.some((operation) => operation.op === 'autoOrient');
   return {
     format,
     passes,
     keepsMetadata,
-    output: { width: size.width, height: size.height, format: HEADER_FORMAT[format] ?? format, orientation: orientationKept ? input.orientation : 1 },
+    output: {
+      width: size.width,
+      height: size.height,
+      format: HEADER_FORMAT[format] ?? format,
+      orientation: orientationKept ? input.orientation : 1,
+    },
   };
 }
 

@@ -1,5 +1,16 @@
 import { invalidInput } from '../errors.ts';
-import { GRAVITIES, OUTPUT_FORMATS, type CropSpec, type Gravity, type Operation, type OutputFormat, type Plan, type QualitySetting, type Stage, type ThumbnailSpec } from './plan.ts';
+import {
+  GRAVITIES,
+  OUTPUT_FORMATS,
+  type CropSpec,
+  type Gravity,
+  type Operation,
+  type OutputFormat,
+  type Plan,
+  type QualitySetting,
+  type Stage,
+  type ThumbnailSpec,
+} from './plan.ts';
 
 export const MAX_STAGES = 10;
 const MAX_SIDE = 10_000;
@@ -41,13 +52,22 @@ const side = (value: string, what: string) => integer(value, what, 1, MAX_SIDE);
 export function parseThumbnail(value: string): ThumbnailSpec {
   let match: RegExpExecArray | null;
   if ((match = /^!([\d.]+)p$/.exec(value))) return { kind: 'percent', percent: decimal(match[1]!, 'thumbnail percentage', 0, MAX_PERCENT) };
-  if ((match = /^!([\d.]+)px$/.exec(value))) return { kind: 'percentWidth', percent: decimal(match[1]!, 'thumbnail width percentage', 0, MAX_PERCENT) };
-  if ((match = /^!x([\d.]+)p$/.exec(value))) return { kind: 'percentHeight', percent: decimal(match[1]!, 'thumbnail height percentage', 0, MAX_PERCENT) };
-  if ((match = /^!(\d+)x(\d+)r$/.exec(value))) return { kind: 'cover', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height') };
-  if ((match = /^(\d+)x(\d+)!$/.exec(value))) return { kind: 'exact', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height') };
+  if ((match = /^!([\d.]+)px$/.exec(value)))
+    return { kind: 'percentWidth', percent: decimal(match[1]!, 'thumbnail width percentage', 0, MAX_PERCENT) };
+  if ((match = /^!x([\d.]+)p$/.exec(value)))
+    return { kind: 'percentHeight', percent: decimal(match[1]!, 'thumbnail height percentage', 0, MAX_PERCENT) };
+  if ((match = /^!(\d+)x(\d+)r$/.exec(value)))
+    return { kind: 'cover', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height') };
+  if ((match = /^(\d+)x(\d+)!$/.exec(value)))
+    return { kind: 'exact', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height') };
   if ((match = /^(\d+)x(\d+)([<>]?)$/.exec(value))) {
     const only = match[3] === '>' ? 'shrink' : match[3] === '<' ? 'enlarge' : undefined;
-    return { kind: 'fit', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height'), ...(only ? { only } : {}) };
+    return {
+      kind: 'fit',
+      width: side(match[1]!, 'thumbnail width'),
+      height: side(match[2]!, 'thumbnail height'),
+      ...(only ? { only } : {}),
+    };
   }
   if ((match = /^(\d+)x$/.exec(value))) return { kind: 'width', width: side(match[1]!, 'thumbnail width') };
   if ((match = /^x(\d+)$/.exec(value))) return { kind: 'height', height: side(match[1]!, 'thumbnail height') };
@@ -59,7 +79,8 @@ export function parseThumbnail(value: string): ThumbnailSpec {
 
 export function parseCrop(value: string): CropSpec {
   let match: RegExpExecArray | null;
-  if ((match = /^(\d+)x(\d+)$/.exec(value))) return { width: side(match[1]!, 'crop width'), height: side(match[2]!, 'crop height'), dx: 0, dy: 0 };
+  if ((match = /^(\d+)x(\d+)$/.exec(value)))
+    return { width: side(match[1]!, 'crop width'), height: side(match[2]!, 'crop height'), dx: 0, dy: 0 };
   if ((match = /^(\d+)x$/.exec(value))) return { width: side(match[1]!, 'crop width'), dx: 0, dy: 0 };
   if ((match = /^x(\d+)$/.exec(value))) return { height: side(match[1]!, 'crop height'), dx: 0, dy: 0 };
   if ((match = /^!(\d+)x(\d+)([a-])(\d+)([a-])(\d+)$/.exec(value))) {
@@ -181,7 +202,8 @@ function parseStage(text: string, index: number): Stage {
         break;
       case 'bright':
       case 'contrast': {
-        if (!/^-?\d+$/.test(value) || Math.abs(Number(value)) > 100) fail(`${name} must be a whole number from -100 to 100, got "${value}"`);
+        if (!/^-?\d+$/.test(value) || Math.abs(Number(value)) > 100)
+          fail(`${name} must be a whole number from -100 to 100, got "${value}"`);
         operations.push({ op: name, value: Number(value) });
         break;
       }

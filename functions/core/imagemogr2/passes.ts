@@ -28,7 +28,16 @@ interface OpenPass {
   rotatedFreely: boolean;
 }
 
-const SLOTS = { autoOrient: 0, flipVertical: 1, flipHorizontal: 2, rotate: 3, extractPre: 4, resize: 5, extractPost: 6, filter: 7 } as const;
+const SLOTS = {
+  autoOrient: 0,
+  flipVertical: 1,
+  flipHorizontal: 2,
+  rotate: 3,
+  extractPre: 4,
+  resize: 5,
+  extractPost: 6,
+  filter: 7,
+} as const;
 
 function slotOf(operation: Operation, pass: OpenPass): number {
   switch (operation.op) {
@@ -57,7 +66,10 @@ function stepOf(operation: Operation, input: Size, gravity: Gravity, orientation
       return { operation, input, output: rotatedSize(input, operation.degrees % 360) };
     case 'crop':
     case 'cut': {
-      const window = operation.op === 'crop' ? cropWindow(operation.spec, gravity, input.width, input.height) : cutWindow(operation, input.width, input.height);
+      const window =
+        operation.op === 'crop'
+          ? cropWindow(operation.spec, gravity, input.width, input.height)
+          : cutWindow(operation, input.width, input.height);
       return { operation, input, output: { width: window.width, height: window.height }, window };
     }
     case 'thumbnail':

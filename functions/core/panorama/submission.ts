@@ -27,7 +27,10 @@ export function parseQualities(fields: Readonly<Record<string, string>>, fallbac
     if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) throw invalidInput(`${name} must be an integer from 1 to 100`);
     return Number(raw);
   };
-  return { fallback: quality('fallback_quality'), levels: [quality('01_quality'), quality('02_quality'), quality('03_quality'), quality('04_quality')] };
+  return {
+    fallback: quality('fallback_quality'),
+    levels: [quality('01_quality'), quality('02_quality'), quality('03_quality'), quality('04_quality')],
+  };
 }
 
 export const levelQuality = (qualities: PanoramaQualities, level: number) => qualities.levels[Math.min(level, 4) - 1]!;
@@ -55,7 +58,9 @@ export const notAnImage = () => invalidInput('the file is not an image this serv
 export function checkPanoramaHeader(header: { width: number; height: number; type: string }, maxPixels: number): void {
   if (!EXTENSION_OF_FORMAT[header.type]) throw invalidInput(`a panorama must be a JPEG, PNG or WebP image; this one is ${header.type}`);
   if (header.width * header.height > maxPixels) {
-    throw tooLarge(`the panorama is ${header.width}x${header.height} (${header.width * header.height} pixels); at most ${maxPixels} pixels are accepted`);
+    throw tooLarge(
+      `the panorama is ${header.width}x${header.height} (${header.width * header.height} pixels); at most ${maxPixels} pixels are accepted`,
+    );
   }
   panoramaLayout(header.width, header.height);
 }

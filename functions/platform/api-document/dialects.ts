@@ -22,7 +22,10 @@ export interface DialectDocumentation {
 
 const ref = (schema: string) => ({ $ref: `#/components/schemas/${schema}` });
 const json = (schema: string) => ({ 'application/json': { schema: ref(schema) } });
-const answer = (name: string, description: string, content: Json, headers?: Json) => ({ name, response: { description, ...(headers ? { headers } : {}), content } });
+const answer = (name: string, description: string, content: Json, headers?: Json) => ({
+  name,
+  response: { description, ...(headers ? { headers } : {}), content },
+});
 
 const platformError = json('PlatformError');
 const storageError = json('StorageError');
@@ -32,7 +35,7 @@ const ciHeaders = { 'x-ci-request-id': { $ref: '#/components/headers/CiRequestId
 
 export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
   platform: {
-    description: 'Tessera\'s own routes: no credentials, plain JSON.',
+    description: "Tessera's own routes: no credentials, plain JSON.",
     securitySchemes: {},
     security: [],
     responses: {
@@ -49,22 +52,26 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         type: 'apiKey',
         in: 'query',
         name: 'secret_key',
-        description: 'The client\'s secret, as the `secret_key` field: in the query string, or (usually) among the body\'s form fields.',
+        description: "The client's secret, as the `secret_key` field: in the query string, or (usually) among the body's form fields.",
       },
     },
     security: [{ storageSecretKey: [] }],
     credentialField: 'secret_key',
     responses: {
       200: answer('StorageOk', 'Success: msg_code 1.', json('StorageOk')),
-      400: answer('StorageError400', 'Refused: a missing or malformed field, a name that already exists (without overwrite=1), a file that does not exist, a source that could not be fetched, too large.', storageError),
+      400: answer(
+        'StorageError400',
+        'Refused: a missing or malformed field, a name that already exists (without overwrite=1), a file that does not exist, a source that could not be fetched, too large.',
+        storageError,
+      ),
       401: answer('StorageError401', 'secret_key is missing or not valid.', storageError),
-      403: answer('StorageError403', 'Not allowed: a disabled client, a name outside the client\'s namespaces.', storageError),
+      403: answer('StorageError403', "Not allowed: a disabled client, a name outside the client's namespaces.", storageError),
       500: answer('StorageError500', 'Internal error (message "internal error").', storageError),
     },
   },
   ost: {
     description:
-      'The xfyun upload API (seed 001): single and sliced uploads, JSON bodies or multipart fields, signed with HMAC-SHA256 headers whose api_key must be the body\'s `app_id`. ' +
+      "The xfyun upload API (seed 001): single and sliced uploads, JSON bodies or multipart fields, signed with HMAC-SHA256 headers whose api_key must be the body's `app_id`. " +
       'Answers are `{code, sid, data, message}`.',
     securitySchemes: {
       xfyunSignature: {
@@ -73,9 +80,9 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         name: 'authorization',
         description:
           'xfyun HMAC-SHA256: `authorization: api_key="<client id>", algorithm="hmac-sha256", headers="host date request-line digest", signature="<base64>"` ' +
-          '(a leading `hmac ` is accepted). The signature is HMAC-SHA256, keyed by the client\'s secret, of one line per listed header (`name: value`; ' +
-          '`request-line` as `POST /path HTTP/1.1`); host, date and request-line must be signed. `date` (RFC 1123) must be within 300 s of the server\'s clock; ' +
-          '`digest` (`SHA-256=<base64>` of the body) is signed as sent and not compared with the body, as the official demos sign an empty body\'s.',
+          "(a leading `hmac ` is accepted). The signature is HMAC-SHA256, keyed by the client's secret, of one line per listed header (`name: value`; " +
+          "`request-line` as `POST /path HTTP/1.1`); host, date and request-line must be signed. `date` (RFC 1123) must be within 300 s of the server's clock; " +
+          "`digest` (`SHA-256=<base64>` of the body) is signed as sent and not compared with the body, as the official demos sign an empty body's.",
       },
     },
     security: [{ xfyunSignature: [] }],
@@ -83,9 +90,13 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
       200: answer('OstOk', 'Success: code 0.', json('OstOk')),
       400: answer('OstError400', 'code 10001: a missing or malformed field, a bad slice.', ostError),
       401: answer('OstError401', 'code 10001: the signature is missing, stale or wrong, or api_key is not known.', ostError),
-      403: answer('OstError403', 'code 10001: app_id is not the api_key\'s client, or the client is disabled.', ostError),
+      403: answer('OstError403', "code 10001: app_id is not the api_key's client, or the client is disabled.", ostError),
       404: answer('OstError404', 'code 10005: the upload has expired or does not exist.', ostError),
-      409: answer('OstError409', 'code 10001: the upload is not in a state that allows this (completed, being completed, cancelled).', ostError),
+      409: answer(
+        'OstError409',
+        'code 10001: the upload is not in a state that allows this (completed, being completed, cancelled).',
+        ostError,
+      ),
       413: answer('OstError413', 'code 10001: too large.', ostError),
       500: answer('OstError500', 'code 10002 (S3), 10003 (DynamoDB), 10004 (KMS) or 10006 (other I/O) failed.', ostError),
       502: answer('OstError502', 'code 10006: an upstream service failed.', ostError),
@@ -108,7 +119,8 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         type: 'apiKey',
         in: 'query',
         name: 'q-signature',
-        description: 'The same signature as query parameters (`q-sign-algorithm`, `q-ak`, `q-sign-time`, `q-key-time`, `q-header-list`, `q-url-param-list`, `q-signature`), as in a presigned URL.',
+        description:
+          'The same signature as query parameters (`q-sign-algorithm`, `q-ak`, `q-sign-time`, `q-key-time`, `q-header-list`, `q-url-param-list`, `q-signature`), as in a presigned URL.',
       },
     },
     security: [{ cosSignature: [] }, { cosPresigned: [] }],
@@ -119,9 +131,19 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         { 'application/xml': { schema: ref('CiResponse') }, 'application/json': { schema: ref('CiResponseJson') } },
         ciHeaders,
       ),
-      400: answer('CiError400', 'InvalidArgument, MissingContent, InvalidContent, ResourceNotFound (the input object), ResourceDownloadFailed, …', ciError, ciHeaders),
+      400: answer(
+        'CiError400',
+        'InvalidArgument, MissingContent, InvalidContent, ResourceNotFound (the input object), ResourceDownloadFailed, …',
+        ciError,
+        ciHeaders,
+      ),
       401: answer('CiError401', 'MissingAuthorization, InvalidAuthorization, SecretidNotExist, SignatureExpired.', ciError, ciHeaders),
-      403: answer('CiError403', 'SignatureDoesNotMatch, or AccessDenied (a disabled client, a bucket not the client\'s).', ciError, ciHeaders),
+      403: answer(
+        'CiError403',
+        "SignatureDoesNotMatch, or AccessDenied (a disabled client, a bucket not the client's).",
+        ciError,
+        ciHeaders,
+      ),
       404: answer('CiError404', 'NoSuchJob, NoSuchTemplate, NoSuchQueue.', ciError, ciHeaders),
       500: answer('CiError500', 'InternalError.', ciError, ciHeaders),
     },

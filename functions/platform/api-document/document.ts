@@ -10,7 +10,7 @@ type Json = { readonly [key: string]: unknown };
 
 const DESCRIPTION =
   'One HTTP API that speaks the wire formats of existing public APIs ("dialects"), so their clients switch by changing only the endpoint. ' +
-  'Each tag is a dialect, with its own authentication and error envelope. Generated from functions/routes.ts and the routes\' zod schemas ' +
+  "Each tag is a dialect, with its own authentication and error envelope. Generated from functions/routes.ts and the routes' zod schemas " +
   '(`npm run build:openapi`); the error envelopes mirror functions/<dialect>/envelope.ts.';
 
 /** A route's module as `storage.get-file-info`. */
@@ -35,7 +35,8 @@ function componentNames(row: RouteRow) {
 async function routeModule(row: RouteRow): Promise<RouteModule> {
   const { route } = (await import(new URL(`../../${row.handler}`, import.meta.url).href)) as { route?: RouteModule };
   if (!route?.declaration) throw new Error(`${row.handler} exports no \`route\` declared with its dialect's kit`);
-  if (route.dialect.name !== row.dialect) throw new Error(`${row.handler} is a ${route.dialect.name} route; functions/routes.ts says ${row.dialect}`);
+  if (route.dialect.name !== row.dialect)
+    throw new Error(`${row.handler} is a ${route.dialect.name} route; functions/routes.ts says ${row.dialect}`);
   return route;
 }
 
@@ -51,9 +52,13 @@ export async function buildApiDocument(routes: readonly RouteRow[] = ROUTES): Pr
   const tags: DialectName[] = [];
   const ids = operationIds(routes);
   for (const [index, row] of routes.entries()) {
-    if (!isDocumentedDialect(row.dialect)) throw new Error(`dialect ${row.dialect} has no entry in functions/platform/api-document/dialects.ts`);
+    if (!isDocumentedDialect(row.dialect))
+      throw new Error(`dialect ${row.dialect} has no entry in functions/platform/api-document/dialects.ts`);
     if (!tags.includes(row.dialect)) tags.push(row.dialect);
-    const operation = operationOf({ row, module: await routeModule(row), dialect: DIALECTS[row.dialect], operationId: ids[index]!, names: componentNames(row) }, shared);
+    const operation = operationOf(
+      { row, module: await routeModule(row), dialect: DIALECTS[row.dialect], operationId: ids[index]!, names: componentNames(row) },
+      shared,
+    );
     (paths[openApiPath(row.path)] ??= {})[row.method.toLowerCase()] = operation;
   }
   const dialects = Object.values(DIALECTS);
@@ -65,7 +70,9 @@ export async function buildApiDocument(routes: readonly RouteRow[] = ROUTES): Pr
     paths,
     components: {
       schemas: { ...ENVELOPE_SCHEMAS, ...shared.schemas },
-      responses: Object.fromEntries(dialects.flatMap((dialect) => Object.values(dialect.responses).map(({ name, response }) => [name, response]))),
+      responses: Object.fromEntries(
+        dialects.flatMap((dialect) => Object.values(dialect.responses).map(({ name, response }) => [name, response])),
+      ),
       headers: ENVELOPE_HEADERS,
       securitySchemes: Object.assign({}, ...dialects.map((dialect) => dialect.securitySchemes)) as Json,
     },
@@ -73,4 +80,5 @@ export async function buildApiDocument(routes: readonly RouteRow[] = ROUTES): Pr
 }
 
 /** The document as docs/openapi.json holds it: two-space indents and a final newline. */
-export const apiDocumentText = async (routes: readonly RouteRow[] = ROUTES) => `${JSON.stringify(await buildApiDocument(routes), null, 2)}\n`;
+export const apiDocumentText = async (routes: readonly RouteRow[] = ROUTES) =>
+  `${JSON.stringify(await buildApiDocument(routes), null, 2)}\n`;

@@ -16,7 +16,11 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     description: 'The storage envelope on success. `message` is "OK" or the route\'s answer (a file\'s description, a panorama task).',
     properties: {
       message: { description: 'OK, or the answer itself.' },
-      msg_code: { type: 'integer', enum: [1, 0], description: '1: success. 0 with HTTP 200 only where the route says so (a panorama build still running).' },
+      msg_code: {
+        type: 'integer',
+        enum: [1, 0],
+        description: '1: success. 0 with HTTP 200 only where the route says so (a panorama build still running).',
+      },
     },
     required: ['message', 'msg_code'],
   },
@@ -32,7 +36,7 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     properties: {
       code: { const: 0 },
       sid: { $ref: '#/components/schemas/OstSid' },
-      data: { description: 'The route\'s answer, e.g. `{url}` or `{upload_id}`; absent when it has none.' },
+      data: { description: "The route's answer, e.g. `{url}` or `{upload_id}`; absent when it has none." },
       message: { const: 'success' },
     },
     required: ['code', 'sid', 'message'],
@@ -51,12 +55,12 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   },
   OstSid: {
     type: 'string',
-    description: 'A session id, unique per answer: `ost0001` + the route\'s tag + `@dx` + a hex timestamp and random suffix.',
+    description: "A session id, unique per answer: `ost0001` + the route's tag + `@dx` + a hex timestamp and random suffix.",
     pattern: '^ost0001[0-9a-f]{4}@dx[0-9a-f]+$',
   },
   CiResponse: {
     type: 'object',
-    description: 'A ci answer: `<Response>` with the route\'s elements (JobsDetail, Template, QueueList, NextToken, …).',
+    description: "A ci answer: `<Response>` with the route's elements (JobsDetail, Template, QueueList, NextToken, …).",
     additionalProperties: true,
     xml: { name: 'Response' },
   },
@@ -68,7 +72,8 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   },
   CiError: {
     type: 'object',
-    description: 'A ci failure with COS\'s codes, e.g. InvalidArgument, InvalidAuthorization, SignatureDoesNotMatch, AccessDenied, NoSuchJob, NoSuchTemplate, InternalError.',
+    description:
+      "A ci failure with COS's codes, e.g. InvalidArgument, InvalidAuthorization, SignatureDoesNotMatch, AccessDenied, NoSuchJob, NoSuchTemplate, InternalError.",
     properties: { Code: { type: 'string' }, Message: { type: 'string' }, RequestId: { type: 'string' } },
     required: ['Code', 'Message', 'RequestId'],
     xml: { name: 'Error' },
@@ -83,5 +88,5 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
 
 /** Headers the dialects add to every answer (`components.headers`). */
 export const ENVELOPE_HEADERS = {
-  CiRequestId: { description: 'The request\'s id, also the RequestId of an `<Error>`.', schema: { type: 'string' } },
+  CiRequestId: { description: "The request's id, also the RequestId of an `<Error>`.", schema: { type: 'string' } },
 } as const;

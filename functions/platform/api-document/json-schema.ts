@@ -9,9 +9,16 @@ export type JsonSchema = { readonly [key: string]: unknown };
  * checks JSON Schema cannot say (custom refinements), which the route still applies.
  */
 export function inputSchema(schema: z.ZodMiniType): JsonSchema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonSchema;
   // `#/$defs/…` would resolve against the OpenAPI document's root, not this schema: refuse rather than emit a broken $ref.
-  if ('$defs' in json) throw new Error('a route schema converted to JSON Schema with $defs (a registered id or a cycle): inline it or teach the API document to hoist it');
+  if ('$defs' in json)
+    throw new Error(
+      'a route schema converted to JSON Schema with $defs (a registered id or a cycle): inline it or teach the API document to hoist it',
+    );
   return json;
 }
 
@@ -26,5 +33,9 @@ export function propertiesOf(schema: JsonSchema): { name: string; schema: JsonSc
 export function withProperties(schema: JsonSchema, added: Readonly<Record<string, JsonSchema>>, required: readonly string[]): JsonSchema {
   const names = [...((schema.required ?? []) as string[])];
   for (const name of required) if (!names.includes(name)) names.push(name);
-  return { ...schema, properties: { ...((schema.properties ?? {}) as Record<string, JsonSchema>), ...added }, ...(names.length ? { required: names } : {}) };
+  return {
+    ...schema,
+    properties: { ...((schema.properties ?? {}) as Record<string, JsonSchema>), ...added },
+    ...(names.length ? { required: names } : {}),
+  };
 }

@@ -36,7 +36,9 @@ const templateNames = (path: string) => [...path.matchAll(/\{([^}+]+)\+?\}/g)].m
 function formFields(form: z.ZodMiniType, dialect: DialectDocumentation): JsonSchema {
   const fields = inputSchema(form);
   const credential = dialect.credentialField;
-  return credential ? withProperties(fields, { [credential]: { type: 'string', description: 'The client\'s secret.' } }, [credential]) : fields;
+  return credential
+    ? withProperties(fields, { [credential]: { type: 'string', description: "The client's secret." } }, [credential])
+    : fields;
 }
 
 const queryParameter = (property: { name: string; schema: JsonSchema; required: boolean }) => ({
@@ -46,10 +48,20 @@ const queryParameter = (property: { name: string; schema: JsonSchema; required: 
   schema: property.schema,
 });
 
-function parametersOf(row: RouteRow, body: Body | undefined, declaration: RouteModule['declaration'], dialect: DialectDocumentation): Json[] {
+function parametersOf(
+  row: RouteRow,
+  body: Body | undefined,
+  declaration: RouteModule['declaration'],
+  dialect: DialectDocumentation,
+): Json[] {
   const declared = declaration.path ? propertiesOf(inputSchema(declaration.path)) : [];
   // Every name in the path template is a parameter, schema or not; path parameters are always required.
-  const path = templateNames(row.path).map((name) => ({ name, in: 'path', required: true, schema: declared.find((property) => property.name === name)?.schema ?? { type: 'string' } }));
+  const path = templateNames(row.path).map((name) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: declared.find((property) => property.name === name)?.schema ?? { type: 'string' },
+  }));
   const query = declaration.query ? propertiesOf(inputSchema(declaration.query)) : [];
   // A GET's form fields arrive in the query string.
   const fields = row.method === 'GET' && body && 'form' in body ? propertiesOf(formFields(body.form, dialect)) : [];
@@ -58,18 +70,29 @@ function parametersOf(row: RouteRow, body: Body | undefined, declaration: RouteM
 
 const bytes = (limit: number) => (Number.isFinite(limit) ? `at most ${limit} bytes` : 'of any size the request can carry');
 
-function formBody(body: { form: z.ZodMiniType; files?: FileLimits }, dialect: DialectDocumentation, names: ComponentNames, shared: SharedSchemas): Json {
+function formBody(
+  body: { form: z.ZodMiniType; files?: FileLimits },
+  dialect: DialectDocumentation,
+  names: ComponentNames,
+  shared: SharedSchemas,
+): Json {
   const fields = shared.refTo(body.form, names.fields, (form) => formFields(form, dialect));
   const required = body.files?.required ?? [];
-  const fileParts = Object.fromEntries(required.map((name) => [name, { type: 'string', contentMediaType: 'application/octet-stream', description: 'A file part.' }]));
+  const fileParts = Object.fromEntries(
+    required.map((name) => [name, { type: 'string', contentMediaType: 'application/octet-stream', description: 'A file part.' }]),
+  );
   const withFiles = required.length ? { allOf: [fields, { type: 'object', properties: fileParts, required }] } : fields;
   const multipart = { 'multipart/form-data': { schema: withFiles } };
   const limits = body.files;
-  const files = limits?.maxCount ? ` multipart/form-data may carry at most ${limits.maxCount} file part${limits.maxCount === 1 ? '' : 's'}, each ${bytes(limits.maxBytes)}.` : '';
+  const files = limits?.maxCount
+    ? ` multipart/form-data may carry at most ${limits.maxCount} file part${limits.maxCount === 1 ? '' : 's'}, each ${bytes(limits.maxBytes)}.`
+    : '';
   return {
     description: `Form fields; any of them may come in the query string instead (the body wins).${files}${required.length ? '' : ' In JSON, numbers and booleans are read as their text.'}`,
     // A route that needs a file part needs a multipart body; otherwise every field could come in the query.
-    ...(required.length ? { required: true, content: multipart } : { content: { ...multipart, 'application/x-www-form-urlencoded': { schema: fields }, 'application/json': { schema: fields } } }),
+    ...(required.length
+      ? { required: true, content: multipart }
+      : { content: { ...multipart, 'application/x-www-form-urlencoded': { schema: fields }, 'application/json': { schema: fields } } }),
   };
 }
 
@@ -77,7 +100,8 @@ function formBody(body: { form: z.ZodMiniType; files?: FileLimits }, dialect: Di
 function dialectRequestBody(schema: z.ZodMiniType, name: string, shared: SharedSchemas): Json {
   const request = shared.refTo(schema, name, (request) => ({ ...inputSchema(request), xml: { name: 'Request' } }));
   return {
-    description: 'A `<Request>` element in XML, or the same structure in JSON (answered in JSON), where the `Request` wrapper may be left out.',
+    description:
+      'A `<Request>` element in XML, or the same structure in JSON (answered in JSON), where the `Request` wrapper may be left out.',
     required: true,
     content: {
       'application/xml': { schema: request },
@@ -86,7 +110,13 @@ function dialectRequestBody(schema: z.ZodMiniType, name: string, shared: SharedS
   };
 }
 
-function requestBodyOf(row: RouteRow, body: Body | undefined, dialect: DialectDocumentation, names: ComponentNames, shared: SharedSchemas): Json | undefined {
+function requestBodyOf(
+  row: RouteRow,
+  body: Body | undefined,
+  dialect: DialectDocumentation,
+  names: ComponentNames,
+  shared: SharedSchemas,
+): Json | undefined {
   if (!body) return undefined;
   if ('json' in body) return { required: true, content: { 'application/json': { schema: inputSchema(body.json) } } };
   if ('request' in body) return dialectRequestBody(body.request, names.request, shared);
@@ -119,6 +149,8 @@ export function operationOf({ row, module, dialect, operationId, names }: Operat
     security: dialect.security,
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
-    responses: Object.fromEntries(Object.entries(dialect.responses).map(([status, { name }]) => [status, { $ref: `#/components/responses/${name}` }])),
+    responses: Object.fromEntries(
+      Object.entries(dialect.responses).map(([status, { name }]) => [status, { $ref: `#/components/responses/${name}` }]),
+    ),
   };
 }

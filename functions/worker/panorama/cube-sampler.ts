@@ -4,8 +4,35 @@ import { BILINEAR_WASM_BASE64 } from './kernel/bilinear-module.ts';
 import { startKernelHelper } from './kernel-helper.ts';
 
 interface KernelExports {
-  sideRows(source: number, width: number, height: number, columns: number, columnFractions: number, rows: number, rowFractions: number, half: number, out: number, size: number, from: number, to: number): void;
-  polarRows(source: number, width: number, height: number, columns: number, columnFractions: number, rows: number, rowFractions: number, half: number, out: number, size: number, from: number, to: number, nadir: number): void;
+  sideRows(
+    source: number,
+    width: number,
+    height: number,
+    columns: number,
+    columnFractions: number,
+    rows: number,
+    rowFractions: number,
+    half: number,
+    out: number,
+    size: number,
+    from: number,
+    to: number,
+  ): void;
+  polarRows(
+    source: number,
+    width: number,
+    height: number,
+    columns: number,
+    columnFractions: number,
+    rows: number,
+    rowFractions: number,
+    half: number,
+    out: number,
+    size: number,
+    from: number,
+    to: number,
+    nadir: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -86,7 +113,21 @@ export function createCubeSampler(size: number, width: number, height: number): 
       const turns = SIDE_TURNS[name];
       const middle = from + Math.ceil((to - from) / 2);
       if (turns === undefined) {
-        const rows = (first: number, end: number) => [sourceOffset, width, height, tables.topX.byteOffset, tables.topFx.byteOffset, tables.topY.byteOffset, tables.topFy.byteOffset, tables.half, faceOffset, size, first, end, name === 'd' ? 1 : 0];
+        const rows = (first: number, end: number) => [
+          sourceOffset,
+          width,
+          height,
+          tables.topX.byteOffset,
+          tables.topFx.byteOffset,
+          tables.topY.byteOffset,
+          tables.topFy.byteOffset,
+          tables.half,
+          faceOffset,
+          size,
+          first,
+          end,
+          name === 'd' ? 1 : 0,
+        ];
         const helped = helper.call('polarRows', rows(middle, to));
         kernel.polarRows(...(rows(from, middle) as Parameters<KernelExports['polarRows']>));
         await helped.catch(() => kernel.polarRows(...(rows(middle, to) as Parameters<KernelExports['polarRows']>)));
@@ -101,7 +142,20 @@ export function createCubeSampler(size: number, width: number, height: number): 
         }
         turnedFor = turns;
       }
-      const rows = (first: number, end: number) => [sourceOffset, width, height, columns.byteOffset, columnFractions.byteOffset, tables.sideY.byteOffset, tables.sideFy.byteOffset, tables.half, faceOffset, size, first, end];
+      const rows = (first: number, end: number) => [
+        sourceOffset,
+        width,
+        height,
+        columns.byteOffset,
+        columnFractions.byteOffset,
+        tables.sideY.byteOffset,
+        tables.sideFy.byteOffset,
+        tables.half,
+        faceOffset,
+        size,
+        first,
+        end,
+      ];
       const helped = helper.call('sideRows', rows(middle, to));
       kernel.sideRows(...(rows(from, middle) as Parameters<KernelExports['sideRows']>));
       await helped.catch(() => kernel.sideRows(...(rows(middle, to) as Parameters<KernelExports['sideRows']>)));

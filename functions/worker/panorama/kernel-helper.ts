@@ -32,7 +32,8 @@ export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembl
     const current = waiting;
     waiting = undefined;
     worker.unref();
-    if (outcome instanceof Error || !outcome.ok) current?.reject(outcome instanceof Error ? outcome : new Error(`the kernel helper failed: ${outcome.message}`));
+    if (outcome instanceof Error || !outcome.ok)
+      current?.reject(outcome instanceof Error ? outcome : new Error(`the kernel helper failed: ${outcome.message}`));
     else current?.resolve();
   };
   worker.on('message', settle);

@@ -33,7 +33,8 @@ async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
   const stored = await objectStore.head(spec.key);
   if (!stored) throw new JobFailure('ResourceNotFound', `the original ${spec.key} no longer exists`);
   // overwrite=1 stored a newer original and queued its own build: this one must not write over it.
-  if (stored.etag !== spec.etag) throw new JobFailure('ResourceChanged', `the original ${spec.key} was replaced by a newer upload, whose own task builds the set`);
+  if (stored.etag !== spec.etag)
+    throw new JobFailure('ResourceChanged', `the original ${spec.key} was replaced by a newer upload, whose own task builds the set`);
   if (stored.size > panoramaConfig.maxInputBytes()) {
     throw new JobFailure('InvalidArgument', `the original is ${stored.size} bytes, over the ${panoramaConfig.maxInputBytes()}-byte limit`);
   }
@@ -49,7 +50,8 @@ async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
         levelQuality: (level) => levelQuality(spec.qualities, level),
         fallbackQuality: spec.qualities.fallback,
         maxInputPixels: panoramaConfig.maxInputPixels(),
-        onProgress: (progress) => taskStore.patch(task, { set: { progress: Math.round(progress * 99) / 100 } }, { state: 'RUNNING' }).then(() => undefined),
+        onProgress: (progress) =>
+          taskStore.patch(task, { set: { progress: Math.round(progress * 99) / 100 } }, { state: 'RUNNING' }).then(() => undefined),
       },
       (file) =>
         objectStore.putGenerated(`${spec.key}/${file.path}`, file.data, {

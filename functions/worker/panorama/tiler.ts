@@ -1,6 +1,15 @@
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
-import { FACES, fallbackPath, pannellumConfig, panoramaLayout, tilePath, type Face, type Level, type PanoramaLayout } from '../../core/panorama/layout.ts';
+import {
+  FACES,
+  fallbackPath,
+  pannellumConfig,
+  panoramaLayout,
+  tilePath,
+  type Face,
+  type Level,
+  type PanoramaLayout,
+} from '../../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, type TileFormat } from '../../core/panorama/submission.ts';
 import { createCubeSampler, FACE_SLOTS, type CubeSampler } from './cube-sampler.ts';
 
@@ -60,7 +69,11 @@ async function inspect(input: Buffer, options: TilerOptions): Promise<{ width: n
  * encoding runs beside projection from the first face on; the smaller levels and the fallback
  * follow when the face is whole, while the next face is projected into the other face slot.
  */
-export async function buildPanorama(input: Buffer, options: TilerOptions, emit: (file: TileFile) => Promise<void>): Promise<PanoramaLayout> {
+export async function buildPanorama(
+  input: Buffer,
+  options: TilerOptions,
+  emit: (file: TileFile) => Promise<void>,
+): Promise<PanoramaLayout> {
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
   const sampler = await decodeIntoSampler(input, layout.cubeSize, width, height, options.maxInputPixels);
@@ -104,8 +117,18 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
  * the kernel's memory. The decoded buffer lives only in this frame, so it can be freed as soon as
  * the copy is done rather than sit beside the faces for the whole build.
  */
-async function decodeIntoSampler(input: Buffer, cubeSize: number, width: number, height: number, maxInputPixels: number): Promise<CubeSampler> {
-  const decoding = sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error' }).flatten().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+async function decodeIntoSampler(
+  input: Buffer,
+  cubeSize: number,
+  width: number,
+  height: number,
+  maxInputPixels: number,
+): Promise<CubeSampler> {
+  const decoding = sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error' })
+    .flatten()
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
   // A rejected decode must not go unhandled while the tables are being built.
   decoding.catch(() => undefined);
   const sampler = createCubeSampler(cubeSize, width, height);
@@ -113,7 +136,8 @@ async function decodeIntoSampler(input: Buffer, cubeSize: number, width: number,
     const decoded = await decoding.catch((error: unknown) => {
       throw invalidInput(`the image could not be decoded: ${(error as Error).message}`);
     });
-    if (decoded.info.channels !== 3 || decoded.info.width !== width || decoded.info.height !== height) throw invalidInput('the image decoded to an unexpected shape');
+    if (decoded.info.channels !== 3 || decoded.info.width !== width || decoded.info.height !== height)
+      throw invalidInput('the image decoded to an unexpected shape');
     sampler.source.set(decoded.data);
     return sampler;
   } catch (error) {
@@ -154,7 +178,9 @@ class TileWriter {
     return Array.from({ length: level.tilesPerSide }, (_, column) => {
       const left = column * tileSize;
       const tile = sharp(image.data, rawInput(image)).extract({ left, top, width: Math.min(tileSize, level.size - left), height });
-      return encode(tile, this.options.format, quality).then((data) => this.emit({ path: tilePath(level.level, face, row, column, this.options.extension), data }));
+      return encode(tile, this.options.format, quality).then((data) =>
+        this.emit({ path: tilePath(level.level, face, row, column, this.options.extension), data }),
+      );
     });
   }
 
@@ -177,7 +203,13 @@ class TileWriter {
       }
       if (level.level === fallbackSource) {
         const fallback = sharp(current.data, rawInput(current)).resize(layout.fallbackSize, layout.fallbackSize, { kernel: 'lanczos3' });
-        work.push(awaitedLater(encode(fallback, options.format, options.fallbackQuality).then((data) => this.emit({ path: fallbackPath(face, options.extension), data }))));
+        work.push(
+          awaitedLater(
+            encode(fallback, options.format, options.fallbackQuality).then((data) =>
+              this.emit({ path: fallbackPath(face, options.extension), data }),
+            ),
+          ),
+        );
       }
     }
     await Promise.all(work);
