@@ -4,6 +4,14 @@ import type { JsonSchema } from './json-schema.ts';
  * The dialects' answer envelopes as reusable schemas (`components.schemas`). They mirror the
  * renderers in functions/<dialect>/envelope.ts, which routes do not declare: keep them in step.
  */
+/** ci's JSON form: the XML element's content under its root name (`{"Response": …}`, `{"Error": …}`). */
+const jsonWrapper = (root: 'Response' | 'Error', description: string): JsonSchema => ({
+  type: 'object',
+  description,
+  properties: { [root]: { $ref: `#/components/schemas/Ci${root}` } },
+  required: [root],
+});
+
 export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   PlatformError: {
     type: 'object',
@@ -64,12 +72,7 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     additionalProperties: true,
     xml: { name: 'Response' },
   },
-  CiResponseJson: {
-    type: 'object',
-    description: 'A ci answer in JSON, when the request was JSON or asked for it (`Accept: application/json`).',
-    properties: { Response: { $ref: '#/components/schemas/CiResponse' } },
-    required: ['Response'],
-  },
+  CiResponseJson: jsonWrapper('Response', 'A ci answer in JSON, when the request was JSON or asked for it (`Accept: application/json`).'),
   CiError: {
     type: 'object',
     description:
@@ -78,12 +81,7 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     required: ['Code', 'Message', 'RequestId'],
     xml: { name: 'Error' },
   },
-  CiErrorJson: {
-    type: 'object',
-    description: 'A ci failure in JSON, when the request was JSON or asked for it.',
-    properties: { Error: { $ref: '#/components/schemas/CiError' } },
-    required: ['Error'],
-  },
+  CiErrorJson: jsonWrapper('Error', 'A ci failure in JSON, when the request was JSON or asked for it.'),
 };
 
 /** Headers the dialects add to every answer (`components.headers`). */

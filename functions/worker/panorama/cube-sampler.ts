@@ -3,36 +3,26 @@ import { columnSample, sampleTables, type SampleTables, type TableArrays } from 
 import { BILINEAR_WASM_BASE64 } from './kernel/bilinear-module.ts';
 import { startKernelHelper } from './kernel-helper.ts';
 
+/** Renders rows `from`..`to` of a face (byte offsets into the kernel's memory, sizes in pixels). */
+type RowsRenderer = (
+  source: number,
+  width: number,
+  height: number,
+  columns: number,
+  columnFractions: number,
+  rows: number,
+  rowFractions: number,
+  half: number,
+  out: number,
+  size: number,
+  from: number,
+  to: number,
+) => void;
+
 interface KernelExports {
-  sideRows(
-    source: number,
-    width: number,
-    height: number,
-    columns: number,
-    columnFractions: number,
-    rows: number,
-    rowFractions: number,
-    half: number,
-    out: number,
-    size: number,
-    from: number,
-    to: number,
-  ): void;
-  polarRows(
-    source: number,
-    width: number,
-    height: number,
-    columns: number,
-    columnFractions: number,
-    rows: number,
-    rowFractions: number,
-    half: number,
-    out: number,
-    size: number,
-    from: number,
-    to: number,
-    nadir: number,
-  ): void;
+  sideRows: RowsRenderer;
+  /** The same for the up and down faces; `nadir` is 1 for the down face. */
+  polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
 }
 
 const PAGE = 65536;
