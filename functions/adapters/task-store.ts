@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { CREATIONS, DELETABLE, nextState, type TaskEvent, type TaskState } from '../core/task-states.ts';
-import type { AwaitingQueue, CallbackState, Task, TaskKey, TaskKind, TaskKinds } from '../core/tasks/task.ts';
+import {
+  lifecycleOf,
+  type AwaitingQueue,
+  type CallbackState,
+  type Task,
+  type TaskKey,
+  type TaskKind,
+  type TaskKinds,
+} from '../core/tasks/task.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { conditionalWrite, type WriteOutcome } from './conditional-write.ts';
@@ -13,6 +21,11 @@ export type { AwaitingQueue, Task, TaskKey, TaskKind };
 export type NewTask<K extends TaskKind = TaskKind> = {
   [P in K]: TaskKey & {
     readonly kind: P;
+    readonly workspaceId: string;
+    readonly parentTaskId?: string;
+    readonly name?: string;
+    readonly description?: string;
+    readonly attributes?: Readonly<Record<string, unknown>>;
     readonly level: number;
     readonly spec: TaskKinds[P]['spec'];
     /** INIT (created, to be started later) by default, or PENDING (submitted to run at once). */
@@ -38,10 +51,17 @@ const CLAIM_STALE_MS = 60_000;
 
 const now = () => new Date().toISOString();
 
-/** The owners whose per-state counts a task is part of. */
-const clientScope = (clientId: string) => `client:${clientId}`;
-const scopesOf = (key: TaskKey) => [clientScope(key.clientId)];
-const clientOfScope = (scope: string) => scope.slice('client:'.length);
+/** A workspace, as an owner of per-state counts. */
+export interface WorkspaceKey {
+  readonly clientId: string;
+  readonly workspaceId: string;
+}
+
+const workspaceScope = (owner: WorkspaceKey) => `workspace:${owner.clientId}/${owner.workspaceId}`;
+const clientOfScope = (scope: string) => scope.slice('workspace:'.length).split('/')[0]!;
+
+/** The owners whose per-state counts a task is part of: its workspace. Subtasks (≤ 10 a task) are not counted. */
+const scopesOf = (task: Pick<Task, 'clientId' | 'workspaceId' | 'parentTaskId'>) => (task.parentTaskId ? [] : [workspaceScope(task)]);
 
 function toTask<T extends Task>(item: StoredItem): T {
   const { lastClaim: _claim, ...task } = item;
@@ -133,12 +153,13 @@ async function claimSlot(scope: string, key: TaskKey, change: CountChange): Prom
  * the sweeper if not), since it may have landed.
  */
 async function writeCounted<T>(
-  key: TaskKey,
+  task: Pick<Task, 'clientId' | 'taskId' | 'workspaceId' | 'parentTaskId'>,
   shape: Omit<CountChange, 'claim' | 'at'>,
   write: (claim: string) => Promise<WriteOutcome<T>>,
 ): Promise<WriteOutcome<T>> {
+  const key: TaskKey = { clientId: task.clientId, taskId: task.taskId };
   const change: CountChange = { claim: randomUUID(), at: Date.now(), ...shape };
-  const scopes = scopesOf(key);
+  const scopes = scopesOf(task);
   const held: string[] = [];
   try {
     for (const scope of scopes) {
@@ -200,10 +221,9 @@ export const taskStore = {
     const current = await this.require<T>(key);
     const version = options.version ?? current.version;
     if (version !== current.version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`);
-    const to = nextState(current.state, event, current.startedFrom);
+    const to = nextState(current.state, event, lifecycleOf(current));
     const base: Record<string, unknown> = { state: to, version: version + 1, updatedAt: now() };
-    if (event === 'start') base.startedFrom = current.state;
-    const written = await writeCounted<StoredItem>(key, { from: current.state, to, version }, (claim) => {
+    const written = await writeCounted<StoredItem>(current, { from: current.state, to, version }, (claim) => {
       const { expression, names, values } = updateParts(options, { ...base, lastClaim: claim });
       return conditionalWrite<StoredItem>({
         update: {
@@ -241,8 +261,11 @@ export const taskStore = {
   async delete(key: TaskKey, version: number): Promise<void> {
     const current = await this.require(key);
     if (current.version !== version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`);
-    if (!DELETABLE.has(current.state)) throw conflict(`cannot delete a task in state ${current.state}`);
-    const deleted = await writeCounted(key, { from: current.state, to: null, version }, () =>
+    const lifecycle = lifecycleOf(current);
+    if (!DELETABLE[lifecycle].has(current.state)) {
+      throw conflict(`cannot delete a ${lifecycle} in state ${current.state}; allowed in ${[...DELETABLE[lifecycle]].join(', ')}`);
+    }
+    const deleted = await writeCounted(current, { from: current.state, to: null, version }, () =>
       conditionalWrite({
         delete: {
           TableName: tableName('tasks'),
@@ -332,13 +355,13 @@ export const taskStore = {
   },
 
   /**
-   * Exact per-state counts of a client's tasks, in a constant number of reads: the counter, and
+   * Exact per-state counts of a workspace's tasks, in a constant number of reads: the counter, and
    * the task of each change still in flight (counted if it has reached its task).
    */
-  async countByState(clientId: string): Promise<StateCounts> {
-    const { counts, pending } = await taskCounts.read(clientScope(clientId));
+  async countByState(owner: WorkspaceKey): Promise<StateCounts> {
+    const { counts, pending } = await taskCounts.read(workspaceScope(owner));
     for (const { taskId, change } of pending) {
-      if (change.from === change.to || !reached(await readItem({ clientId, taskId }), change)) continue;
+      if (change.from === change.to || !reached(await readItem({ clientId: owner.clientId, taskId }), change)) continue;
       if (change.from) counts[change.from] -= 1;
       if (change.to) counts[change.to] += 1;
     }

@@ -16,6 +16,7 @@ const CI_STATES: Record<TaskState, CiState> = {
   STOPPING: 'Running',
   SUCCESS: 'Success',
   ARCHIVED: 'Success',
+  BUNDLE_SUCCESS: 'Success',
   FAILED: 'Failed',
   START_FAILED: 'Failed',
   STOP_SUCCESS: 'Cancel',

@@ -19,6 +19,7 @@ export const TASK_STATES = [
   'STOPPING',
   'STOP_SUCCESS',
   'ARCHIVED',
+  'BUNDLE_SUCCESS',
   'PAUSED',
   'CANCELLED',
 ] as const;
@@ -47,23 +48,14 @@ export type TaskEvent =
   | 'cancel'
   | 'takeOver';
 
-/** Stopping a task that is only queued puts it back where it was started from. */
-export const PREVIOUS = 'PREVIOUS' as const;
-type Target = TaskState | typeof PREVIOUS;
+/** A task, or a subtask (a unit of work inside a task whose input the client uploads first). */
+export type Lifecycle = 'task' | 'subtask';
 
-/**
- * The whole state machine: for each event, the states it may happen in and where it leads.
- * Anything not listed is refused; the store applies each row as one conditional write.
- */
-export const TRANSITIONS: Readonly<Record<TaskEvent, Readonly<Partial<Record<TaskState, Target>>>>> = {
+type Table = Readonly<Record<TaskEvent, Readonly<Partial<Record<TaskState, TaskState>>>>>;
+
+/** What tasks and subtasks share: the pipeline's own steps, and the ci queue's pause and cancel. */
+const PIPELINE = {
   update: { INIT: 'INIT', START_FAILED: 'INIT', FAILED: 'INIT', STOP_SUCCESS: 'INIT' },
-  start: { INIT: 'PENDING', UPLOAD_SUCCESS: 'PENDING', STOP_SUCCESS: 'PENDING', FAILED: 'PENDING' },
-  stop: { PENDING: PREVIOUS, PAUSED: PREVIOUS, STARTING: 'STOPPING', RUNNING: 'STOPPING' },
-  archive: { SUCCESS: 'ARCHIVED' },
-  unarchive: { ARCHIVED: 'SUCCESS' },
-  beginUpload: { INIT: 'UPLOADING' },
-  uploadSucceeded: { UPLOADING: 'UPLOAD_SUCCESS' },
-  uploadFailed: { UPLOADING: 'UPLOAD_FAILED' },
   dispatch: { PENDING: 'STARTING' },
   run: { STARTING: 'RUNNING' },
   succeed: { RUNNING: 'SUCCESS' },
@@ -74,6 +66,46 @@ export const TRANSITIONS: Readonly<Record<TaskEvent, Readonly<Partial<Record<Tas
   cancel: { PENDING: 'CANCELLED', PAUSED: 'CANCELLED' },
   // A worker that died holding the task: another starts it again (the store checks the lease ran out).
   takeOver: { STARTING: 'STARTING', RUNNING: 'STARTING' },
+} as const;
+
+/**
+ * The whole state machine (reference/kmp.md §5.1, §5.2): for each event, the states it may happen
+ * in and where it leads. Anything not listed is refused; the store applies each row as one
+ * conditional write on state and version. A queued task that is stopped goes back to INIT; a
+ * queued subtask back to UPLOAD_SUCCESS, since its upload is done. Tessera's tasks never reach
+ * BUNDLE_SUCCESS (KooMap's aerial-triangulation-only result), but it may start from there.
+ */
+export const TRANSITIONS: Readonly<Record<Lifecycle, Table>> = {
+  task: {
+    ...PIPELINE,
+    start: { INIT: 'PENDING', STOP_SUCCESS: 'PENDING', FAILED: 'PENDING', BUNDLE_SUCCESS: 'PENDING' },
+    stop: { PENDING: 'INIT', PAUSED: 'INIT', STARTING: 'STOPPING', RUNNING: 'STOPPING' },
+    archive: { SUCCESS: 'ARCHIVED' },
+    unarchive: { ARCHIVED: 'SUCCESS' },
+    beginUpload: {},
+    uploadSucceeded: {},
+    uploadFailed: {},
+  },
+  subtask: {
+    ...PIPELINE,
+    update: {},
+    start: { UPLOAD_SUCCESS: 'PENDING', STOP_SUCCESS: 'PENDING', FAILED: 'PENDING' },
+    stop: { PENDING: 'UPLOAD_SUCCESS', PAUSED: 'UPLOAD_SUCCESS', STARTING: 'STOPPING', RUNNING: 'STOPPING' },
+    archive: {},
+    unarchive: {},
+    beginUpload: { INIT: 'UPLOADING' },
+    uploadSucceeded: { UPLOADING: 'UPLOAD_SUCCESS' },
+    uploadFailed: { UPLOADING: 'UPLOAD_FAILED' },
+  },
+};
+
+/**
+ * Deletion is not a transition: the task goes away, but only from these states. CANCELLED is the ci
+ * queue's word for a task stopped before it ran, so it goes where STOP_SUCCESS goes.
+ */
+export const DELETABLE: Readonly<Record<Lifecycle, ReadonlySet<TaskState>>> = {
+  task: new Set(['INIT', 'START_FAILED', 'FAILED', 'STOP_SUCCESS', 'SUCCESS', 'CANCELLED']),
+  subtask: new Set(['INIT', 'UPLOAD_SUCCESS', 'UPLOAD_FAILED', 'START_FAILED', 'SUCCESS', 'FAILED', 'STOP_SUCCESS', 'CANCELLED']),
 };
 
 /**
@@ -83,34 +115,29 @@ export const TRANSITIONS: Readonly<Record<TaskEvent, Readonly<Partial<Record<Tas
 export const CREATIONS = { create: 'INIT', submit: 'PENDING' } as const satisfies Record<string, TaskState>;
 export type Creation = keyof typeof CREATIONS;
 
-/** Delete is not a transition: the task goes away, but only when nothing is running. */
-export const DELETABLE: ReadonlySet<TaskState> = new Set([
-  'INIT',
-  'UPLOAD_SUCCESS',
-  'UPLOAD_FAILED',
-  'START_FAILED',
-  'FAILED',
-  'STOP_SUCCESS',
+export const FINAL_STATES: ReadonlySet<TaskState> = new Set([
   'SUCCESS',
+  'FAILED',
+  'START_FAILED',
+  'STOP_SUCCESS',
   'ARCHIVED',
   'CANCELLED',
+  'BUNDLE_SUCCESS',
 ]);
-
-export const FINAL_STATES: ReadonlySet<TaskState> = new Set(['SUCCESS', 'FAILED', 'START_FAILED', 'STOP_SUCCESS', 'ARCHIVED', 'CANCELLED']);
 export const ACTIVE_STATES: ReadonlySet<TaskState> = new Set(['PENDING', 'STARTING', 'RUNNING', 'STOPPING']);
 
-export function allowedFrom(event: TaskEvent): TaskState[] {
-  return Object.keys(TRANSITIONS[event]) as TaskState[];
+export function allowedFrom(event: TaskEvent, lifecycle: Lifecycle = 'task'): TaskState[] {
+  return Object.keys(TRANSITIONS[lifecycle][event]) as TaskState[];
 }
 
-/** Where `event` takes a task in `state`, or a conflict naming the states it is allowed in. */
-export function nextState(state: TaskState, event: TaskEvent, startedFrom?: TaskState): TaskState {
-  const target = TRANSITIONS[event][state];
-  if (!target) {
-    throw conflict(`cannot ${event} a task in state ${state}; allowed in ${allowedFrom(event).join(', ')}`);
-  }
-  if (target !== PREVIOUS) return target;
-  return startedFrom ?? 'INIT';
+/** Where `event` takes a task (or subtask) in `state`, or a conflict naming the states it is allowed in. */
+export function nextState(state: TaskState, event: TaskEvent, lifecycle: Lifecycle = 'task'): TaskState {
+  const target = TRANSITIONS[lifecycle][event][state];
+  if (target) return target;
+  const allowed = allowedFrom(event, lifecycle);
+  throw conflict(
+    `cannot ${event} a ${lifecycle} in state ${state}; ${allowed.length ? `allowed in ${allowed.join(', ')}` : `a ${lifecycle} never does`}`,
+  );
 }
 
 export function parseTaskState(value: string): TaskState {

@@ -6,6 +6,7 @@ import { outputFiles } from '../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, tileFormatFor, type PanoramaQualities } from '../core/panorama/submission.ts';
 import { FINAL_STATES, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
+import { defaultWorkspaceId } from '../core/workspaces.ts';
 import { panoramaConfig } from '../config.ts';
 import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
@@ -62,6 +63,7 @@ export const panoramas = {
     const task = await taskStore.create({
       taskId: newTaskId('t'),
       clientId: client.clientId,
+      workspaceId: defaultWorkspaceId(client.clientId),
       kind: 'panorama',
       level: 0,
       state: 'PENDING',

@@ -6,6 +6,7 @@ import { parseRule } from '../core/imagemogr2/parse.ts';
 import { validateObjectName } from '../core/object-name.ts';
 import type { TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
+import { defaultWorkspaceId } from '../core/workspaces.ts';
 import type { ObjectRef } from '../core/tasks/picprocess.ts';
 import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
@@ -79,6 +80,7 @@ export const picJobs = {
     const task = await taskStore.create({
       taskId: newTaskId('j'),
       clientId: client.clientId,
+      workspaceId: defaultWorkspaceId(client.clientId),
       kind: 'picprocess',
       level: request.jobLevel,
       state: 'PENDING',

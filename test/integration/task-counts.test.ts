@@ -74,8 +74,11 @@ async function tally(clientId: string): Promise<Record<TaskState, number>> {
   return counts;
 }
 
+const WORKSPACE = 'w0000000000000000000000000000000';
+const owner = (clientId: string) => ({ clientId, workspaceId: WORKSPACE });
+const scope = (clientId: string) => `workspace:${clientId}/${WORKSPACE}`;
 const newTask = (clientId: string) =>
-  taskStore.create({ taskId: newTaskId('k'), clientId, kind: 'kmp', level: 0, spec: { name: 'counted' } });
+  taskStore.create({ taskId: newTaskId('k'), clientId, workspaceId: WORKSPACE, kind: 'kmp', level: 0, spec: { name: 'counted' } });
 
 /** One random step on one task: a transition the table allows from the state last seen, or a deletion. */
 async function randomStep(task: Task, next: () => number): Promise<void> {
@@ -100,18 +103,18 @@ describe('exact task counts under races and dying writers', () => {
       const steps = Array.from({ length: 16 }, () => tasks[Math.floor(next() * tasks.length)]!);
       const outcomes = await Promise.allSettled(steps.map((task) => randomStep(task, next)));
       failures += outcomes.filter((outcome) => outcome.status === 'rejected').length;
-      const [read, truth] = [await taskStore.countByState(clientId), await tally(clientId)];
+      const [read, truth] = [await taskStore.countByState(owner(clientId)), await tally(clientId)];
       assert.deepEqual(read, truth, `wave ${wave}`);
     }
     // Creations die too: a create killed after it landed is counted, one killed before is not.
     await Promise.allSettled(Array.from({ length: 8 }, () => newTask(clientId)));
     (dynamo().middlewareStack as unknown as Stack).remove(FAULTS);
     assert.ok(failures > 10, `the run killed ${failures} writers`);
-    assert.deepEqual(await taskStore.countByState(clientId), await tally(clientId));
+    assert.deepEqual(await taskStore.countByState(owner(clientId)), await tally(clientId));
 
     // The sweeper settles every abandoned change; then the stored counter alone is exact.
     assert.ok((await taskStore.settleAbandonedCounts(Date.now() + 120_000)) > 0);
-    const { counts, pending } = await taskCounts.read(`client:${clientId}`);
+    const { counts, pending } = await taskCounts.read(scope(clientId));
     assert.deepEqual(pending, []);
     assert.deepEqual(counts, await tally(clientId));
   });
@@ -146,12 +149,15 @@ describe('exact task counts under races and dying writers', () => {
     await assert.rejects(late, { kind: 'conflict' });
     const after = await taskStore.require(task);
     assert.equal(after.state, 'INIT');
-    assert.equal((await taskStore.countByState(clientId)).INIT, 1);
-    assert.equal((await taskStore.countByState(clientId)).PENDING, 0);
-    assert.deepEqual((await taskCounts.read(`client:${clientId}`)).pending, []);
+    assert.equal((await taskStore.countByState(owner(clientId))).INIT, 1);
+    assert.equal((await taskStore.countByState(owner(clientId))).PENDING, 0);
+    assert.deepEqual((await taskCounts.read(scope(clientId))).pending, []);
     // The task goes on as before: the next change is decided on its new version.
     await taskStore.transition(after, 'start');
-    assert.deepEqual([(await taskStore.countByState(clientId)).INIT, (await taskStore.countByState(clientId)).PENDING], [0, 1]);
+    assert.deepEqual(
+      [(await taskStore.countByState(owner(clientId))).INIT, (await taskStore.countByState(owner(clientId))).PENDING],
+      [0, 1],
+    );
   });
 
   it('a create that stalled past its claim is refused by a tombstone, which no list or read shows', async () => {
@@ -174,7 +180,7 @@ describe('exact task counts under races and dying writers', () => {
       { step: 'initialize', name: FAULTS },
     );
     const taskId = newTaskId('k');
-    const late = taskStore.create({ taskId, clientId, kind: 'kmp', level: 0, spec: { name: 'late' } });
+    const late = taskStore.create({ taskId, clientId, workspaceId: WORKSPACE, kind: 'kmp', level: 0, spec: { name: 'late' } });
     while (!stalled) await new Promise((resolve) => setTimeout(resolve, 10));
     (dynamo().middlewareStack as unknown as Stack).remove(FAULTS);
     assert.equal(await taskStore.settleAbandonedCounts(Date.now() + 120_000), 1);
@@ -183,7 +189,7 @@ describe('exact task counts under races and dying writers', () => {
     assert.equal(await taskStore.get({ clientId, taskId }), undefined);
     assert.deepEqual((await taskStore.listByClient(clientId, { limit: 10 })).tasks, []);
     assert.equal(
-      Object.values(await taskStore.countByState(clientId)).reduce((sum, count) => sum + count, 0),
+      Object.values(await taskStore.countByState(owner(clientId))).reduce((sum, count) => sum + count, 0),
       0,
     );
   });
@@ -213,13 +219,13 @@ describe('exact task counts under races and dying writers', () => {
     await assert.rejects(taskStore.transition(task, 'start'), /the writer died/);
     (dynamo().middlewareStack as unknown as Stack).remove(FAULTS);
     assert.equal(stage, 'dead');
-    assert.equal((await taskCounts.read(`client:${clientId}`)).pending.length, 1);
+    assert.equal((await taskCounts.read(scope(clientId))).pending.length, 1);
     // The claim is fresh, but the task shows it: the next change need not wait for it to go stale.
     const started = await taskStore.require(task);
     assert.equal(started.state, 'PENDING');
     await taskStore.transition(started, 'dispatch');
-    assert.deepEqual((await taskCounts.read(`client:${clientId}`)).pending, []);
-    const counts = await taskCounts.read(`client:${clientId}`);
+    assert.deepEqual((await taskCounts.read(scope(clientId))).pending, []);
+    const counts = await taskCounts.read(scope(clientId));
     assert.deepEqual([counts.counts.INIT, counts.counts.PENDING, counts.counts.STARTING], [0, 0, 1]);
   });
 
@@ -227,13 +233,13 @@ describe('exact task counts under races and dying writers', () => {
     const clientId = `tc-busy-${Date.now()}`;
     const task = await newTask(clientId);
     const change = { claim: 'someone-else', from: 'INIT' as const, to: 'PENDING' as const, version: 1, at: Date.now() };
-    assert.equal(await taskCounts.claim(`client:${clientId}`, task.taskId, change), undefined);
+    assert.equal(await taskCounts.claim(scope(clientId), task.taskId, change), undefined);
     await assert.rejects(taskStore.transition(task, 'start'), {
       kind: 'conflict',
       message: `task ${task.taskId} is being changed by another request; try again`,
     });
     assert.equal((await taskStore.require(task)).state, 'INIT');
     // A reader counts it where its task says it is: the claimed change never reached the task.
-    assert.equal((await taskStore.countByState(clientId)).INIT, 1);
+    assert.equal((await taskStore.countByState(owner(clientId))).INIT, 1);
   });
 });

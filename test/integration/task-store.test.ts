@@ -6,8 +6,10 @@ import { newTaskId } from '../../functions/core/task-id.ts';
 import { useLocalStack } from '../support/local-stack.ts';
 
 useLocalStack();
+const WORKSPACE = 'w0000000000000000000000000000000';
 
-const newTask = (clientId = 'tc-store') => taskStore.create({ taskId: newTaskId(), clientId, kind: 'kmp', level: 0, spec: { name: 'x' } });
+const newTask = (clientId = 'tc-store') =>
+  taskStore.create({ taskId: newTaskId(), clientId, workspaceId: WORKSPACE, kind: 'kmp', level: 0, spec: { name: 'x' } });
 
 describe('task store on DynamoDB', () => {
   it('lets exactly one of many racing transitions win', async () => {
@@ -19,7 +21,7 @@ describe('task store on DynamoDB', () => {
       assert.equal(((outcome as PromiseRejectedResult).reason as TesseraError).kind, 'conflict');
     }
     const after = await taskStore.require(key);
-    assert.deepEqual([after.state, after.version, after.startedFrom], ['PENDING', 2, 'INIT']);
+    assert.deepEqual([after.state, after.version], ['PENDING', 2]);
   });
 
   it('lets exactly one of two different racing events win (stop vs dispatch)', async () => {
@@ -47,7 +49,7 @@ describe('task store on DynamoDB', () => {
     const tasks = await Promise.all(Array.from({ length: 25 }, () => newTask(clientId)));
     for (const task of tasks.slice(0, 10)) await taskStore.transition(task, 'start');
     for (const task of tasks.slice(0, 4)) await taskStore.transition(task, 'dispatch');
-    const counts = await taskStore.countByState(clientId);
+    const counts = await taskStore.countByState({ clientId, workspaceId: WORKSPACE });
     assert.equal(counts.INIT, 15);
     assert.equal(counts.PENDING, 6);
     assert.equal(counts.STARTING, 4);

@@ -1,4 +1,4 @@
-import type { TaskState } from '../task-states.ts';
+import type { Lifecycle, TaskState } from '../task-states.ts';
 import type { PanoramaResult, PanoramaSpec } from './panorama.ts';
 import type { PicProcessResult, PicProcessSpec } from './picprocess.ts';
 
@@ -40,6 +40,15 @@ export interface TaskKey {
 }
 
 interface TaskFields extends TaskKey {
+  /** Every task lives in one of its client's workspaces (the default one unless kmp names another). */
+  readonly workspaceId: string;
+  /** Set on a subtask: the task it is a unit of work of. */
+  readonly parentTaskId?: string;
+  /** The client's name and description for it (kmp's task_name, task_description). */
+  readonly name?: string;
+  readonly description?: string;
+  /** What the submitting dialect was told about the task and echoes back; the core never reads it. */
+  readonly attributes?: Readonly<Record<string, unknown>>;
   readonly state: TaskState;
   /** Bumped by every change of state: a transition applies only to the version it was decided on. */
   readonly version: number;
@@ -47,7 +56,6 @@ interface TaskFields extends TaskKey {
   readonly updatedAt: string;
   /** Priority: 0, 1 or 2; a higher level is taken first when the pipeline is busy. */
   readonly level: number;
-  readonly startedFrom?: TaskState;
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly error?: { readonly code: string; readonly message: string };
@@ -64,5 +72,8 @@ interface TaskFields extends TaskKey {
 export type Task<K extends TaskKind = TaskKind> = {
   [P in K]: TaskFields & { readonly kind: P; readonly spec: TaskKinds[P]['spec']; readonly result?: TaskKinds[P]['result'] };
 }[K];
+
+/** How a task moves through the state table: as a task, or as a subtask with an upload phase. */
+export const lifecycleOf = (task: Pick<Task, 'parentTaskId'>): Lifecycle => (task.parentTaskId ? 'subtask' : 'task');
 
 export const isKind = <K extends TaskKind>(task: Task, kind: K): task is Extract<Task, { readonly kind: K }> => task.kind === kind;
