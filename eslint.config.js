@@ -17,6 +17,7 @@ const LAYERS = {
   storage: ['core', 'http', 'services', 'config.ts', 'resources.ts'],
   ost: ['core', 'http', 'services', 'config.ts', 'resources.ts', 'logger.ts'],
   ci: ['core', 'http', 'services', 'config.ts', 'resources.ts'],
+  auth: ['core', 'http', 'services'],
   platform: ['core', 'http', 'routes.ts'],
   worker: ['core', 'adapters', 'services', 'config.ts', 'resources.ts', 'logger.ts', 'callback-forms.ts'],
 };

@@ -1,3 +1,4 @@
+import { SIGNING_KEY_SEAL_CONTEXT } from './adapters/token-store.ts';
 import type { QueueName, TableName } from './resources.ts';
 
 /**
@@ -9,6 +10,11 @@ export interface GroupAccess {
   readonly bucketActions?: readonly string[];
   readonly tables?: Readonly<Partial<Record<TableName, readonly string[]>>>;
   readonly openSecrets?: boolean;
+  /**
+   * Encryption contexts (the sealer's `clientId`) under which it may seal with the KMS key: only
+   * these, so a function that seals its own keys cannot forge a client's sealed secret.
+   */
+  readonly sealContexts?: readonly string[];
   /** Queues it sends to. */
   readonly queues?: readonly QueueName[];
 }
@@ -22,6 +28,16 @@ const CLAIM_OBJECTS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateI
  */
 const CHANGE_TASKS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const COUNT_TASKS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/**
+ * What checking an access token needs (clientAuth.byAccessToken), for the groups that will take
+ * them (kmp's X-Auth-Token, vision's oauth_token): the client, and the signing key once per
+ * container, opened with KMS. The tokens table holds nothing else worth reading: refresh tokens
+ * are there only as SHA-256 hashes of 256 random bits.
+ */
+export const VERIFY_ACCESS_TOKENS = {
+  tables: { clients: ['dynamodb:GetItem'], tokens: ['dynamodb:GetItem'] },
+  openSecrets: true,
+} as const satisfies GroupAccess;
 
 /** Keyed by route group (functions/routes.ts) or scheduled job (functions/schedules.ts). */
 export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
@@ -78,6 +94,14 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     // Also settles count changes that dead writers left in flight (a scan of the counters).
     tables: { tasks: [...CHANGE_TASKS, 'dynamodb:Query'], taskCounts: [...COUNT_TASKS, 'dynamodb:Scan'] },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2', 'callbacks'],
+  },
+  auth: {
+    // Client secrets and the signing key are opened (Decrypt); the signing key is sealed and put
+    // once, by whichever request comes first. Refresh tokens: a grant counts itself (UpdateItem)
+    // and puts its slot; a refresh reads the slot and rotates or revokes it (UpdateItem).
+    tables: { clients: ['dynamodb:GetItem'], tokens: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    openSecrets: true,
+    sealContexts: [SIGNING_KEY_SEAL_CONTEXT],
   },
   'expire-uploads': {
     objectActions: ['s3:AbortMultipartUpload', 's3:DeleteObject'],

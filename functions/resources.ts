@@ -75,6 +75,15 @@ export const TABLES = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  tokens: {
+    id: 'TokensTable',
+    envVar: 'TESSERA_TOKENS_TABLE',
+    // "signing-key#<key id>": the access-token signing key, sealed; "refresh#<client id>" counts
+    // the client's grants, "refresh#<client id>#<0-24>" are its 25 refresh-token slots (hashes only).
+    partitionKey: { name: 'tokenKey', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

@@ -3,7 +3,7 @@
  * group from this table; the local server dispatches on it. `handler` is the module, relative to
  * functions/, whose `handler` export serves the route.
  */
-export type Dialect = 'platform' | 'storage' | 'ost' | 'ci' | 'kmp' | 'vision';
+export type Dialect = 'platform' | 'storage' | 'ost' | 'ci' | 'kmp' | 'vision' | 'auth';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface Route {
@@ -38,6 +38,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/picqueue', dialect: 'ci', group: 'ci', handler: 'ci/describe-queues.ts' },
   { method: 'PUT', path: '/picqueue/{queueId}', dialect: 'ci', group: 'ci', handler: 'ci/update-queue.ts' },
   { method: 'POST', path: '/picqueue/{queueId}', dialect: 'ci', group: 'ci', handler: 'ci/update-queue.ts' },
+  { method: 'POST', path: '/auth/oauth/v1/token', dialect: 'auth', group: 'auth', handler: 'auth/token.ts' },
 ];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -102,6 +102,15 @@ export class TesseraFunction extends Construct {
       statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.byName[name].queueArn] }));
     }
     if (access.openSecrets) sealingKey.key.grantDecrypt(this.fn);
+    if (access.sealContexts?.length) {
+      statements.push(
+        new PolicyStatement({
+          actions: ['kms:Encrypt'],
+          resources: [sealingKey.key.keyArn],
+          conditions: { StringEquals: { 'kms:EncryptionContext:clientId': [...access.sealContexts] } },
+        }),
+      );
+    }
     for (const statement of statements) this.fn.addToRolePolicy(statement);
     Validations.of(this.fn.role!).acknowledge(
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.' },

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import type { Context } from 'aws-lambda';
 import { signedHeaders } from '../../cli/ost-client.ts';
 import { signCos } from '../../functions/core/cos-signature.ts';
+import { clientAuth } from '../../functions/services/client-auth.ts';
 import type { HttpEvent, HttpHandler, HttpResult } from '../../functions/http/http-handler.ts';
 import { ROUTES, routeKey } from '../../functions/routes.ts';
 import { useLocalStack } from '../support/local-stack.ts';
@@ -87,7 +88,11 @@ async function invoke(name: string, uploadId?: string): Promise<{ result: HttpRe
   if (!xml) {
     const body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
     assert.ok(
-      body.msg_code === 1 || body.status === 'ok' || body.code === 0 || typeof body.openapi === 'string',
+      body.msg_code === 1 ||
+        body.status === 'ok' ||
+        body.code === 0 ||
+        typeof body.openapi === 'string' ||
+        typeof body.access_token === 'string',
       `${name}: ${result.body}`,
     );
     return { result, body };
@@ -162,6 +167,13 @@ describe('events/', () => {
     assert.match((await invoke('ci.update-queue.post.json')).result.body ?? '', /<State>Active<\/State>/);
   });
 
+  it('the auth event is accepted: a client-credentials token that authenticates the demo client', async () => {
+    const { result, body } = await invoke('auth.token.json');
+    assert.equal(result.headers?.['cache-control'], 'no-store');
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal((await clientAuth.byAccessToken(String(body.access_token))).clientId, CLIENT_ID);
+  });
+
   it('every event file is exercised above', () => {
     const exercised = [
       'storage.upload.json',
@@ -188,6 +200,7 @@ describe('events/', () => {
       'ci.describe-queues.json',
       'ci.update-queue.json',
       'ci.update-queue.post.json',
+      'auth.token.json',
     ];
     assert.deepEqual([...eventFiles].sort(), [...exercised].sort());
   });

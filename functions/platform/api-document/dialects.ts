@@ -5,7 +5,7 @@
  * does the checking.
  */
 
-export type DialectName = 'platform' | 'storage' | 'ost' | 'ci';
+export type DialectName = 'platform' | 'storage' | 'ost' | 'ci' | 'auth';
 
 type Json = { readonly [key: string]: unknown };
 
@@ -16,6 +16,8 @@ export interface DialectDocumentation {
   readonly security: readonly Readonly<Record<string, readonly string[]>>[];
   /** A field the dialect authenticates by, documented as required among every route's fields. */
   readonly credentialField?: string;
+  /** Where its form fields come from, when not as the default says (in the body or the query string, the body winning). */
+  readonly formFields?: string;
   /** `components.responses` entries, keyed by the HTTP status they answer with. */
   readonly responses: Readonly<Record<string, { readonly name: string; readonly response: Json }>>;
 }
@@ -32,6 +34,8 @@ const storageError = json('StorageError');
 const ostError = json('OstError');
 const ciError = { 'application/xml': { schema: ref('CiError') }, 'application/json': { schema: ref('CiErrorJson') } };
 const ciHeaders = { 'x-ci-request-id': { $ref: '#/components/headers/CiRequestId' } };
+const authError = json('AuthError');
+const noStore = { 'cache-control': { $ref: '#/components/headers/NoStore' } };
 
 export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
   platform: {
@@ -146,6 +150,52 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
       ),
       404: answer('CiError404', 'NoSuchJob, NoSuchTemplate, NoSuchQueue.', ciError, ciHeaders),
       500: answer('CiError500', 'InternalError.', ciError, ciHeaders),
+    },
+  },
+  auth: {
+    description:
+      "OAuth 2.0's token endpoint (RFC 6749) in VK Cloud's shape: the client-credentials grant (client id and secret → an access token for one hour and a refresh token) " +
+      'and the refresh grant (a refresh token, good once → the next pair). Fields come as JSON (VK Cloud) or application/x-www-form-urlencoded (RFC 6749), ' +
+      'secrets never in the URL; the client authenticates with `client_id` and `client_secret` among them or with HTTP Basic. The access token is a JWT, sent as ' +
+      "vision's `oauth_token` and kmp's `X-Auth-Token`. Errors are `{error, error_description}` (RFC 6749 §5.2).",
+    securitySchemes: {
+      oauthClientBasic: {
+        type: 'http',
+        scheme: 'basic',
+        description:
+          'RFC 6749 §2.3.1: the client id and secret (each form-urlencoded) as the user and password, instead of `client_id` and `client_secret` fields.',
+      },
+      tesseraOAuth: {
+        type: 'oauth2',
+        description:
+          "The tokens this endpoint issues, as the dialects that take them (vision's `oauth_token`, kmp's `X-Auth-Token`) will refer to them.",
+        flows: { clientCredentials: { tokenUrl: '/auth/oauth/v1/token', refreshUrl: '/auth/oauth/v1/token', scopes: {} } },
+      },
+    },
+    // The credentials may also be fields of the body, which no security scheme describes.
+    security: [{ oauthClientBasic: [] }, {}],
+    formFields: 'Form fields, in the body: `client_secret` and `refresh_token` are refused in the URL.',
+    responses: {
+      200: answer(
+        'AuthToken',
+        'The access token (a JWT, `expires_in` 3600 s) and a refresh token, never to be cached.',
+        json('AuthTokenAnswer'),
+        noStore,
+      ),
+      400: answer(
+        'AuthError400',
+        'invalid_request (a missing or repeated field, a secret in the URL, two ways of authenticating), unsupported_grant_type, or invalid_grant ' +
+          "(a refresh token that is unknown, expired, already used (which revokes the ones issued after it) or revoked by a rotation of the client's secret).",
+        authError,
+        noStore,
+      ),
+      401: answer(
+        'AuthError401',
+        'invalid_client: an unknown client id, a wrong secret or a disabled client, in one answer that does not tell them apart.',
+        authError,
+        { ...noStore, 'www-authenticate': { $ref: '#/components/headers/WwwAuthenticateBasic' } },
+      ),
+      500: answer('AuthError500', '`{"error": "server_error"}`, with nothing of what went wrong.', authError, noStore),
     },
   },
 };

@@ -82,9 +82,34 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     xml: { name: 'Error' },
   },
   CiErrorJson: jsonWrapper('Error', 'A ci failure in JSON, when the request was JSON or asked for it.'),
+  AuthTokenAnswer: {
+    type: 'object',
+    description: 'RFC 6749 §5.1: a new access token and the refresh token that renews it.',
+    properties: {
+      access_token: { type: 'string', description: "A JWT (HS256): vision's `oauth_token`, kmp's `X-Auth-Token`." },
+      token_type: { const: 'Bearer' },
+      expires_in: { type: 'integer', description: 'Seconds the access token is good for: 3600.' },
+      refresh_token: {
+        type: 'string',
+        description: 'Opaque; good once, for 30 days, with `grant_type=refresh_token`. A client holds at most 25: a 26th drops the oldest.',
+      },
+    },
+    required: ['access_token', 'token_type', 'expires_in', 'refresh_token'],
+  },
+  AuthError: {
+    type: 'object',
+    description: 'RFC 6749 §5.2. `server_error` (500) carries no description.',
+    properties: {
+      error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unsupported_grant_type', 'server_error'] },
+      error_description: { type: 'string', description: 'What was wrong, in printable ASCII.' },
+    },
+    required: ['error'],
+  },
 };
 
 /** Headers the dialects add to every answer (`components.headers`). */
 export const ENVELOPE_HEADERS = {
   CiRequestId: { description: "The request's id, also the RequestId of an `<Error>`.", schema: { type: 'string' } },
+  NoStore: { description: 'Tokens and their errors are never cached (RFC 6749 §5.1).', schema: { const: 'no-store' } },
+  WwwAuthenticateBasic: { description: 'The challenge of a 401: `Basic realm="tessera"`.', schema: { type: 'string' } },
 } as const;

@@ -87,8 +87,9 @@ function formBody(
   const files = limits?.maxCount
     ? ` multipart/form-data may carry at most ${limits.maxCount} file part${limits.maxCount === 1 ? '' : 's'}, each ${bytes(limits.maxBytes)}.`
     : '';
+  const where = dialect.formFields ?? 'Form fields; any of them may come in the query string instead (the body wins).';
   return {
-    description: `Form fields; any of them may come in the query string instead (the body wins).${files}${required.length ? '' : ' In JSON, numbers and booleans are read as their text.'}`,
+    description: `${where}${files}${required.length ? '' : ' In JSON, numbers and booleans are read as their text.'}`,
     // A route that needs a file part needs a multipart body; otherwise every field could come in the query.
     ...(required.length
       ? { required: true, content: multipart }
