@@ -18,6 +18,7 @@ const LAYERS = {
   ost: ['core', 'http', 'services', 'config.ts', 'resources.ts', 'logger.ts'],
   ci: ['core', 'http', 'services', 'config.ts', 'resources.ts'],
   auth: ['core', 'http', 'services'],
+  kmp: ['core', 'http', 'services', 'config.ts'],
   platform: ['core', 'http', 'routes.ts'],
   worker: ['core', 'adapters', 'services', 'config.ts', 'resources.ts', 'logger.ts', 'callback-forms.ts'],
 };

@@ -74,6 +74,21 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
     openSecrets: true,
   },
+  kmp: {
+    // AK/SK signatures open the client's secret; X-Auth-Token is checked against the signing key.
+    ...VERIFY_ACCESS_TOKENS,
+    // Inputs are checked (HEAD, a ranged read of the header) when a task is made and started.
+    objectActions: ['s3:GetObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: {
+      ...VERIFY_ACCESS_TOKENS.tables,
+      workspaces: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      tasks: [...CHANGE_TASKS, 'dynamodb:Query', 'dynamodb:DeleteItem'],
+      taskCounts: [...COUNT_TASKS, 'dynamodb:BatchGetItem'],
+      templates: ['dynamodb:GetItem'],
+    },
+    queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
+  },
   worker: {
     // PutObjectTagging: tiles of public namespaces are written with the tag CloudFront may read.
     objectActions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],

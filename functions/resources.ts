@@ -67,6 +67,16 @@ export const TABLES = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  workspaces: {
+    id: 'WorkspacesTable',
+    envVar: 'TESSERA_WORKSPACES_TABLE',
+    // Per client: one "directory" item holding every workspace (so names, the 500 limit and the
+    // 4 stars hold in one conditional write), and one claim item per task name.
+    partitionKey: { name: 'clientId', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
   templates: {
     id: 'TemplatesTable',
     envVar: 'TESSERA_TEMPLATES_TABLE',

@@ -14,6 +14,7 @@ import {
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { conditionalWrite, type WriteOutcome } from './conditional-write.ts';
+import { queryAll } from './dynamo-pages.ts';
 import { taskCounts, type CountChange, type StateCounts } from './task-counts.ts';
 
 export type { AwaitingQueue, Task, TaskKey, TaskKind };
@@ -137,13 +138,14 @@ async function claimSlot(scope: string, key: TaskKey, change: CountChange): Prom
   for (let attempt = 0; attempt < 3; attempt++) {
     const holder = await taskCounts.claim(scope, key.taskId, change);
     if (!holder) return;
+    if (holder === 'closed') throw notFound('the workspace does not exist');
     // A change that already reached the task is counted now, whoever made it: applying twice is a
     // no-op, so a writer that died after its write blocks nobody.
     if (reached(await readItem(key), holder)) await taskCounts.apply(scope, key.taskId, holder);
     else if (Date.now() - holder.at >= CLAIM_STALE_MS) await settle(scope, key, holder);
     else break;
   }
-  throw conflict(`task ${key.taskId} is being changed by another request; try again`);
+  throw conflict(`task ${key.taskId} is being changed by another request; try again`, 'Busy');
 }
 
 /**
@@ -198,7 +200,7 @@ export const taskStore = {
         put: { TableName: tableName('tasks'), Item: { ...item, lastClaim: claim }, ConditionExpression: 'attribute_not_exists(taskId)' },
       }),
     );
-    if (!created.won) throw conflict(`task ${task.taskId} already exists`);
+    if (!created.won) throw conflict(`task ${task.taskId} already exists`, 'Duplicate');
     return item;
   },
 
@@ -220,7 +222,7 @@ export const taskStore = {
   async transition<T extends Task = Task>(key: TaskKey, event: TaskEvent, options: TransitionOptions = {}): Promise<T> {
     const current = await this.require<T>(key);
     const version = options.version ?? current.version;
-    if (version !== current.version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`);
+    if (version !== current.version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`, 'Busy');
     const to = nextState(current.state, event, lifecycleOf(current));
     const base: Record<string, unknown> = { state: to, version: version + 1, updatedAt: now() };
     const written = await writeCounted<StoredItem>(current, { from: current.state, to, version }, (claim) => {
@@ -237,7 +239,7 @@ export const taskStore = {
         },
       });
     });
-    if (!written.won) throw conflict(`task ${key.taskId} changed while it was being updated; try again`);
+    if (!written.won) throw conflict(`task ${key.taskId} changed while it was being updated; try again`, 'Busy');
     return toTask<T>(written.item!);
   },
 
@@ -260,10 +262,13 @@ export const taskStore = {
   /** Deletes a task that is not running (DELETABLE), if it is still at `version`. */
   async delete(key: TaskKey, version: number): Promise<void> {
     const current = await this.require(key);
-    if (current.version !== version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`);
+    if (current.version !== version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`, 'Busy');
     const lifecycle = lifecycleOf(current);
     if (!DELETABLE[lifecycle].has(current.state)) {
-      throw conflict(`cannot delete a ${lifecycle} in state ${current.state}; allowed in ${[...DELETABLE[lifecycle]].join(', ')}`);
+      throw conflict(
+        `cannot delete a ${lifecycle} in state ${current.state}; allowed in ${[...DELETABLE[lifecycle]].join(', ')}`,
+        'StateNotAllowed',
+      );
     }
     const deleted = await writeCounted(current, { from: current.state, to: null, version }, () =>
       conditionalWrite({
@@ -276,7 +281,7 @@ export const taskStore = {
         },
       }),
     );
-    if (!deleted.won) throw conflict(`task ${key.taskId} changed while it was being deleted; try again`);
+    if (!deleted.won) throw conflict(`task ${key.taskId} changed while it was being deleted; try again`, 'Busy');
   },
 
   /** Sets attributes without changing state (progress, enqueue marks), if the state or version is still as expected. */
@@ -354,6 +359,33 @@ export const taskStore = {
     return { tasks: ((page.Items ?? []) as StoredItem[]).map((item) => toTask<T>(item)), nextKey: page.LastEvaluatedKey };
   },
 
+  /** A workspace's tasks (not subtasks), newest first, a page at a time, strongly consistent. */
+  async listByWorkspace(owner: WorkspaceKey, options: { limit: number; startKey?: Record<string, unknown> }) {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName('tasks'),
+        KeyConditionExpression: 'clientId = :client',
+        FilterExpression: 'workspaceId = :workspace AND attribute_not_exists(tombstone) AND attribute_not_exists(parentTaskId)',
+        ExpressionAttributeValues: { ':client': owner.clientId, ':workspace': owner.workspaceId },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: options.limit,
+        ExclusiveStartKey: options.startKey,
+      }),
+    );
+    return { tasks: ((page.Items ?? []) as StoredItem[]).map((item) => toTask(item)), nextKey: page.LastEvaluatedKey };
+  },
+
+  /** A task's subtasks (at most a few), oldest first, strongly consistent. */
+  subtasksOf: (key: TaskKey): Promise<Task[]> =>
+    queryAll<StoredItem>({
+      TableName: tableName('tasks'),
+      KeyConditionExpression: 'clientId = :client AND begins_with(taskId, :prefix)',
+      FilterExpression: 'attribute_not_exists(tombstone)',
+      ExpressionAttributeValues: { ':client': key.clientId, ':prefix': `${key.taskId}.` },
+      ConsistentRead: true,
+    }).then((items) => items.map((item) => toTask(item))),
+
   /**
    * Exact per-state counts of a workspace's tasks, in a constant number of reads: the counter, and
    * the task of each change still in flight (counted if it has reached its task).
@@ -367,6 +399,20 @@ export const taskStore = {
     }
     return counts;
   },
+
+  /**
+   * Closes a workspace to new tasks if it has none (and none is being created): false if it is
+   * not empty. The workspace's counter decides, so a racing creation and a close never both win.
+   */
+  /** How many tasks each of a client's workspaces (up to 100) holds or is taking in. */
+  async occupancy(clientId: string, workspaceIds: readonly string[]): Promise<Map<string, number>> {
+    const byScope = await taskCounts.occupancy(workspaceIds.map((workspaceId) => workspaceScope({ clientId, workspaceId })));
+    return new Map(workspaceIds.map((workspaceId) => [workspaceId, byScope.get(workspaceScope({ clientId, workspaceId })) ?? 0]));
+  },
+
+  closeWorkspace: (owner: WorkspaceKey): Promise<boolean> => taskCounts.close(workspaceScope(owner)),
+
+  reopenWorkspace: (owner: WorkspaceKey): Promise<void> => taskCounts.reopen(workspaceScope(owner)),
 
   /** Scheduled: settles count changes left in flight by writers that died. Answers how many. */
   async settleAbandonedCounts(nowMs = Date.now()): Promise<number> {

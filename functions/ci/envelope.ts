@@ -42,6 +42,23 @@ const STATUS_OF_REASON: Record<string, number> = {
   NoSuchQueue: 404,
 };
 
+const COS_CODES: ReadonlySet<string> = new Set([
+  'InvalidArgument',
+  'InvalidAuthorization',
+  'MissingAuthorization',
+  'SignatureExpired',
+  'SecretidNotExist',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'InvalidContent',
+  'MissingContent',
+  'MalformedXML',
+  'ResourceNotFound',
+  'NoSuchJob',
+  'NoSuchTemplate',
+  'NoSuchQueue',
+]);
+
 /** `<Error><Code/><Message/><RequestId/></Error>` with the reference's codes and statuses. */
 export function ciError(error: unknown, event: HttpEvent): HttpResult {
   let code = 'InternalError';
@@ -49,7 +66,8 @@ export function ciError(error: unknown, event: HttpEvent): HttpResult {
   let message = 'internal error';
   if (isTesseraError(error) && error.kind !== 'internal') {
     [code, status] = DEFAULTS[error.kind];
-    if (error.reason) {
+    // Reasons that are COS codes are shown as such; others (other dialects' words) are not ci's.
+    if (error.reason && COS_CODES.has(error.reason)) {
       code = error.reason;
       status = STATUS_OF_REASON[error.reason] ?? status;
     }

@@ -24,8 +24,14 @@ export const invalidInput = (message: string, reason?: string) => new TesseraErr
 export const unauthenticated = (message: string, reason?: string) => new TesseraError('unauthenticated', message, { reason });
 export const forbidden = (message: string) => new TesseraError('forbidden', message);
 export const notFound = (message: string, reason?: string) => new TesseraError('not-found', message, { reason });
-export const conflict = (message: string) => new TesseraError('conflict', message);
+export const conflict = (message: string, reason?: ConflictReason) => new TesseraError('conflict', message, { reason });
 export const tooLarge = (message: string) => new TesseraError('too-large', message);
 export const upstream = (message: string, cause?: unknown) => new TesseraError('upstream', message, { cause });
+
+/**
+ * Why a request conflicts with what is stored: the state does not allow it, another request is
+ * changing the same thing, or the name is taken. Dialects with codes for these show them.
+ */
+export type ConflictReason = 'StateNotAllowed' | 'Busy' | 'Duplicate';
 
 export const isTesseraError = (error: unknown): error is TesseraError => error instanceof TesseraError;

@@ -9,3 +9,11 @@ export function newTaskId(prefix = 'j', now = Date.now()): string {
 }
 
 export const TASK_ID_PATTERN = /^[a-z][0-9a-f]{32}$/;
+
+/** A subtask's id: 32 random hex digits; stored under `<task id>.<subtask id>`, beside its task. */
+export const SUBTASK_ID_PATTERN = /^[0-9a-f]{32}$/;
+export const newSubtaskId = (): string => randomBytes(16).toString('hex');
+export const subtaskKey = (taskId: string, subtaskId: string) => `${taskId}.${subtaskId}`;
+
+/** The key of a task or a subtask, as queue messages carry it. */
+export const TASK_KEY_PATTERN = /^[a-z][0-9a-f]{32}(\.[0-9a-f]{32})?$/;

@@ -26,6 +26,9 @@ export const TASK_STATES = [
 
 export type TaskState = (typeof TASK_STATES)[number];
 
+/** How many tasks are in each state. */
+export type StateCounts = Record<TaskState, number>;
+
 export const isTaskState = (value: string): value is TaskState => (TASK_STATES as readonly string[]).includes(value);
 
 /** What can happen to a task: requests from clients, and steps the pipeline takes. */
@@ -137,6 +140,7 @@ export function nextState(state: TaskState, event: TaskEvent, lifecycle: Lifecyc
   const allowed = allowedFrom(event, lifecycle);
   throw conflict(
     `cannot ${event} a ${lifecycle} in state ${state}; ${allowed.length ? `allowed in ${allowed.join(', ')}` : `a ${lifecycle} never does`}`,
+    'StateNotAllowed',
   );
 }
 

@@ -38,7 +38,7 @@ export interface RouteRequest<Caller, Path, Query, Body> {
 /** The request as read, before the route's schemas check it. */
 export interface RawInput {
   readonly path: Readonly<Record<string, string>>;
-  readonly query: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | readonly string[]>>;
   readonly body: unknown;
   readonly files: Readonly<Record<string, UploadedFile>>;
 }
@@ -61,6 +61,8 @@ export interface DialectDeclaration<Caller = Client> {
   readonly renderError: ErrorRenderer;
   /** Reads the dialect's own body format, for routes that declare `request`. */
   readonly readRequest?: (event: HttpEvent) => unknown;
+  /** A query key sent more than once: its last value (default), or all of them as an array. */
+  readonly repeatedQuery?: 'last' | 'array';
   /** A validation failure, worded the dialect's way (default: the first issue's message). */
   readonly validationError?: (issue: z.core.$ZodIssue) => Error;
 }
@@ -79,6 +81,16 @@ export interface Dialect<Caller> extends DialectDeclaration<Caller> {
   ): Route;
 }
 
+/** The query with a repeated key's values as an array, in the order sent (`a=1&a=2` → `{a: ['1', '2']}`). */
+function queryWithRepeats(event: HttpEvent): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(event.rawQueryString ?? '')) {
+    const seen = query[name];
+    query[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return query;
+}
+
 const bodySchema = <Body>(body: RouteInputs<unknown, unknown, Body>['body']) =>
   !body ? undefined : 'json' in body ? body.json : 'form' in body ? body.form : body.request;
 
@@ -87,7 +99,8 @@ async function readInput(
   declaration: RouteInputs<unknown, unknown, unknown>,
   dialect: DialectDeclaration<unknown>,
 ): Promise<RawInput> {
-  const base = { path: (event.pathParameters ?? {}) as Record<string, string>, query: queryOf(event), files: {} };
+  const query = dialect.repeatedQuery === 'array' ? queryWithRepeats(event) : queryOf(event);
+  const base = { path: (event.pathParameters ?? {}) as Record<string, string>, query, files: {} };
   const body = declaration.body;
   if (!body) return { ...base, body: undefined };
   if ('json' in body) return { ...base, body: readJsonObject(requestBody(event)) };

@@ -1,6 +1,6 @@
 import { imageSize } from 'image-size';
 import type { Client } from '../core/client.ts';
-import { conflict, notFound } from '../core/errors.ts';
+import { conflict, invalidInput, notFound } from '../core/errors.ts';
 import { validateObjectName } from '../core/object-name.ts';
 import { outputFiles } from '../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, tileFormatFor, type PanoramaQualities } from '../core/panorama/submission.ts';
@@ -8,10 +8,11 @@ import { FINAL_STATES, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { defaultWorkspaceId } from '../core/workspaces.ts';
 import { panoramaConfig } from '../config.ts';
+import type { PanoramaSpec } from '../core/tasks/panorama.ts';
 import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { taskStore } from '../adapters/task-store.ts';
-import { storeFile, type FileContent } from './file-service.ts';
+import { INSPECTED_BYTES, storeFile, type FileContent } from './file-service.ts';
 import { enqueueTask } from './task-queue.ts';
 
 export type PanoramaTask = Task<'panorama'>;
@@ -72,6 +73,18 @@ export const panoramas = {
     });
     await enqueueTask(task);
     return task;
+  },
+
+  /**
+   * The build's spec for an original already stored (kmp names one by key): its header is read
+   * and checked as /panorama checks an upload's.
+   */
+  async prepareStored(client: Client, filename: string, qualities: PanoramaQualities): Promise<PanoramaSpec> {
+    const key = validateObjectName(filename, client.namespaces);
+    const stored = await objectStore.head(key);
+    if (!stored) throw invalidInput(`input object ${key} does not exist; upload it first`);
+    const head = stored.size > 0 ? await objectStore.readStart(key, Math.min(stored.size, INSPECTED_BYTES)) : Buffer.alloc(0);
+    return { key, etag: stored.etag, ...tileFormatFor(key, inspectHeader(head)), qualities };
   },
 
   /** A task of this client's, of the panorama kind; anything else (another client's included) is "no such task". */

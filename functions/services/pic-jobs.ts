@@ -3,11 +3,12 @@ import { conflict, forbidden, invalidInput, notFound } from '../core/errors.ts';
 import { readImageHeader } from '../core/imagemogr2/image-header.ts';
 import { predictOutputs } from '../core/imagemogr2/output-size.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
+import type { Plan } from '../core/imagemogr2/plan.ts';
 import { validateObjectName } from '../core/object-name.ts';
 import type { TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { defaultWorkspaceId } from '../core/workspaces.ts';
-import type { ObjectRef } from '../core/tasks/picprocess.ts';
+import type { ObjectRef, PicProcessSpec } from '../core/tasks/picprocess.ts';
 import { isKind, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import type { PicTemplate } from '../core/pic-template.ts';
@@ -43,6 +44,26 @@ function resolve(client: Client, where: CosBucket, object: string): ObjectRef {
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+/**
+ * The input must exist; where its header shows its size, every stage's size is known now, so a
+ * rule that must fail is refused here rather than after the worker's decoding. Other inputs
+ * (not an image, say) fail when run.
+ */
+async function checkInput(input: ObjectRef, plan: Plan): Promise<void> {
+  const stored = await objectStore.head(input.key);
+  if (!stored) throw invalidInput(`input object ${input.address.object} does not exist`, 'ResourceNotFound');
+  const header = await headerOf(input.key, stored.size, readImageHeader);
+  if (header) predictOutputs(plan, header);
+}
+
+/** How a client's COS bucket names an object by key, for answers in ci's words (empty when none maps). */
+function addressOf(client: Client, key: string): ObjectRef['address'] {
+  const bucket = (client.cosBuckets ?? []).find((entry) => key.startsWith(`${entry.namespace}/`));
+  return bucket
+    ? { bucket: bucket.bucket, region: bucket.region, object: key.slice(bucket.namespace.length + 1) }
+    : { bucket: '', region: '', object: key };
+}
+
 export const picJobs = {
   /** Validates everything (the rule included, on the input's size), records the job as Submitted, and queues it. */
   async submit(
@@ -71,12 +92,7 @@ export const picJobs = {
         : request.callBack
           ? { url: checkCallbackUrl(request.callBack), format: request.callBackFormat }
           : queueNotify && { url: queueNotify.url!, format: queueNotify.resultFormat };
-    const stored = await objectStore.head(input.key);
-    if (!stored) throw invalidInput(`input object ${request.inputObject} does not exist`, 'ResourceNotFound');
-    // Where the header shows the input's size, every stage's size is known now: a rule that must
-    // fail is refused here rather than after the worker's decoding. Other inputs fail when run.
-    const header = await headerOf(input.key, stored.size, readImageHeader);
-    if (header) predictOutputs(plan, header);
+    await checkInput(input, plan);
     const task = await taskStore.create({
       taskId: newTaskId('j'),
       clientId: client.clientId,
@@ -98,6 +114,31 @@ export const picJobs = {
     await enqueueTask(task);
     return task;
   },
+
+  /**
+   * A job's spec from object keys (kmp names its input and output that way), checked as a
+   * submitted job's is; the input is checked again when the job starts (checkRunnable).
+   */
+  specFor(
+    client: Client,
+    work: { input: string; output: string; rule: string; describeOriginal: boolean; template?: { id: string; name: string } },
+  ): PicProcessSpec {
+    parseRule(work.rule);
+    const [input, output] = [work.input, work.output].map((name) => {
+      const key = validateObjectName(name, client.namespaces);
+      return { key, address: addressOf(client, key) };
+    }) as [ObjectRef, ObjectRef];
+    return {
+      input,
+      output,
+      rule: work.rule,
+      describeOriginal: work.describeOriginal,
+      ...(work.template ? { template: work.template } : {}),
+    };
+  },
+
+  /** Whether a job can run now: its input exists and its rule's output fits the limits. */
+  checkRunnable: (spec: PicProcessSpec): Promise<void> => checkInput(spec.input, parseRule(spec.rule)),
 
   async get(client: Client, jobId: string): Promise<PicJob | undefined> {
     if (!TASK_ID_PATTERN.test(jobId)) return undefined;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { CLIENT_ID_PATTERN } from '../core/client.ts';
-import { TASK_ID_PATTERN } from '../core/task-id.ts';
+import { TASK_KEY_PATTERN } from '../core/task-id.ts';
 import { JOB_QUEUES } from '../resources.ts';
 import { queues } from '../adapters/queues.ts';
 import { taskStore, type Task, type TaskKey } from '../adapters/task-store.ts';
@@ -9,7 +9,7 @@ import { logger } from '../logger.ts';
 /** What a job or callback queue message carries: which task; the task's state is in DynamoDB. */
 const TaskMessageSchema = z.object({
   clientId: z.string().check(z.regex(CLIENT_ID_PATTERN)),
-  taskId: z.string().check(z.regex(TASK_ID_PATTERN)),
+  taskId: z.string().check(z.regex(TASK_KEY_PATTERN)),
 });
 
 export type TaskMessage = z.infer<typeof TaskMessageSchema>;

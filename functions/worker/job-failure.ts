@@ -8,3 +8,8 @@ export class JobFailure extends Error {
     this.name = 'JobFailure';
   }
 }
+
+/** The task was stopped (or taken from this worker) while it ran: the work ends here, writing nothing more. */
+export class TaskStopped extends Error {
+  override readonly name = 'TaskStopped';
+}

@@ -24,7 +24,7 @@ async function averageColour(input: Buffer): Promise<string> {
  * Runs one PicProcess job: reads the input object, applies the rule, writes the output object
  * in one PutObject (so a retried job overwrites it whole, never half), and describes both.
  */
-export async function runPicProcess(spec: PicProcessSpec): Promise<PicProcessResult> {
+export async function runPicProcess(spec: PicProcessSpec, stillRunning: () => Promise<void>): Promise<PicProcessResult> {
   const stored = await objectStore.head(spec.input.key);
   if (!stored) throw new JobFailure('ResourceNotFound', `input object ${spec.input.address.object} does not exist`);
   if (stored.size > workerConfig.maxInputBytes()) {
@@ -41,6 +41,8 @@ export async function runPicProcess(spec: PicProcessSpec): Promise<PicProcessRes
       throw new JobFailure('ImageResolutionExceed', 'the image resolution is over the limit');
     throw new JobFailure('InvalidImage', `the input could not be processed as an image: ${message}`);
   }
+  // A job stopped while it worked writes nothing.
+  await stillRunning();
   await objectStore.put(spec.output.key, result.data, { contentType: imageContentType(result.format), createOnly: false });
   const written = await objectStore.head(spec.output.key);
   const output = {

@@ -1,25 +1,32 @@
 import { isTesseraError } from '../core/errors.ts';
-import { FINAL_STATES, type TaskEvent } from '../core/task-states.ts';
+import { FINAL_STATES, type TaskEvent, type TaskState } from '../core/task-states.ts';
 import { workerConfig } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
 import type { Task } from '../core/tasks/task.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
 import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
-import { JobFailure } from './job-failure.ts';
+import { JobFailure, TaskStopped } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
 import { runPanorama } from './panorama/run-panorama.ts';
+
+const PIPELINE_STATES: ReadonlySet<TaskState> = new Set(['PENDING', 'STARTING', 'RUNNING', 'STOPPING']);
 
 /** Thrown to leave a message on its queue for later: another worker holds the task right now. */
 export class RetryLater extends Error {
   override readonly name = 'RetryLater';
 }
 
+/** Throws TaskStopped unless the task is still RUNNING (a kmp stop moves it to STOPPING). */
+async function stillRunning(task: Task): Promise<void> {
+  if ((await taskStore.get(task))?.state !== 'RUNNING') throw new TaskStopped();
+}
+
 /** What the worker runs for each kind of task, and the result it records; undefined: nothing runs that kind. */
 function runnerFor(task: Task): (() => Promise<Task['result']>) | undefined {
   switch (task.kind) {
     case 'picprocess':
-      return () => runPicProcess(task.spec);
+      return () => runPicProcess(task.spec, () => stillRunning(task));
     case 'panorama':
       return () => runPanorama(task);
     case 'kmp':
@@ -69,6 +76,17 @@ async function claim(task: Task): Promise<Task | undefined> {
   return taskStore.takeOver(task, leaseUntil);
 }
 
+/** The work stopped: a task a client stopped ends STOP_SUCCESS; one taken from this worker is left to its new holder. */
+async function acknowledgeStop(task: Task): Promise<void> {
+  const current = await taskStore.get(task);
+  if (current?.state !== 'STOPPING') return;
+  await taskStore
+    .transition(current, 'stopped', { version: current.version, set: { endedAt: new Date().toISOString() }, remove: ['leaseUntil'] })
+    .catch((error: unknown) => {
+      if (!conflictLost(error)) throw error;
+    });
+}
+
 /**
  * Handles one job message, idempotently: a message for a task that is finished, cancelled,
  * paused or gone is acknowledged and nothing is redone; a task held by a live worker is left
@@ -76,7 +94,8 @@ async function claim(task: Task): Promise<Task | undefined> {
  */
 export async function processTaskMessage(message: TaskMessage): Promise<void> {
   const task = await taskStore.get(message);
-  if (!task || FINAL_STATES.has(task.state) || task.state === 'PAUSED' || task.state === 'INIT') return;
+  // Only queued or running tasks have work to do; the rest (finished, paused, stopped back to INIT, …) are acknowledged.
+  if (!task || !PIPELINE_STATES.has(task.state)) return;
   if (task.state === 'STOPPING') {
     await taskStore.transition(task, 'stopped', { version: task.version, remove: ['leaseUntil'] }).catch(() => undefined);
     return;
@@ -93,6 +112,10 @@ export async function processTaskMessage(message: TaskMessage): Promise<void> {
   try {
     result = await runner();
   } catch (error) {
+    if (error instanceof TaskStopped) {
+      await acknowledgeStop(running);
+      return;
+    }
     if (error instanceof JobFailure) {
       await finish(running, 'fail', { error: { code: error.code, message: error.message } });
       return;

@@ -95,8 +95,8 @@ describe('the OpenAPI document (docs/openapi.json)', () => {
       /platform route; functions\/routes.ts says ci/,
     );
     await assert.rejects(
-      buildApiDocument([{ method: 'GET', path: '/x', dialect: 'kmp', group: 'kmp', handler: 'platform/health.ts' }]),
-      /dialect kmp has no entry/,
+      buildApiDocument([{ method: 'GET', path: '/x', dialect: 'vision', group: 'vision', handler: 'platform/health.ts' }]),
+      /dialect vision has no entry/,
     );
   });
 });

@@ -5,7 +5,7 @@
  * does the checking.
  */
 
-export type DialectName = 'platform' | 'storage' | 'ost' | 'ci' | 'auth';
+export type DialectName = 'platform' | 'storage' | 'ost' | 'ci' | 'auth' | 'kmp';
 
 type Json = { readonly [key: string]: unknown };
 
@@ -35,6 +35,7 @@ const ostError = json('OstError');
 const ciError = { 'application/xml': { schema: ref('CiError') }, 'application/json': { schema: ref('CiErrorJson') } };
 const ciHeaders = { 'x-ci-request-id': { $ref: '#/components/headers/CiRequestId' } };
 const authError = json('AuthError');
+const kmpError = json('KmpError');
 const noStore = { 'cache-control': { $ref: '#/components/headers/NoStore' } };
 
 export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
@@ -196,6 +197,44 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         { ...noStore, 'www-authenticate': { $ref: '#/components/headers/WwwAuthenticateBasic' } },
       ),
       500: answer('AuthError500', '`{"error": "server_error"}`, with nothing of what went wrong.', authError, noStore),
+    },
+  },
+  kmp: {
+    description:
+      "Huawei KooMap's task lifecycle (seed 003) as its Java SDK defines it: workspaces, tasks (PANORAMA or PICPROCESS, run by Tessera's pipeline), subtasks with their upload status, " +
+      "and the satellite family's list shape. JSON bodies; arrays as repeated query keys; actions that take no input accept the SDK's empty `{}`. Errors are `{error_code, error_msg}` " +
+      '(docs/kmp.md has the code table).',
+    securitySchemes: {
+      huaweiSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description:
+          'Huawei SDK-HMAC-SHA256: `SDK-HMAC-SHA256 Access=<client id>, SignedHeaders=<a;b;…>, Signature=<hex>` with `X-Sdk-Date` (within 15 minutes), over the canonical request ' +
+          "as Huawei's SDKs build it (signed headers must include host and x-sdk-date), keyed by the client's secret.",
+      },
+      kmpAuthToken: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Auth-Token',
+        description: 'An access token from `POST /auth/oauth/v1/token`, instead of a signature.',
+      },
+    },
+    security: [{ huaweiSignature: [] }, { kmpAuthToken: [] }],
+    responses: {
+      200: answer('KmpOk', 'The answer as JSON; actions that KooMap answers with `true` answer the bare literal `true`.', {
+        'application/json': { schema: {} },
+      }),
+      400: answer(
+        'KmpError400',
+        "KMP.00011004 invalid parameters; KMP.00021102 the state does not allow this; KMP.00021103 the name is taken; KMP.00021104 a limit is reached; KMP.00021148 / KMP.00021149 a subtask's upload status.",
+        kmpError,
+      ),
+      401: answer('KmpError401', 'KMP.00011001: no, a forged, stale or expired signature or token.', kmpError),
+      403: answer('KmpError403', 'KMP.00011003: the client is disabled.', kmpError),
+      404: answer('KmpError404', "KMP.00021101: the workspace, task or subtask does not exist (another client's included).", kmpError),
+      409: answer('KmpError409', 'KMP.00021105: another request is changing the same task; try again.', kmpError),
+      500: answer('KmpError500', 'KMP.00010001: internal error.', kmpError),
     },
   },
 };

@@ -105,6 +105,12 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     },
     required: ['error'],
   },
+  KmpError: {
+    type: 'object',
+    description: "KooMap's error body: a 12-character code (docs/kmp.md lists them) and what was wrong.",
+    properties: { error_code: { type: 'string', pattern: '^KMP\\.\\d{8}$' }, error_msg: { type: 'string' } },
+    required: ['error_code', 'error_msg'],
+  },
 };
 
 /** Headers the dialects add to every answer (`components.headers`). */

@@ -9,7 +9,7 @@ import { objectStore } from '../../adapters/object-store.ts';
 import { taskStore } from '../../adapters/task-store.ts';
 import type { PanoramaResult } from '../../core/tasks/panorama.ts';
 import type { PanoramaTask } from '../../services/panoramas.ts';
-import { JobFailure } from '../job-failure.ts';
+import { JobFailure, TaskStopped } from '../job-failure.ts';
 import { oneAtATime } from '../one-at-a-time.ts';
 import { buildPanorama } from './tiler.ts';
 
@@ -50,8 +50,11 @@ async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
         levelQuality: (level) => levelQuality(spec.qualities, level),
         fallbackQuality: spec.qualities.fallback,
         maxInputPixels: panoramaConfig.maxInputPixels(),
-        onProgress: (progress) =>
-          taskStore.patch(task, { set: { progress: Math.round(progress * 99) / 100 } }, { state: 'RUNNING' }).then(() => undefined),
+        // Progress is written only while the task is RUNNING: when that fails, it was stopped.
+        onProgress: async (progress) => {
+          if (!(await taskStore.patch(task, { set: { progress: Math.round(progress * 99) / 100 } }, { state: 'RUNNING' })))
+            throw new TaskStopped();
+        },
       },
       (file) =>
         objectStore.putGenerated(`${spec.key}/${file.path}`, file.data, {

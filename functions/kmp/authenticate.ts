@@ -1,0 +1,33 @@
+import type { Client } from '../core/client.ts';
+import { unauthenticated } from '../core/errors.ts';
+import { parseHuaweiAuthorization, verifyHuaweiSignature } from '../core/huawei-signature.ts';
+import { requestBody } from '../http/form.ts';
+import type { HttpEvent } from '../http/http-handler.ts';
+import { clientAuth } from '../services/client-auth.ts';
+
+/**
+ * A KooMap client proves who it is the two ways Huawei's SDKs do (reference/kmp.md §6.1): an
+ * `X-Auth-Token` (here Tessera's access token from /auth/oauth/v1/token), or an AK/SK signature
+ * (`SDK-HMAC-SHA256`, AK = client id, SK = its secret), checked over the bytes as sent.
+ */
+export async function authenticateKmp(event: HttpEvent, now = Date.now()): Promise<Client> {
+  const token = event.headers['x-auth-token'];
+  if (token) return clientAuth.byAccessToken(token);
+  if (!event.headers.authorization) throw unauthenticated('send an X-Auth-Token header or an SDK-HMAC-SHA256 Authorization header');
+  const authorization = parseHuaweiAuthorization(event.headers.authorization);
+  const found = await clientAuth.forSignature(authorization.accessKey);
+  if (!found) throw unauthenticated('the access key is not known');
+  verifyHuaweiSignature(
+    {
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      query: event.rawQueryString ?? '',
+      headers: event.headers,
+      body: requestBody(event),
+    },
+    authorization,
+    found.secret,
+    now,
+  );
+  return clientAuth.requireActive(found.client);
+}

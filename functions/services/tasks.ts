@@ -1,0 +1,230 @@
+import type { Client } from '../core/client.ts';
+import { invalidInput, notFound } from '../core/errors.ts';
+import type { PanoramaQualities } from '../core/panorama/submission.ts';
+import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
+import type { TaskEvent, TaskState } from '../core/task-states.ts';
+import type { Task, TaskKinds } from '../core/tasks/task.ts';
+import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
+import { taskNames } from '../adapters/task-names.ts';
+import { panoramas } from './panoramas.ts';
+import { picJobs } from './pic-jobs.ts';
+import { picTemplates } from './pic-templates.ts';
+import { enqueueTask } from './task-queue.ts';
+import { workspaces } from './workspaces.ts';
+
+/** The work a client asks a task to do, in Tessera's words. */
+export type WorkRequest =
+  | { readonly kind: 'panorama'; readonly input: string; readonly qualities: PanoramaQualities }
+  | {
+      readonly kind: 'picprocess';
+      readonly input: string;
+      readonly output: string;
+      readonly rule?: string;
+      readonly templateId?: string;
+      readonly describeOriginal: boolean;
+      readonly level: number;
+    };
+
+/** What a client says about a task: its name, description, and attributes its dialect echoes. */
+export interface TaskDescription {
+  readonly name: string;
+  readonly description?: string;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+
+export interface TaskFilter {
+  readonly states?: readonly TaskState[];
+  readonly kinds?: readonly Task['kind'][];
+  /** Tasks whose name holds this, in any case. */
+  readonly nameContains?: string;
+  readonly ids?: readonly string[];
+  readonly createdFrom?: string;
+  readonly createdTo?: string;
+  readonly updatedFrom?: string;
+  readonly updatedTo?: string;
+}
+
+type Spec = TaskKinds['panorama' | 'picprocess']['spec'];
+type KindAndSpec =
+  | { readonly kind: 'panorama'; readonly spec: TaskKinds['panorama']['spec'] }
+  | { readonly kind: 'picprocess'; readonly spec: TaskKinds['picprocess']['spec'] };
+
+async function kindAndSpec(client: Client, work: WorkRequest): Promise<KindAndSpec> {
+  if (work.kind === 'panorama') return { kind: 'panorama', spec: await panoramas.prepareStored(client, work.input, work.qualities) };
+  return { kind: 'picprocess', spec: await jobSpec(client, work) };
+}
+
+async function jobSpec(client: Client, work: Extract<WorkRequest, { kind: 'picprocess' }>): Promise<TaskKinds['picprocess']['spec']> {
+  if (Boolean(work.rule) === Boolean(work.templateId)) throw invalidInput('give process_rule or template_id, not both, not neither');
+  const template = work.templateId ? await picTemplates.require(client, work.templateId) : undefined;
+  return picJobs.specFor(client, {
+    input: work.input,
+    output: work.output,
+    rule: template?.processRule ?? work.rule!,
+    describeOriginal: template?.isPicInfo ?? work.describeOriginal,
+    ...(template ? { template: { id: template.templateId, name: template.name } } : {}),
+  });
+}
+
+/** A spec checked again just before it runs: the input may have changed since the task was made. */
+async function runnableSpec(client: Client, task: Task): Promise<Spec> {
+  switch (task.kind) {
+    case 'panorama':
+      return panoramas.prepareStored(client, task.spec.key, task.spec.qualities);
+    case 'picprocess':
+      await picJobs.checkRunnable(task.spec);
+      return task.spec;
+    default:
+      throw invalidInput(`a ${task.kind} task has no work to run`);
+  }
+}
+
+/** Where a task's name must be unique: its workspace, or, for a subtask, its task. */
+export const nameScopeOf = (task: Task) => ({
+  clientId: task.clientId,
+  within: task.parentTaskId ? `task:${task.parentTaskId}` : task.workspaceId,
+});
+
+function matches(task: Task, filter: TaskFilter): boolean {
+  const archivedAsked = filter.ids !== undefined || (filter.states ?? []).includes('ARCHIVED');
+  if (task.state === 'ARCHIVED' && !archivedAsked) return false;
+  if (filter.states && !filter.states.includes(task.state)) return false;
+  if (filter.kinds && !filter.kinds.includes(task.kind)) return false;
+  if (filter.ids && !filter.ids.includes(task.taskId)) return false;
+  if (filter.nameContains && !(task.name ?? '').toLocaleLowerCase('en-US').includes(filter.nameContains.toLocaleLowerCase('en-US')))
+    return false;
+  if (filter.createdFrom && task.createdAt < filter.createdFrom) return false;
+  if (filter.createdTo && task.createdAt > filter.createdTo) return false;
+  if (filter.updatedFrom && task.updatedAt < filter.updatedFrom) return false;
+  if (filter.updatedTo && task.updatedAt > filter.updatedTo) return false;
+  return true;
+}
+
+/**
+ * The task lifecycle as a client drives it (the kmp dialect today): tasks in workspaces, made
+ * INIT with their work described, started into the same pipeline as /panorama and /jobs.
+ */
+export const tasks = {
+  /** The client's task, in that workspace when one is named; anything else is "no such task". */
+  async require(client: Client, taskId: string, workspaceId?: string): Promise<Task> {
+    const task = TASK_ID_PATTERN.test(taskId) ? await taskStore.get({ clientId: client.clientId, taskId }) : undefined;
+    if (!task || task.parentTaskId || (workspaceId !== undefined && task.workspaceId !== workspaceId))
+      throw notFound(`task ${taskId} does not exist`);
+    return task;
+  },
+
+  async create(client: Client, workspaceId: string, description: TaskDescription, work: WorkRequest): Promise<Task> {
+    await workspaces.require(client, workspaceId);
+    const made = await kindAndSpec(client, work);
+    const taskId = newTaskId(work.kind === 'panorama' ? 't' : 'j');
+    const names = { clientId: client.clientId, within: workspaceId };
+    await taskNames.claim(names, description.name, taskId);
+    try {
+      return await taskStore.create({
+        taskId,
+        clientId: client.clientId,
+        workspaceId,
+        ...description,
+        ...made,
+        level: work.kind === 'picprocess' ? work.level : 0,
+      });
+    } catch (error) {
+      await taskNames.release(names, description.name, taskId);
+      throw error;
+    }
+  },
+
+  /** Replaces a task's description and work (INIT, START_FAILED, FAILED, STOP_SUCCESS only); it is INIT again. */
+  async update(
+    client: Client,
+    workspaceId: string,
+    taskId: string,
+    description: Partial<TaskDescription>,
+    work?: WorkRequest,
+  ): Promise<Task> {
+    const task = await tasks.require(client, taskId, workspaceId);
+    if (work && work.kind !== task.kind)
+      throw invalidInput(`task_type cannot change: this task is ${task.kind === 'panorama' ? 'PANORAMA' : 'PICPROCESS'}`);
+    const spec = work ? (await kindAndSpec(client, work)).spec : undefined;
+    const names = { clientId: client.clientId, within: workspaceId };
+    const renamed = description.name !== undefined && description.name !== task.name;
+    if (renamed) await taskNames.claim(names, description.name!, taskId);
+    try {
+      const updated = await taskStore.transition(task, 'update', {
+        version: task.version,
+        set: { ...description, ...(spec ? { spec } : {}), ...(work?.kind === 'picprocess' ? { level: work.level } : {}) },
+        remove: ['error', 'result', 'progress', 'endedAt'],
+      });
+      if (renamed && task.name) await taskNames.release(names, task.name, taskId);
+      return updated;
+    } catch (error) {
+      if (renamed) await taskNames.release(names, description.name!, taskId);
+      throw error;
+    }
+  },
+
+  /** Starts a task into the pipeline /panorama and /jobs use, its input checked again now. */
+  async start(client: Client, task: Task): Promise<Task> {
+    const spec = await runnableSpec(client, task);
+    const started = await taskStore.transition(task, 'start', {
+      version: task.version,
+      set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
+      remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
+    });
+    await enqueueTask(started);
+    return started;
+  },
+
+  /** Client actions that are one transition: stop, archive, unarchive. */
+  act: (task: Task, event: Extract<TaskEvent, 'stop' | 'archive' | 'unarchive'>): Promise<Task> =>
+    taskStore.transition(task, event, { version: task.version }),
+
+  async delete(task: Task): Promise<void> {
+    await taskStore.delete(task, task.version);
+    if (task.name) await taskNames.release(nameScopeOf(task), task.name, task.taskId);
+  },
+
+  /**
+   * A page of a workspace's tasks, newest first, and how many match in all. Archived tasks show
+   * only when named by id or state. The total comes from the workspace's counters when the filter
+   * is by state alone (a constant number of reads); other filters count the matches as they go.
+   */
+  async list(owner: WorkspaceKey, filter: TaskFilter, offset: number, limit: number): Promise<{ tasks: Task[]; total: number }> {
+    const page: Task[] = [];
+    let total = 0;
+    const countsKnown =
+      !filter.kinds &&
+      !filter.nameContains &&
+      !filter.ids &&
+      !filter.createdFrom &&
+      !filter.createdTo &&
+      !filter.updatedFrom &&
+      !filter.updatedTo;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const batch = await taskStore.listByWorkspace(owner, { limit: 200, startKey });
+      for (const task of batch.tasks) {
+        if (!matches(task, filter)) continue;
+        if (total >= offset && page.length < limit) page.push(task);
+        total++;
+      }
+      startKey = batch.nextKey;
+    } while (startKey && (!countsKnown || page.length < limit));
+    if (countsKnown) total = await tasks.countMatching(owner, filter.states);
+    return { tasks: page, total };
+  },
+
+  /** How many tasks each of a client's workspaces holds (0: it is empty). */
+  totals: (clientId: string, workspaceIds: readonly string[]) => taskStore.occupancy(clientId, workspaceIds),
+
+  /** Exact counts by state, from the workspace's counters. */
+  counts: (owner: WorkspaceKey) => taskStore.countByState(owner),
+
+  /** How many tasks are in these states (all but ARCHIVED when none are named). */
+  async countMatching(owner: WorkspaceKey, states?: readonly TaskState[]): Promise<number> {
+    const counts = await taskStore.countByState(owner);
+    return Object.entries(counts)
+      .filter(([state]) => (states ? states.includes(state as TaskState) : state !== 'ARCHIVED'))
+      .reduce((sum, [, count]) => sum + count, 0);
+  },
+};
