@@ -16,11 +16,11 @@ const OWN_ENDPOINTS = [
   'TESSERA_API_URL',
 ];
 
-const int = (name: string, fallback: number): number => {
+const int = (name: string, fallback: number, least = 0): number => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be an integer of at least ${least}, got "${raw}"`);
   return value;
 };
 
@@ -82,4 +82,11 @@ export const panoramaConfig = {
   maxInputBytes: () => int('TESSERA_PANORAMA_MAX_BYTES', 256 * 1024 * 1024),
   /** Where public namespaces are served (CloudFront in AWS, the local file server in npm start); empty: not published. */
   publicBaseUrl: () => process.env.TESSERA_PUBLIC_BASE_URL ?? '',
+};
+
+export const tokenConfig = {
+  /** VK Cloud's access tokens live one hour. */
+  accessTokenTtlSeconds: () => int('TESSERA_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
+  /** Each refresh token lives this long from its issue; using it issues the next for as long again. */
+  refreshTokenTtlSeconds: () => int('TESSERA_REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 1),
 };

@@ -11,6 +11,8 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /** The attributes the index holds beside the keys; without it, the whole item. */
+  readonly include?: readonly string[];
 }
 
 export interface TableDefinition {
@@ -51,18 +53,35 @@ export const TABLES = {
   tasks: {
     id: 'TasksTable',
     envVar: 'TESSERA_TASKS_TABLE',
-    // One partition per client, task ids time-ordered: lists are strongly consistent queries,
-    // newest first. Per-state counts are kept beside them, in taskCounts.
+    // One partition per client, a task's subtasks beside it ("<task id>.<subtask id>"). Per-state
+    // counts are kept apart, in taskCounts.
     partitionKey: { name: 'clientId', type: 'S' },
     sortKey: { name: 'taskId', type: 'S' },
-    // Sparse: only tasks whose queue message is not yet confirmed sent carry awaitingQueue.
-    indexes: [{ name: 'awaitingQueue', partitionKey: { name: 'awaitingQueue', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
+    indexes: [
+      // Sparse: only tasks whose queue message is not yet confirmed sent carry awaitingQueue.
+      { name: 'awaitingQueue', partitionKey: { name: 'awaitingQueue', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      // A workspace's tasks newest first: all but the archived ("<client>/<workspace>"), and by
+      // state ("<client>/<workspace>/<state>"); with what list filters read (task-listing.ts).
+      {
+        name: 'workspaceListing',
+        partitionKey: { name: 'listedIn', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+        include: ['state', 'kind', 'name', 'updatedAt'],
+      },
+      {
+        name: 'workspaceStates',
+        partitionKey: { name: 'stateIn', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+        include: ['state', 'kind', 'name', 'updatedAt'],
+      },
+    ],
     ttlAttribute: 'expiresAt',
   },
   taskCounts: {
     id: 'TaskCountsTable',
     envVar: 'TESSERA_TASK_COUNTS_TABLE',
-    // One item per owner ("client:<id>"): per-state counts, and the count changes in flight.
+    // One item per workspace ("workspace:<client>/<workspace>"): per-state counts, and the count
+    // changes in flight.
     partitionKey: { name: 'scope', type: 'S' },
     indexes: [],
     ttlAttribute: 'expiresAt',

@@ -34,7 +34,7 @@ async function createTable(name: string, table: TableDefinition): Promise<void> 
           ? table.indexes.map((index) => ({
               IndexName: index.name,
               KeySchema: keySchema(index.partitionKey, index.sortKey),
-              Projection: { ProjectionType: 'ALL' },
+              Projection: index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
             }))
           : undefined,
       }),

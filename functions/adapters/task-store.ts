@@ -15,9 +15,10 @@ import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { conditionalWrite, type WriteOutcome } from './conditional-write.ts';
 import { queryAll } from './dynamo-pages.ts';
+import { listingAttributes, taskOfItem, tasksByIds, workspaceListing, type WorkspaceKey } from './task-listing.ts';
 import { taskCounts, type CountChange, type StateCounts } from './task-counts.ts';
 
-export type { AwaitingQueue, Task, TaskKey, TaskKind };
+export type { AwaitingQueue, Task, TaskKey, TaskKind, WorkspaceKey };
 
 export type NewTask<K extends TaskKind = TaskKind> = {
   [P in K]: TaskKey & {
@@ -52,22 +53,13 @@ const CLAIM_STALE_MS = 60_000;
 
 const now = () => new Date().toISOString();
 
-/** A workspace, as an owner of per-state counts. */
-export interface WorkspaceKey {
-  readonly clientId: string;
-  readonly workspaceId: string;
-}
-
 const workspaceScope = (owner: WorkspaceKey) => `workspace:${owner.clientId}/${owner.workspaceId}`;
 const clientOfScope = (scope: string) => scope.slice('workspace:'.length).split('/')[0]!;
 
 /** The owners whose per-state counts a task is part of: its workspace. Subtasks (≤ 10 a task) are not counted. */
 const scopesOf = (task: Pick<Task, 'clientId' | 'workspaceId' | 'parentTaskId'>) => (task.parentTaskId ? [] : [workspaceScope(task)]);
 
-function toTask<T extends Task>(item: StoredItem): T {
-  const { lastClaim: _claim, ...task } = item;
-  return task as T;
-}
+const toTask = <T extends Task>(item: StoredItem): T => taskOfItem<T>(item);
 
 function updateParts(options: TransitionOptions, base: Record<string, unknown>) {
   const values: Record<string, unknown> = {};
@@ -197,7 +189,11 @@ export const taskStore = {
     const item = { ...task, state, version: 1, createdAt, updatedAt: createdAt, attempts: 0 } as Task<K>;
     const created = await writeCounted(task, { from: null, to: state, version: 0 }, (claim) =>
       conditionalWrite({
-        put: { TableName: tableName('tasks'), Item: { ...item, lastClaim: claim }, ConditionExpression: 'attribute_not_exists(taskId)' },
+        put: {
+          TableName: tableName('tasks'),
+          Item: { ...item, ...listingAttributes(task, state).set, lastClaim: claim },
+          ConditionExpression: 'attribute_not_exists(taskId)',
+        },
       }),
     );
     if (!created.won) throw conflict(`task ${task.taskId} already exists`, 'Duplicate');
@@ -225,8 +221,10 @@ export const taskStore = {
     if (version !== current.version) throw conflict(`task ${key.taskId} changed; it is now ${current.state}`, 'Busy');
     const to = nextState(current.state, event, lifecycleOf(current));
     const base: Record<string, unknown> = { state: to, version: version + 1, updatedAt: now() };
+    const listing = listingAttributes(current, to);
+    const change = { set: { ...options.set, ...listing.set }, remove: [...(options.remove ?? []), ...listing.remove] };
     const written = await writeCounted<StoredItem>(current, { from: current.state, to, version }, (claim) => {
-      const { expression, names, values } = updateParts(options, { ...base, lastClaim: claim });
+      const { expression, names, values } = updateParts(change, { ...base, lastClaim: claim });
       return conditionalWrite<StoredItem>({
         update: {
           TableName: tableName('tasks'),
@@ -359,22 +357,11 @@ export const taskStore = {
     return { tasks: ((page.Items ?? []) as StoredItem[]).map((item) => toTask<T>(item)), nextKey: page.LastEvaluatedKey };
   },
 
-  /** A workspace's tasks (not subtasks), newest first, a page at a time, strongly consistent. */
-  async listByWorkspace(owner: WorkspaceKey, options: { limit: number; startKey?: Record<string, unknown> }) {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('tasks'),
-        KeyConditionExpression: 'clientId = :client',
-        FilterExpression: 'workspaceId = :workspace AND attribute_not_exists(tombstone) AND attribute_not_exists(parentTaskId)',
-        ExpressionAttributeValues: { ':client': owner.clientId, ':workspace': owner.workspaceId },
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        Limit: options.limit,
-        ExclusiveStartKey: options.startKey,
-      }),
-    );
-    return { tasks: ((page.Items ?? []) as StoredItem[]).map((item) => toTask(item)), nextKey: page.LastEvaluatedKey };
-  },
+  /** A workspace's tasks (not subtasks), newest first, from its listing index (task-listing.ts). */
+  listWorkspace: workspaceListing,
+
+  /** The client's tasks of these ids, strongly consistent, in the order asked. */
+  getMany: tasksByIds,
 
   /** A task's subtasks (at most a few), oldest first, strongly consistent. */
   subtasksOf: (key: TaskKey): Promise<Task[]> =>
@@ -400,16 +387,16 @@ export const taskStore = {
     return counts;
   },
 
-  /**
-   * Closes a workspace to new tasks if it has none (and none is being created): false if it is
-   * not empty. The workspace's counter decides, so a racing creation and a close never both win.
-   */
   /** How many tasks each of a client's workspaces (up to 100) holds or is taking in. */
   async occupancy(clientId: string, workspaceIds: readonly string[]): Promise<Map<string, number>> {
     const byScope = await taskCounts.occupancy(workspaceIds.map((workspaceId) => workspaceScope({ clientId, workspaceId })));
     return new Map(workspaceIds.map((workspaceId) => [workspaceId, byScope.get(workspaceScope({ clientId, workspaceId })) ?? 0]));
   },
 
+  /**
+   * Closes a workspace to new tasks if it has none (and none is being created): false if it is
+   * not empty. The workspace's counter decides, so a racing creation and a close never both win.
+   */
   closeWorkspace: (owner: WorkspaceKey): Promise<boolean> => taskCounts.close(workspaceScope(owner)),
 
   reopenWorkspace: (owner: WorkspaceKey): Promise<void> => taskCounts.reopen(workspaceScope(owner)),

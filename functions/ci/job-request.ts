@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { invalidInput } from '../core/errors.ts';
+import type { JobLevel } from '../core/tasks/task.ts';
 import { requestBody } from '../http/form.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import { parseJsonText } from '../http/json-body.ts';
@@ -84,7 +85,7 @@ export function jobRequestOf(request: z.infer<typeof JobRequest>): PicJobRequest
       : {}),
     ...(operation.TemplateId ? { templateId: operation.TemplateId } : {}),
     ...(operation.UserData !== undefined ? { userData: operation.UserData } : {}),
-    jobLevel: Number(operation.JobLevel ?? '0'),
+    jobLevel: Number(operation.JobLevel ?? '0') as JobLevel,
     ...(request.CallBack ? { callBack: request.CallBack } : {}),
     callBackFormat: request.CallBackFormat ?? 'XML',
   };

@@ -9,24 +9,9 @@ import {
   type VerifyOutcome,
 } from '../core/access-token.ts';
 import { isActive, type Client } from '../core/client.ts';
+import { tokenConfig } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
 import { refreshTokenStore, signingKeys } from '../adapters/token-store.ts';
-
-const int = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-};
-
-/** Lifetimes, read on every call (tests shorten them). */
-export const tokenConfig = {
-  /** VK Cloud's access tokens live one hour. */
-  accessTokenTtlSeconds: () => int('TESSERA_ACCESS_TOKEN_TTL_SECONDS', 3600),
-  /** Each refresh token lives this long from its issue; using it issues the next for as long again. */
-  refreshTokenTtlSeconds: () => int('TESSERA_REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
-};
 
 /** The signing key's id, in every token's `kid`: a later key (rotation) gets the next id. */
 export const CURRENT_KEY_ID = 'k1';

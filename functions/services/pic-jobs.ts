@@ -9,7 +9,7 @@ import type { TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { defaultWorkspaceId } from '../core/workspaces.ts';
 import type { ObjectRef, PicProcessSpec } from '../core/tasks/picprocess.ts';
-import { isKind, type Task } from '../core/tasks/task.ts';
+import { isKind, type JobLevel, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import type { PicTemplate } from '../core/pic-template.ts';
 import { taskStore } from '../adapters/task-store.ts';
@@ -23,7 +23,7 @@ export interface PicJobRequest {
   readonly picProcess?: { readonly isPicInfo: boolean; readonly processRule: string };
   readonly templateId?: string;
   readonly userData?: string;
-  readonly jobLevel: number;
+  readonly jobLevel: JobLevel;
   readonly callBack?: string;
   readonly callBackFormat: 'JSON' | 'XML';
 }
@@ -84,7 +84,6 @@ export const picJobs = {
     if (request.userData !== undefined && (request.userData.length > 1024 || !PRINTABLE_ASCII.test(request.userData))) {
       throw invalidInput('Operation.UserData must be printable ASCII, at most 1024 characters');
     }
-    if (![0, 1, 2].includes(request.jobLevel)) throw invalidInput('Operation.JobLevel must be 0, 1 or 2');
     const queueNotify = client.picQueue?.notify.state === 'On' && client.picQueue.notify.url ? client.picQueue.notify : undefined;
     const callback =
       request.callBack === 'no'

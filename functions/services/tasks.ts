@@ -3,7 +3,8 @@ import { invalidInput, notFound } from '../core/errors.ts';
 import type { PanoramaQualities } from '../core/panorama/submission.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import type { TaskEvent, TaskState } from '../core/task-states.ts';
-import type { Task, TaskKinds } from '../core/tasks/task.ts';
+import type { JobLevel, Task, TaskKinds } from '../core/tasks/task.ts';
+import type { ListingEntry } from '../adapters/task-listing.ts';
 import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
 import { taskNames } from '../adapters/task-names.ts';
 import { panoramas } from './panoramas.ts';
@@ -22,7 +23,7 @@ export type WorkRequest =
       readonly rule?: string;
       readonly templateId?: string;
       readonly describeOriginal: boolean;
-      readonly level: number;
+      readonly level: JobLevel;
     };
 
 /** What a client says about a task: its name, description, and attributes its dialect echoes. */
@@ -85,7 +86,7 @@ export const nameScopeOf = (task: Task) => ({
   within: task.parentTaskId ? `task:${task.parentTaskId}` : task.workspaceId,
 });
 
-function matches(task: Task, filter: TaskFilter): boolean {
+function matches(task: ListingEntry, filter: TaskFilter): boolean {
   const archivedAsked = filter.ids !== undefined || (filter.states ?? []).includes('ARCHIVED');
   if (task.state === 'ARCHIVED' && !archivedAsked) return false;
   if (filter.states && !filter.states.includes(task.state)) return false;
@@ -98,6 +99,40 @@ function matches(task: Task, filter: TaskFilter): boolean {
   if (filter.updatedFrom && task.updatedAt < filter.updatedFrom) return false;
   if (filter.updatedTo && task.updatedAt > filter.updatedTo) return false;
   return true;
+}
+
+/** Tasks named by id: read at once, those of the workspace that match kept, newest first. */
+async function listNamed(owner: WorkspaceKey, filter: TaskFilter, offset: number, limit: number) {
+  const named = (
+    await taskStore.getMany(
+      owner.clientId,
+      filter.ids!.filter((id) => TASK_ID_PATTERN.test(id)),
+    )
+  )
+    .filter((task) => task.workspaceId === owner.workspaceId && !task.parentTaskId && matches(task, filter))
+    .sort(newerFirst);
+  return { tasks: named.slice(offset, offset + limit), total: named.length };
+}
+
+const newerFirst = (a: ListingEntry, b: ListingEntry) =>
+  a.createdAt === b.createdAt ? (a.taskId < b.taskId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;
+
+/** Several newest-first listings (one per state asked for) as one, newest first. */
+async function* newestFirst(listings: ReadonlyArray<AsyncGenerator<ListingEntry>>): AsyncGenerator<ListingEntry> {
+  const heads = await Promise.all(listings.map(async (listing) => ({ listing, next: await listing.next() })));
+  try {
+    for (;;) {
+      const live = heads.filter((head) => !head.next.done);
+      if (!live.length) return;
+      const newest = live.reduce((best, head) =>
+        newerFirst(head.next.value as ListingEntry, best.next.value as ListingEntry) < 0 ? head : best,
+      );
+      yield newest.next.value as ListingEntry;
+      newest.next = await newest.listing.next();
+    }
+  } finally {
+    await Promise.all(listings.map((listing) => listing.return(undefined)));
+  }
 }
 
 /**
@@ -186,32 +221,35 @@ export const tasks = {
 
   /**
    * A page of a workspace's tasks, newest first, and how many match in all. Archived tasks show
-   * only when named by id or state. The total comes from the workspace's counters when the filter
-   * is by state alone (a constant number of reads); other filters count the matches as they go.
+   * only when named by id or state. A page reads the workspace's listing index no further than it
+   * reaches; the total then comes from the workspace's counters (a constant number of reads).
+   * Filters the counters cannot answer (type, name, time) count the matching entries, reading the
+   * workspace's index to its end.
    */
   async list(owner: WorkspaceKey, filter: TaskFilter, offset: number, limit: number): Promise<{ tasks: Task[]; total: number }> {
-    const page: Task[] = [];
-    let total = 0;
+    if (filter.ids) return listNamed(owner, filter, offset, limit);
     const countsKnown =
-      !filter.kinds &&
-      !filter.nameContains &&
-      !filter.ids &&
-      !filter.createdFrom &&
-      !filter.createdTo &&
-      !filter.updatedFrom &&
-      !filter.updatedTo;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const batch = await taskStore.listByWorkspace(owner, { limit: 200, startKey });
-      for (const task of batch.tasks) {
-        if (!matches(task, filter)) continue;
-        if (total >= offset && page.length < limit) page.push(task);
-        total++;
-      }
-      startKey = batch.nextKey;
-    } while (startKey && (!countsKnown || page.length < limit));
-    if (countsKnown) total = await tasks.countMatching(owner, filter.states);
-    return { tasks: page, total };
+      !filter.kinds && !filter.nameContains && !filter.createdFrom && !filter.createdTo && !filter.updatedFrom && !filter.updatedTo;
+    const range = {
+      ...(filter.createdFrom ? { createdFrom: filter.createdFrom } : {}),
+      ...(filter.createdTo ? { createdTo: filter.createdTo } : {}),
+    };
+    const listings = (filter.states ? [...new Set(filter.states)] : [undefined]).map((state) =>
+      taskStore.listWorkspace(owner, { ...(state ? { state } : {}), ...range, expect: offset + limit }),
+    );
+    const pageIds: string[] = [];
+    let total = 0;
+    for await (const entry of newestFirst(listings)) {
+      if (!matches(entry, filter)) continue;
+      if (total >= offset && pageIds.length < limit) pageIds.push(entry.taskId);
+      total++;
+      if (countsKnown && total >= offset + limit) break;
+    }
+    const [page, counted] = await Promise.all([
+      taskStore.getMany(owner.clientId, pageIds),
+      countsKnown ? tasks.countMatching(owner, filter.states) : total,
+    ]);
+    return { tasks: page, total: counted };
   },
 
   /** How many tasks each of a client's workspaces holds (0: it is empty). */

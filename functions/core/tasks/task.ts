@@ -54,8 +54,7 @@ interface TaskFields extends TaskKey {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /** Priority: 0, 1 or 2; a higher level is taken first when the pipeline is busy. */
-  readonly level: number;
+  readonly level: JobLevel;
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly error?: { readonly code: string; readonly message: string };
@@ -77,3 +76,6 @@ export type Task<K extends TaskKind = TaskKind> = {
 export const lifecycleOf = (task: Pick<Task, 'parentTaskId'>): Lifecycle => (task.parentTaskId ? 'subtask' : 'task');
 
 export const isKind = <K extends TaskKind>(task: Task, kind: K): task is Extract<Task, { readonly kind: K }> => task.kind === kind;
+
+/** Priority: a higher level is taken first when the pipeline is busy. */
+export type JobLevel = 0 | 1 | 2;
