@@ -11,7 +11,7 @@ export interface WorkspaceKey {
 }
 
 /** What a listing index holds of a task: enough to order, filter and count without reading it. */
-export type ListingEntry = Pick<Task, 'taskId' | 'state' | 'kind' | 'name' | 'createdAt' | 'updatedAt'>;
+export type ListingEntry = Pick<Task, 'taskId' | 'state' | 'kind' | 'name' | 'attributes' | 'createdAt' | 'updatedAt'>;
 
 /**
  * The listing attributes a top-level task carries, written with every change of its state:

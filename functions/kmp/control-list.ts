@@ -3,7 +3,7 @@ import { tasks } from '../services/tasks.ts';
 import { workspaces } from '../services/workspaces.ts';
 import { kmpDialect } from './dialect.ts';
 import { kmpOk } from './envelope.ts';
-import { limitValue, offsetValue, statusList } from './fields.ts';
+import { limitValue, offsetValue, rangeEnd, rangeStart, statusList, utcTime } from './fields.ts';
 import { taskNumVo } from './overview.ts';
 import { statesForKmp, taskVo } from './task-view.ts';
 
@@ -16,8 +16,8 @@ const ControlQuery = z.object({
   limit: limitValue,
   task_name: z.optional(z.string().check(z.minLength(1), z.maxLength(50, 'task_name is at most 50 characters'))),
   task_status: statusList,
-  create_time_start: z.optional(z.string()),
-  create_time_end: z.optional(z.string()),
+  create_time_start: utcTime('create_time_start'),
+  create_time_end: utcTime('create_time_end'),
 });
 
 /** GET /v1/kmp-control/tasks: `{page, data: [TaskVo], taskNumVo}` over the same tasks as real3d. */
@@ -32,8 +32,8 @@ export const route = kmpDialect.route(
       {
         ...(query.task_status?.length ? { states: query.task_status.flatMap(statesForKmp) } : {}),
         ...(query.task_name ? { nameContains: query.task_name } : {}),
-        ...(query.create_time_start ? { createdFrom: query.create_time_start } : {}),
-        ...(query.create_time_end ? { createdTo: query.create_time_end } : {}),
+        ...(query.create_time_start ? { createdFrom: rangeStart(query.create_time_start) } : {}),
+        ...(query.create_time_end ? { createdTo: rangeEnd(query.create_time_end) } : {}),
       },
       offset,
       limit,

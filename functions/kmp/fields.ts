@@ -40,6 +40,10 @@ export const statusList = z.optional(
 export const utcTime = (name: string) =>
   z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, `${name} must look like 2024-05-17T08:00:00Z`)));
 
+/** A time filter (whole seconds) as the ISO text tasks carry: a range's end takes its whole second. */
+export const rangeStart = (kmp: string) => kmp.replace('Z', '.000Z');
+export const rangeEnd = (kmp: string) => kmp.replace('Z', '.999Z');
+
 /** `true` or `false` in a query. */
 export const booleanValue = (name: string) =>
   z.pipe(

@@ -3,7 +3,7 @@ import { tasks } from '../services/tasks.ts';
 import { workspaces } from '../services/workspaces.ts';
 import { kmpDialect } from './dialect.ts';
 import { kmpOk } from './envelope.ts';
-import { pageOf, paging, repeated, statusList, utcTime } from './fields.ts';
+import { pageOf, paging, rangeEnd, rangeStart, repeated, statusList, utcTime } from './fields.ts';
 import { real3dTaskDto, statesForKmp, TASK_TYPES, type KmpTaskType } from './task-view.ts';
 import { WorkspacePath } from './update-workspace.ts';
 
@@ -19,10 +19,6 @@ const ListQuery = z.object({
   task_ids: repeated,
   task_status: statusList,
 });
-
-/** A time filter (whole seconds) as the ISO text tasks carry: a range's end takes its whole second. */
-const from = (kmp: string) => kmp.replace('Z', '.000Z');
-const to = (kmp: string) => kmp.replace('Z', '.999Z');
 
 /**
  * GET /v1/real3d/{workspace_id}/tasks: newest first, `{tasks, page}`; archived tasks only when
@@ -41,10 +37,11 @@ export const route = kmpDialect.route(
         ...(types ? { kinds: types.filter((kind) => kind !== undefined) } : {}),
         ...(query.task_name ? { nameContains: query.task_name } : {}),
         ...(query.task_ids ? { ids: query.task_ids } : {}),
-        ...(query.create_time_from ? { createdFrom: from(query.create_time_from) } : {}),
-        ...(query.create_time_to ? { createdTo: to(query.create_time_to) } : {}),
-        ...(query.update_time_from ? { updatedFrom: from(query.update_time_from) } : {}),
-        ...(query.update_time_to ? { updatedTo: to(query.update_time_to) } : {}),
+        ...(query.modeling_type ? { attributes: { modeling_type: query.modeling_type } } : {}),
+        ...(query.create_time_from ? { createdFrom: rangeStart(query.create_time_from) } : {}),
+        ...(query.create_time_to ? { createdTo: rangeEnd(query.create_time_to) } : {}),
+        ...(query.update_time_from ? { updatedFrom: rangeStart(query.update_time_from) } : {}),
+        ...(query.update_time_to ? { updatedTo: rangeEnd(query.update_time_to) } : {}),
       },
       offset,
       limit,

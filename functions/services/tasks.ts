@@ -39,6 +39,8 @@ export interface TaskFilter {
   /** Tasks whose name holds this, in any case. */
   readonly nameContains?: string;
   readonly ids?: readonly string[];
+  /** Tasks whose dialect attributes have these values. */
+  readonly attributes?: Readonly<Record<string, string>>;
   readonly createdFrom?: string;
   readonly createdTo?: string;
   readonly updatedFrom?: string;
@@ -92,6 +94,7 @@ function matches(task: ListingEntry, filter: TaskFilter): boolean {
   if (filter.states && !filter.states.includes(task.state)) return false;
   if (filter.kinds && !filter.kinds.includes(task.kind)) return false;
   if (filter.ids && !filter.ids.includes(task.taskId)) return false;
+  if (filter.attributes && Object.entries(filter.attributes).some(([name, value]) => task.attributes?.[name] !== value)) return false;
   if (filter.nameContains && !(task.name ?? '').toLocaleLowerCase('en-US').includes(filter.nameContains.toLocaleLowerCase('en-US')))
     return false;
   if (filter.createdFrom && task.createdAt < filter.createdFrom) return false;
@@ -228,8 +231,8 @@ export const tasks = {
    */
   async list(owner: WorkspaceKey, filter: TaskFilter, offset: number, limit: number): Promise<{ tasks: Task[]; total: number }> {
     if (filter.ids) return listNamed(owner, filter, offset, limit);
-    const countsKnown =
-      !filter.kinds && !filter.nameContains && !filter.createdFrom && !filter.createdTo && !filter.updatedFrom && !filter.updatedTo;
+    const { states: _byCounters, ...others } = filter;
+    const countsKnown = Object.values(others).every((value) => value === undefined);
     const range = {
       ...(filter.createdFrom ? { createdFrom: filter.createdFrom } : {}),
       ...(filter.createdTo ? { createdTo: filter.createdTo } : {}),
