@@ -8,7 +8,7 @@ import { taskStore } from '../adapters/task-store.ts';
 import { panoramas } from './panoramas.ts';
 import { picJobs } from './pic-jobs.ts';
 import { enqueueTask } from './task-queue.ts';
-import { nameScopeOf } from './tasks.ts';
+import { alreadyHandled, nameScopeOf, removeTask } from './tasks.ts';
 
 /** KooMap's limit (reference/kmp.md §5.2). */
 export const MAX_SUBTASKS = 10;
@@ -61,9 +61,13 @@ export const subtasks = {
         name,
         level: task.level,
       };
-      if (task.kind === 'panorama') return await taskStore.create({ ...base, kind: task.kind, spec: task.spec });
-      if (task.kind === 'picprocess') return await taskStore.create({ ...base, kind: task.kind, spec: task.spec });
-      throw invalidInput(`a ${task.kind} task has no work for subtasks`);
+      if (task.kind !== 'panorama' && task.kind !== 'picprocess') throw invalidInput(`a ${task.kind} task has no work for subtasks`);
+      const created: Task =
+        task.kind === 'panorama'
+          ? await taskStore.create({ ...base, kind: task.kind, spec: task.spec })
+          : await taskStore.create({ ...base, kind: task.kind, spec: task.spec });
+      await keepIfStillAllowed(task, created);
+      return created;
     } catch (error) {
       await taskNames.release(names, name, key);
       throw error;
@@ -104,11 +108,24 @@ export const subtasks = {
     return started;
   },
 
-  async delete(subtask: Task): Promise<void> {
-    await taskStore.delete(subtask, subtask.version);
-    if (subtask.name) await taskNames.release(nameScopeOf(subtask), subtask.name, subtask.taskId);
-  },
+  delete: removeTask,
 };
+
+const byCreation = (a: Task, b: Task) => a.createdAt.localeCompare(b.createdAt) || a.taskId.localeCompare(b.taskId);
+
+/**
+ * Without transactions, a subtask's creation may race its task's deletion, or other creations at
+ * the limit: after its own write each looks again, and a subtask whose task is gone, or that came
+ * after the tenth, removes itself and is refused.
+ */
+async function keepIfStillAllowed(task: Task, subtask: Task): Promise<void> {
+  const [parent, siblings] = await Promise.all([taskStore.get(task), taskStore.subtasksOf(task)]);
+  const rank = siblings.sort(byCreation).findIndex((sibling) => sibling.taskId === subtask.taskId);
+  if (parent && rank < MAX_SUBTASKS) return;
+  await removeTask(subtask).catch(alreadyHandled);
+  if (!parent) throw notFound(`task ${task.taskId} does not exist`);
+  throw invalidInput(`a task has at most ${MAX_SUBTASKS} subtasks`, 'LimitReached');
+}
 
 async function specFor(client: Client, task: Task, paths: { input: string; output: string }): Promise<Task['spec']> {
   switch (task.kind) {

@@ -1,5 +1,5 @@
 import type { Client } from '../core/client.ts';
-import { invalidInput, notFound } from '../core/errors.ts';
+import { conflict, invalidInput, isTesseraError, notFound } from '../core/errors.ts';
 import type { PanoramaQualities } from '../core/panorama/submission.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import type { TaskEvent, TaskState } from '../core/task-states.ts';
@@ -60,13 +60,16 @@ async function kindAndSpec(client: Client, work: WorkRequest): Promise<KindAndSp
 async function jobSpec(client: Client, work: Extract<WorkRequest, { kind: 'picprocess' }>): Promise<TaskKinds['picprocess']['spec']> {
   if (Boolean(work.rule) === Boolean(work.templateId)) throw invalidInput('give process_rule or template_id, not both, not neither');
   const template = work.templateId ? await picTemplates.require(client, work.templateId) : undefined;
-  return picJobs.specFor(client, {
+  const spec = picJobs.specFor(client, {
     input: work.input,
     output: work.output,
     rule: template?.processRule ?? work.rule!,
     describeOriginal: template?.isPicInfo ?? work.describeOriginal,
     ...(template ? { template: { id: template.templateId, name: template.name } } : {}),
   });
+  // As a panorama's is: a missing input, or a rule its size cannot take, is said now, not at start.
+  await picJobs.checkRunnable(spec);
+  return spec;
 }
 
 /** A spec checked again just before it runs: the input may have changed since the task was made. */
@@ -87,6 +90,17 @@ export const nameScopeOf = (task: Task) => ({
   clientId: task.clientId,
   within: task.parentTaskId ? `task:${task.parentTaskId}` : task.workspaceId,
 });
+
+/** Removes a task or subtask its state lets go, and frees its name. */
+export async function removeTask(task: Task): Promise<void> {
+  await taskStore.delete(task, task.version);
+  if (task.name) await taskNames.release(nameScopeOf(task), task.name, task.taskId);
+}
+
+/** Someone else removed it (or changed it) first: nothing is left to do here. */
+export const alreadyHandled = (error: unknown): void => {
+  if (!isTesseraError(error) || (error.kind !== 'not-found' && error.kind !== 'conflict')) throw error;
+};
 
 function matches(task: ListingEntry, filter: TaskFilter): boolean {
   const archivedAsked = filter.ids !== undefined || (filter.states ?? []).includes('ARCHIVED');
@@ -217,9 +231,15 @@ export const tasks = {
   act: (task: Task, event: Extract<TaskEvent, 'stop' | 'archive' | 'unarchive'>): Promise<Task> =>
     taskStore.transition(task, event, { version: task.version }),
 
+  /**
+   * Deletes a task with no subtasks. A subtask made while this decided (subtasks.create checks its
+   * task after its own write, this checks after the task's) goes with it.
+   */
   async delete(task: Task): Promise<void> {
-    await taskStore.delete(task, task.version);
-    if (task.name) await taskNames.release(nameScopeOf(task), task.name, task.taskId);
+    const held = (await taskStore.subtasksOf(task)).length;
+    if (held) throw conflict(`the task has ${held} subtask(s); delete them first`, 'StateNotAllowed');
+    await removeTask(task);
+    for (const late of await taskStore.subtasksOf(task)) await removeTask(late).catch(alreadyHandled);
   },
 
   /**

@@ -2,12 +2,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Context } from 'aws-lambda';
+import sharp from 'sharp';
 import { signedHeaders } from '../../cli/ost-client.ts';
+import { objectStore } from '../../functions/adapters/object-store.ts';
 import { signCos } from '../../functions/core/cos-signature.ts';
+import { formatSdkDate, HUAWEI_ALGORITHM, huaweiSignature, parseHuaweiAuthorization } from '../../functions/core/huawei-signature.ts';
 import { clientAuth } from '../../functions/services/client-auth.ts';
 import type { HttpEvent, HttpHandler, HttpResult } from '../../functions/http/http-handler.ts';
 import { ROUTES, routeKey } from '../../functions/routes.ts';
-import { useLocalStack } from '../support/local-stack.ts';
+import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { gradientJpeg } from '../support/synthetic-images.ts';
 
 const CLIENT_ID = 'tcevents000000000001';
 const SECRET = 'events-demo-secret';
@@ -18,9 +23,20 @@ const JOB_PLACEHOLDER = 'j000000000000000000000000000000ee';
 const TEMPLATE_PLACEHOLDER = 't000000000000000000000000000000ee';
 /** The panorama query event names this task; the storage flow below puts in the task it just created. */
 const PANORAMA_TASK_PLACEHOLDER = 't000000000000000000000000000000aa';
+/** kmp events name these; each kmp flow below puts in the workspace, task and subtask it just created. */
+const KMP_PLACEHOLDERS = {
+  workspaceId: '000000000000000000000000000000dd',
+  taskId: 'j000000000000000000000000000000cc',
+  subtaskId: '000000000000000000000000000000bb',
+} as const;
+type KmpIds = Partial<Record<keyof typeof KMP_PLACEHOLDERS, string>>;
+/** What kmp.create-task.json works on, and where it writes. */
+const KMP_TASK_INPUT = 'demo/events/kmp/input.jpg';
+const KMP_TASK_OUTPUT = 'demo/events/kmp/output.jpg';
 
-// No worker: a submitted job stays Submitted, so the sample cancel event finds it cancellable.
-useLocalStack({ demo: { clientId: CLIENT_ID, secret: SECRET, namespace: 'demo' }, worker: false });
+// No worker: a submitted job stays Submitted, so the sample cancel event finds it cancellable; the
+// kmp flows run the worker's own message handler when they need a task to finish.
+const stack = useLocalStack({ demo: { clientId: CLIENT_ID, secret: SECRET, namespace: 'demo' }, worker: false });
 
 const EVENTS_DIR = new URL('../../events/', import.meta.url);
 const eventFiles = readdirSync(EVENTS_DIR).filter((name) => name.endsWith('.json'));
@@ -78,12 +94,49 @@ function prepareCos(event: HttpEvent, liveId?: string): HttpEvent {
   };
 }
 
-async function invoke(name: string, uploadId?: string): Promise<{ result: HttpResult; body: Record<string, unknown> }> {
+/**
+ * SDK-HMAC-SHA256 events: the live ids wherever a placeholder stands (path, path parameters, query,
+ * body), then signed again, over the headers the event lists as signed, with X-Sdk-Date now.
+ */
+function prepareKmp(event: HttpEvent, ids: KmpIds): HttpEvent {
+  let text = JSON.stringify(event);
+  for (const [name, placeholder] of Object.entries(KMP_PLACEHOLDERS))
+    text = text.replaceAll(placeholder, ids[name as keyof KmpIds] ?? placeholder);
+  const live = JSON.parse(text) as HttpEvent;
+  const headers = { ...live.headers, 'x-sdk-date': formatSdkDate(Date.now()) };
+  const { signedHeaders: signed } = parseHuaweiAuthorization(live.headers.authorization);
+  const signature = huaweiSignature(
+    {
+      method: live.requestContext.http.method,
+      path: live.rawPath,
+      query: live.rawQueryString,
+      headers,
+      body: Buffer.from(live.body ?? ''),
+    },
+    signed,
+    SECRET,
+  );
+  return {
+    ...live,
+    headers: {
+      ...headers,
+      authorization: `${HUAWEI_ALGORITHM} Access=${CLIENT_ID}, SignedHeaders=${signed.join(';')}, Signature=${signature}`,
+    },
+  };
+}
+
+/** Runs a sample event, prepared as a client would send it now, through its route's handler: it must answer 200. */
+async function respond(name: string, prepared: (event: HttpEvent) => HttpEvent): Promise<HttpResult> {
   const event = load(name);
   assert.equal(event.version, '2.0');
   assert.equal(event.requestContext.routeKey, event.routeKey);
-  const result = await (await handlerFor(event.routeKey))(prepare(event, uploadId), context);
+  const result = await (await handlerFor(event.routeKey))(prepared(event), context);
   assert.equal(result.statusCode, 200, `${name}: ${result.body}`);
+  return result;
+}
+
+async function invoke(name: string, uploadId?: string): Promise<{ result: HttpResult; body: Record<string, unknown> }> {
+  const result = await respond(name, (event) => prepare(event, uploadId));
   const xml = (result.headers?.['content-type'] ?? '') === 'application/xml' || result.body === '';
   if (!xml) {
     const body = JSON.parse(result.body ?? '{}') as Record<string, unknown>;
@@ -102,6 +155,87 @@ async function invoke(name: string, uploadId?: string): Promise<{ result: HttpRe
 }
 
 const uploadIdOf = (body: Record<string, unknown>) => (body.data as { upload_id: string }).upload_id;
+
+/** kmp answers KooMap's DTOs bare (no envelope), or the JSON literal `true` for actions. */
+async function invokeKmp<T>(name: string, ids: KmpIds = {}): Promise<T> {
+  const result = await respond(name, (event) => prepareKmp(event, ids));
+  assert.match(result.headers?.['content-type'] as string, /^application\/json/);
+  return JSON.parse(result.body ?? '') as T;
+}
+
+interface KmpPage {
+  readonly offset: number;
+  readonly limit: number;
+  readonly total: number;
+}
+interface KmpWorkspace {
+  readonly workspace_id: string;
+  readonly workspace_name: string;
+  readonly workspace_description: string;
+  readonly star: number;
+  readonly can_delete: boolean;
+}
+interface KmpTask {
+  readonly task_id: string;
+  readonly task_name: string;
+  readonly task_type: string;
+  readonly workspace_id: string;
+  readonly task_status: string;
+  readonly task_progress: string;
+  readonly process_rule: string;
+}
+interface KmpSubtask {
+  readonly subtask_id: string;
+  readonly task_id: string;
+  readonly subtask_name: string;
+  readonly subtask_status: string;
+  readonly model_path: string;
+}
+
+/** Uploads a JPEG as a client does, through /upload: a task's input, or a subtask's to its model_path. */
+async function uploadImage(key: string): Promise<void> {
+  const { body } = await postForm(`${stack.current.url}/upload`, {
+    secret_key: SECRET,
+    filename: key,
+    overwrite: '1',
+    filedata: { data: await gradientJpeg(320, 240), filename: 'input.jpg', type: 'image/jpeg' },
+  });
+  assert.equal(body.msg_code, 1, JSON.stringify(body));
+}
+
+/** The stack runs no worker: a flow that needs a task finished hands its queued message to the worker's own handler. */
+const runQueued = (taskId: string) => processTaskMessage({ clientId: CLIENT_ID, taskId });
+
+async function openWorkspace(): Promise<string> {
+  const workspace = await invokeKmp<KmpWorkspace>('kmp.create-workspace.json');
+  assert.match(workspace.workspace_id, /^[0-9a-f]{32}$/);
+  assert.equal(workspace.workspace_name, 'events_demo');
+  assert.equal(workspace.star, 0);
+  assert.equal(workspace.can_delete, true);
+  return workspace.workspace_id;
+}
+
+/** Renames the emptied workspace and deletes it, so the next flow can create it again under the same name. */
+async function closeWorkspace(workspaceId: string): Promise<void> {
+  const renamed = await invokeKmp<KmpWorkspace>('kmp.update-workspace.json', { workspaceId });
+  assert.equal(renamed.workspace_id, workspaceId);
+  assert.equal(renamed.workspace_name, 'events_demo_renamed');
+  assert.equal(renamed.workspace_description, 'Renamed by the sample update event');
+  assert.equal(renamed.can_delete, true);
+  assert.equal(await invokeKmp('kmp.delete-workspace.json', { workspaceId }), true);
+  const listed = await invokeKmp<{ data: KmpWorkspace[] }>('kmp.list-workspaces.json');
+  assert.deepEqual(listed.data, []);
+}
+
+async function createTask(workspaceId: string): Promise<string> {
+  const task = await invokeKmp<KmpTask>('kmp.create-task.json', { workspaceId });
+  assert.match(task.task_id, /^j[0-9a-f]{32}$/);
+  assert.equal(task.workspace_id, workspaceId);
+  assert.equal(task.task_name, 'events_thumbnail');
+  assert.equal(task.task_type, 'PICPROCESS');
+  assert.equal(task.task_status, 'INIT');
+  return task.task_id;
+}
 
 describe('events/', () => {
   it('has a sample event for every route', () => {
@@ -174,6 +308,127 @@ describe('events/', () => {
     assert.equal((await clientAuth.byAccessToken(String(body.access_token))).clientId, CLIENT_ID);
   });
 
+  it('kmp workspace and task events are accepted: create, list, overview, update, start, stop; run, archive, unarchive, delete; the workspace renamed and deleted', async () => {
+    await uploadImage(KMP_TASK_INPUT);
+    const workspaceId = await openWorkspace();
+    const workspaces = await invokeKmp<{ data: KmpWorkspace[]; page: KmpPage }>('kmp.list-workspaces.json');
+    assert.deepEqual(
+      workspaces.data.map((workspace) => workspace.workspace_id),
+      [workspaceId],
+    );
+    assert.deepEqual(workspaces.page, { offset: 0, limit: 10, total: 1 });
+
+    const taskId = await createTask(workspaceId);
+    const ids = { workspaceId, taskId };
+    const listed = await invokeKmp<{ tasks: KmpTask[]; page: KmpPage }>('kmp.list-tasks.json', ids);
+    assert.deepEqual(
+      listed.tasks.map((task) => [task.task_id, task.task_status]),
+      [[taskId, 'INIT']],
+    );
+    assert.deepEqual(listed.page, { offset: 0, limit: 10, total: 1 });
+    const overview = (counts: { running: number; success: number; archived: number }) => ({
+      workspace_id: workspaceId,
+      total_count: 1,
+      running_count: counts.running,
+      success_count: counts.success,
+      failed_count: 0,
+      archived_count: counts.archived,
+    });
+    assert.deepEqual(await invokeKmp('kmp.task-overview.json', ids), overview({ running: 0, success: 0, archived: 0 }));
+
+    const updated = await invokeKmp<KmpTask>('kmp.update-task.json', ids);
+    assert.deepEqual([updated.task_name, updated.process_rule, updated.task_status], ['events_rotate', 'imageMogr2/rotate/90', 'INIT']);
+    assert.equal((await invokeKmp<KmpTask>('kmp.start-task.json', ids)).task_status, 'PENDING');
+    assert.deepEqual(await invokeKmp('kmp.task-overview.json', ids), overview({ running: 1, success: 0, archived: 0 }));
+    assert.equal(await invokeKmp('kmp.stop-task.json', ids), true);
+    // Stopped while still queued, the task is INIT again: it can start again, and this time it runs.
+    assert.equal((await invokeKmp<KmpTask>('kmp.start-task.json', ids)).task_status, 'PENDING');
+    await runQueued(taskId);
+    assert.deepEqual(await invokeKmp('kmp.task-overview.json', ids), overview({ running: 0, success: 1, archived: 0 }));
+    // The updated rule is the one that ran: the 320×240 input rotated.
+    const { width, height } = await sharp(await objectStore.read(KMP_TASK_OUTPUT)).metadata();
+    assert.deepEqual([width, height], [240, 320]);
+
+    const archived = await invokeKmp<KmpTask>('kmp.archive-task.json', ids);
+    assert.deepEqual([archived.task_status, archived.task_progress], ['ARCHIVED', '1.00']);
+    assert.deepEqual(await invokeKmp('kmp.task-overview.json', ids), overview({ running: 0, success: 0, archived: 1 }));
+    assert.equal((await invokeKmp<KmpTask>('kmp.archive-task.unarchive.json', ids)).task_status, 'SUCCESS');
+    assert.equal(await invokeKmp('kmp.delete-task.json', ids), true);
+    assert.deepEqual(await invokeKmp('kmp.list-tasks.json', ids), { tasks: [], page: { offset: 0, limit: 10, total: 0 } });
+    await closeWorkspace(workspaceId);
+  });
+
+  it('kmp subtask events are accepted: create, list, mark uploading, upload, mark uploaded, start, stop, delete', async () => {
+    const workspaceId = await openWorkspace();
+    const taskId = await createTask(workspaceId);
+
+    const created = await invokeKmp<KmpSubtask>('kmp.create-subtask.json', { workspaceId, taskId });
+    const subtaskId = created.subtask_id;
+    assert.match(subtaskId, /^[0-9a-f]{32}$/);
+    assert.deepEqual(
+      [created.task_id, created.subtask_name, created.subtask_status, created.model_path],
+      [taskId, 'events_subtask', 'INIT', `demo/kmp/${taskId}/${subtaskId}/input`],
+    );
+    const ids = { workspaceId, taskId, subtaskId };
+    const statuses = async () => {
+      const listed = await invokeKmp<{ subtasks: KmpSubtask[]; page: KmpPage }>('kmp.list-subtasks.json', ids);
+      assert.equal(listed.page.total, listed.subtasks.length);
+      return listed.subtasks.map((subtask) => [subtask.subtask_id, subtask.subtask_status]);
+    };
+    assert.deepEqual(await statuses(), [[subtaskId, 'INIT']]);
+
+    assert.equal((await invokeKmp<KmpSubtask>('kmp.update-upload-status.json', ids)).subtask_status, 'UPLOADING');
+    await uploadImage(created.model_path);
+    assert.equal((await invokeKmp<KmpSubtask>('kmp.update-upload-status.success.json', ids)).subtask_status, 'UPLOAD_SUCCESS');
+    assert.equal((await invokeKmp<KmpSubtask>('kmp.start-subtask.json', ids)).subtask_status, 'PENDING');
+    assert.equal(await invokeKmp('kmp.stop-subtask.json', ids), true);
+    // KooMap: a subtask stopped while queued is back to UPLOAD_SUCCESS, its upload still good.
+    assert.deepEqual(await statuses(), [[subtaskId, 'UPLOAD_SUCCESS']]);
+    assert.equal(await invokeKmp('kmp.delete-subtask.json', ids), true);
+    assert.deepEqual(await statuses(), []);
+
+    assert.equal(await invokeKmp('kmp.delete-task.json', ids), true);
+    await closeWorkspace(workspaceId);
+  });
+
+  it('kmp-control events are accepted: list, overview, start, stop; run, archive, unarchive, delete', async () => {
+    await uploadImage(KMP_TASK_INPUT);
+    const workspaceId = await openWorkspace();
+    const taskId = await createTask(workspaceId);
+    const ids = { workspaceId, taskId };
+
+    const listed = await invokeKmp<{ page: KmpPage; data: KmpTask[]; taskNumVo: Record<string, number> }>('kmp.control-list.json', ids);
+    assert.deepEqual(
+      listed.data.map((task) => [task.task_id, task.workspace_id, task.task_status]),
+      [[taskId, workspaceId, 'INIT']],
+    );
+    assert.deepEqual(listed.page, { offset: 0, limit: 10, total: 1 });
+    assert.deepEqual(listed.taskNumVo, { totalNum: 1, failedNum: 0, archivedNum: 0, successNum: 0, runningNum: 0 });
+    assert.deepEqual(await invokeKmp('kmp.control-overview.json', ids), { total: 1, finished: 0, unfinished: 1 });
+
+    assert.equal(await invokeKmp('kmp.control-start.json', ids), true);
+    assert.equal(await invokeKmp('kmp.control-stop.json', ids), true);
+    assert.deepEqual(
+      (await invokeKmp<{ data: KmpTask[] }>('kmp.control-list.json', ids)).data.map((task) => task.task_status),
+      ['INIT'],
+    );
+    assert.equal(await invokeKmp('kmp.control-start.json', ids), true);
+    await runQueued(taskId);
+    assert.deepEqual(await invokeKmp('kmp.control-overview.json', ids), { total: 1, finished: 1, unfinished: 0 });
+
+    assert.equal(await invokeKmp('kmp.control-archive.json', ids), true);
+    // Archived tasks leave the list, but not its counts.
+    const afterArchive = await invokeKmp<{ page: KmpPage; data: KmpTask[]; taskNumVo: Record<string, number> }>(
+      'kmp.control-list.json',
+      ids,
+    );
+    assert.deepEqual([afterArchive.data, afterArchive.page.total, afterArchive.taskNumVo.archivedNum], [[], 0, 1]);
+    assert.equal(await invokeKmp('kmp.control-archive.unarchive.json', ids), true);
+    assert.equal(await invokeKmp('kmp.control-delete.json', ids), true);
+    assert.deepEqual(await invokeKmp('kmp.control-overview.json', ids), { total: 0, finished: 0, unfinished: 0 });
+    await closeWorkspace(workspaceId);
+  });
+
   it('every event file is exercised above', () => {
     const exercised = [
       'storage.upload.json',
@@ -201,6 +456,33 @@ describe('events/', () => {
       'ci.update-queue.json',
       'ci.update-queue.post.json',
       'auth.token.json',
+      'kmp.create-workspace.json',
+      'kmp.list-workspaces.json',
+      'kmp.update-workspace.json',
+      'kmp.delete-workspace.json',
+      'kmp.create-task.json',
+      'kmp.list-tasks.json',
+      'kmp.task-overview.json',
+      'kmp.update-task.json',
+      'kmp.start-task.json',
+      'kmp.stop-task.json',
+      'kmp.archive-task.json',
+      'kmp.archive-task.unarchive.json',
+      'kmp.delete-task.json',
+      'kmp.create-subtask.json',
+      'kmp.list-subtasks.json',
+      'kmp.update-upload-status.json',
+      'kmp.update-upload-status.success.json',
+      'kmp.start-subtask.json',
+      'kmp.stop-subtask.json',
+      'kmp.delete-subtask.json',
+      'kmp.control-list.json',
+      'kmp.control-overview.json',
+      'kmp.control-start.json',
+      'kmp.control-stop.json',
+      'kmp.control-archive.json',
+      'kmp.control-archive.unarchive.json',
+      'kmp.control-delete.json',
     ];
     assert.deepEqual([...eventFiles].sort(), [...exercised].sort());
   });
