@@ -118,6 +118,7 @@ export const taskCounts = {
       taskId,
       change.claim,
       moves.filter((move): move is [TaskState, number] => move[0] !== null),
+      (change.from === null ? 1 : 0) - (change.to === null ? 1 : 0),
     );
   },
 

@@ -61,6 +61,7 @@ function createdCondition(query: ListingQuery, values: Record<string, unknown>):
  * eventually consistent; the tasks of a page are read again, strongly, by `tasksByIds`.
  */
 export async function* workspaceListing(owner: WorkspaceKey, query: ListingQuery): AsyncGenerator<ListingEntry> {
+  if (query.createdFrom && query.createdTo && query.createdFrom > query.createdTo) return;
   const workspace = `${owner.clientId}/${owner.workspaceId}`;
   const values: Record<string, unknown> = { ':key': query.state ? `${workspace}/${query.state}` : workspace };
   const input: QueryCommandInput = {

@@ -1,6 +1,5 @@
 import type { Client } from '../core/client.ts';
 import { parseCosAuthorization, verifyCos } from '../core/cos-signature.ts';
-import { unauthenticated } from '../core/errors.ts';
 import { clientAuth } from '../services/client-auth.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import { queryOf } from '../http/form.ts';
@@ -16,14 +15,13 @@ export async function authenticateCos(event: HttpEvent, now = Date.now()): Promi
     ? new URLSearchParams(Object.entries(params).filter(([name]) => name.startsWith('q-'))).toString()
     : undefined;
   const authorization = parseCosAuthorization(event.headers.authorization ?? fromQuery);
-  const found = await clientAuth.forSignature(authorization.secretId);
-  if (!found) throw unauthenticated('the SecretId does not exist', 'SecretidNotExist');
   const signedQuery = Object.fromEntries(Object.entries(params).filter(([name]) => !name.startsWith('q-')));
-  verifyCos(
-    { method: event.requestContext.http.method, path: event.rawPath, query: signedQuery, headers: event.headers },
-    authorization,
-    found.secret,
-    Math.floor(now / 1000),
+  return clientAuth.bySignature(authorization.secretId, (secret) =>
+    verifyCos(
+      { method: event.requestContext.http.method, path: event.rawPath, query: signedQuery, headers: event.headers },
+      authorization,
+      secret,
+      Math.floor(now / 1000),
+    ),
   );
-  return clientAuth.requireActive(found.client);
 }

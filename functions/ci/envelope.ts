@@ -47,7 +47,6 @@ const COS_CODES: ReadonlySet<string> = new Set([
   'InvalidAuthorization',
   'MissingAuthorization',
   'SignatureExpired',
-  'SecretidNotExist',
   'SignatureDoesNotMatch',
   'AccessDenied',
   'InvalidContent',

@@ -15,19 +15,12 @@ export async function authenticateKmp(event: HttpEvent, now = Date.now()): Promi
   if (token) return clientAuth.byAccessToken(token);
   if (!event.headers.authorization) throw unauthenticated('send an X-Auth-Token header or an SDK-HMAC-SHA256 Authorization header');
   const authorization = parseHuaweiAuthorization(event.headers.authorization);
-  const found = await clientAuth.forSignature(authorization.accessKey);
-  if (!found) throw unauthenticated('the access key is not known');
-  verifyHuaweiSignature(
-    {
-      method: event.requestContext.http.method,
-      path: event.rawPath,
-      query: event.rawQueryString ?? '',
-      headers: event.headers,
-      body: requestBody(event),
-    },
-    authorization,
-    found.secret,
-    now,
-  );
-  return clientAuth.requireActive(found.client);
+  const request = {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: event.rawQueryString ?? '',
+    headers: event.headers,
+    body: requestBody(event),
+  };
+  return clientAuth.bySignature(authorization.accessKey, (secret) => verifyHuaweiSignature(request, authorization, secret, now));
 }

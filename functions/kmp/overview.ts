@@ -29,9 +29,12 @@ export const taskNumVo = (counts: StateCounts) => ({
   runningNum: sum(counts, RUNNING),
 });
 
-/** ShowTaskOverview: finished = processed to an end (or archived); unfinished = the rest. */
+/**
+ * ShowTaskOverview: finished = processed to an end (or archived); unfinished = executing
+ * ("空间下执行中任务数量", the SDK says), so a task never started (INIT) is in neither.
+ */
 export const controlOverview = (counts: StateCounts) => ({
   total: totalOf(counts),
   finished: sum(counts, FINISHED),
-  unfinished: totalOf(counts) - sum(counts, FINISHED),
+  unfinished: sum(counts, RUNNING),
 });

@@ -1,5 +1,5 @@
 import type { Client } from '../core/client.ts';
-import { forbidden, invalidInput, unauthenticated } from '../core/errors.ts';
+import { forbidden, invalidInput } from '../core/errors.ts';
 import { parseAuthorization, verifySignature } from '../core/xfyun-signature.ts';
 import { clientAuth } from '../services/client-auth.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
@@ -10,16 +10,10 @@ import type { HttpEvent } from '../http/http-handler.ts';
  */
 export async function authenticateXfyun(event: HttpEvent, appId: string | undefined, now = Date.now()): Promise<Client> {
   const authorization = parseAuthorization(event.headers.authorization);
-  const found = await clientAuth.forSignature(authorization.apiKey);
-  if (!found) throw unauthenticated('api_key is not known');
-  verifySignature(
-    { method: event.requestContext.http.method, path: event.rawPath, headers: event.headers },
-    authorization,
-    found.secret,
-    now,
+  const client = await clientAuth.bySignature(authorization.apiKey, (secret) =>
+    verifySignature({ method: event.requestContext.http.method, path: event.rawPath, headers: event.headers }, authorization, secret, now),
   );
-  clientAuth.requireActive(found.client);
   if (!appId) throw invalidInput('app_id is required');
-  if (appId !== found.client.clientId) throw forbidden('app_id does not belong to this api_key');
-  return found.client;
+  if (appId !== client.clientId) throw forbidden('app_id does not belong to this api_key');
+  return client;
 }

@@ -18,7 +18,7 @@ const TOKEN_PROBLEMS: Readonly<Record<TokenProblem, string>> = {
 
 /**
  * How every dialect learns who is calling, whatever its wire shows: a client known by its secret
- * (storage), by its id with its secret opened to check a signature (ost, ci), by its id and
+ * (storage), by its id with its secret opened to check a signature (ost, ci, kmp), by its id and
  * secret (the token endpoint), or by an access token (kmp's X-Auth-Token, vision's oauth_token).
  * A disabled client is refused here, once for all of them.
  */
@@ -31,8 +31,18 @@ export const clientAuth = {
   /** The client a secret belongs to, or undefined. */
   bySecret: (secret: string): Promise<Client | undefined> => clientRegistry.findBySecret(secret),
 
-  /** The client and its secret in the clear, to check the HMAC a request carries, or undefined. */
-  forSignature: (clientId: string): Promise<{ client: Client; secret: string } | undefined> => clientRegistry.withSecret(clientId),
+  /**
+   * The active client a signed request names, once `verify` (which throws) has accepted the
+   * signature under its secret. An unknown id is verified against a stand-in secret: the same work
+   * and the same refusal as a wrong signature, so no answer tells whether a client exists.
+   */
+  async bySignature(clientId: string, verify: (secret: string) => void): Promise<Client> {
+    const found = await clientRegistry.withSecret(clientId);
+    verify(found?.secret ?? NO_SECRET);
+    // Only if someone signed with the stand-in, which never leaves this process.
+    if (!found) throw unauthenticated('the signature does not match');
+    return clientAuth.requireActive(found.client);
+  },
 
   /**
    * The client whose id and secret these are, if it is active; undefined for an unknown id, a

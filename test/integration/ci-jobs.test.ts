@@ -252,7 +252,12 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
       401,
       'SignatureExpired',
     );
-    await refused(await new CiClient(stack.current.url, 'tcnobody', SECRET).request('POST', '/jobs', { body }), 401, 'SecretidNotExist');
+    // An unknown SecretId reads as a wrong signature: no answer tells which client ids exist.
+    await refused(
+      await new CiClient(stack.current.url, 'tcnobody', SECRET).request('POST', '/jobs', { body }),
+      403,
+      'SignatureDoesNotMatch',
+    );
     assert.equal(await jobCount(), count);
   });
 

@@ -134,9 +134,9 @@ describe('answers stay well-formed XML whatever the request held', () => {
 });
 
 describe('ids that cannot exist are refused without a lookup', () => {
-  it('a 2,049-byte SecretId is an unknown SecretId, not a server error', async () => {
+  it('a 2,049-byte SecretId is an unknown SecretId (a signature that does not match), not a server error', async () => {
     const other = new CiClient(stack.current.url, 'x'.repeat(2049), 'whatever');
-    assertError(await other.request('GET', '/jobs'), 401, 'SecretidNotExist', 'the SecretId does not exist');
+    assertError(await other.request('GET', '/jobs'), 403, 'SignatureDoesNotMatch', 'the signature does not match');
   });
 });
 

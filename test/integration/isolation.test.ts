@@ -11,6 +11,7 @@ import { newTaskId } from '../../functions/core/task-id.ts';
 import { newUploadId } from '../../functions/core/upload-id.ts';
 import { queueIdOf } from '../../functions/ci/queues.ts';
 import { CiClient, jobXml, tag } from '../support/ci.ts';
+import { KmpClient } from '../support/kmp.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { download, init, sendSlice } from '../support/ost.ts';
 import { sdkCallsDuring } from '../support/sdk-calls.ts';
@@ -324,5 +325,36 @@ describe("ci: another client's jobs, templates and queue", () => {
     });
     assert.equal(throughTheirs.status, 403, throughTheirs.body);
     assert.equal(tag(throughTheirs.body, 'Code'), 'AccessDenied');
+  });
+});
+
+describe('a client id', () => {
+  /** Signed by a client id nobody has, and by A's id with the wrong secret: the same answer, after the same AWS calls. */
+  async function unknownReadsAsWrongSecret<T>(send: (clientId: string, secret: string) => Promise<T>): Promise<T> {
+    const nobody = 'tcnobody000000000001';
+    await send(A.id, 'not-the-secret'); // warm A's opened secret, as a running container holds it
+    let unknown: T | undefined;
+    let wrong: T | undefined;
+    const unknownCalls = await sdkCallsDuring(async () => (unknown = await send(nobody, 'not-the-secret')));
+    const wrongCalls = await sdkCallsDuring(async () => (wrong = await send(A.id, 'not-the-secret')));
+    assert.equal(comparable(unknown, nobody), comparable(wrong, A.id));
+    assert.deepEqual(unknownCalls, wrongCalls, 'the same AWS calls for an unknown client id as for a known one');
+    return unknown!;
+  }
+
+  it('that does not exist is refused as a wrong signature is, in ost, ci and kmp', async () => {
+    const ost = await unknownReadsAsWrongSecret((appId, secret) =>
+      new OstClient({ endpoint: stack.current.url, appId, secret }).json('/file/mpupload/init', {}),
+    );
+    assert.equal(ost.code, 10001);
+    const ci = await unknownReadsAsWrongSecret((secretId, secretKey) =>
+      new CiClient(stack.current.url, secretId, secretKey).request('GET', '/jobs'),
+    );
+    assert.equal(ci.status, 403);
+    assert.equal(tag(ci.body, 'Code'), 'SignatureDoesNotMatch');
+    const kmp = await unknownReadsAsWrongSecret((accessKey, secretKey) =>
+      new KmpClient(stack.current.url, { accessKey, secretKey }).request('GET', '/v1/workspaces'),
+    );
+    assert.deepEqual(kmp, { status: 401, body: { error_code: 'KMP.00011001', error_msg: 'the signature does not match' } });
   });
 });

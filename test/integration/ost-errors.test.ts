@@ -79,7 +79,8 @@ describe('ost authentication', () => {
       '/file/mpupload/init',
       Buffer.alloc(0),
     );
-    expectError(await rawPost('/file/mpupload/init', body, unknown), 401, 10001, 'api_key is not known');
+    // An unknown api_key reads as a wrong signature: no answer tells which client ids exist.
+    expectError(await rawPost('/file/mpupload/init', body, unknown), 401, 10001, 'signature does not match');
     expectError(await rawPost('/file/mpupload/init', body, {}), 401, 10001, 'authorization header is required');
     const other = await clientRegistry.create({ name: 'other', namespaces: ['other'] });
     const asOther = signedHeaders(

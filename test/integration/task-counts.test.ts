@@ -117,6 +117,11 @@ describe('exact task counts under races and dying writers', () => {
     const { counts, pending } = await taskCounts.read(scope(clientId));
     assert.deepEqual(pending, []);
     assert.deepEqual(counts, await tally(clientId));
+    // The total a workspace's deletion asks about moved with every creation and deletion.
+    const held = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    assert.ok(held > 0);
+    assert.equal((await taskStore.occupancy(clientId, [WORKSPACE])).get(WORKSPACE), held);
+    assert.equal(await taskStore.closeWorkspace(owner(clientId)), false, 'a workspace holding tasks does not close');
   });
 
   it('a change whose writer stalled past its claim is fenced: the late write fails and is never counted', async () => {

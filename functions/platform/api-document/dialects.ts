@@ -94,7 +94,7 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
     responses: {
       200: answer('OstOk', 'Success: code 0.', json('OstOk')),
       400: answer('OstError400', 'code 10001: a missing or malformed field, a bad slice.', ostError),
-      401: answer('OstError401', 'code 10001: the signature is missing, stale or wrong, or api_key is not known.', ostError),
+      401: answer('OstError401', 'code 10001: the signature is missing, stale or wrong (an unknown api_key included).', ostError),
       403: answer('OstError403', "code 10001: app_id is not the api_key's client, or the client is disabled.", ostError),
       404: answer('OstError404', 'code 10005: the upload has expired or does not exist.', ostError),
       409: answer(
@@ -142,10 +142,10 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         ciError,
         ciHeaders,
       ),
-      401: answer('CiError401', 'MissingAuthorization, InvalidAuthorization, SecretidNotExist, SignatureExpired.', ciError, ciHeaders),
+      401: answer('CiError401', 'MissingAuthorization, InvalidAuthorization, SignatureExpired.', ciError, ciHeaders),
       403: answer(
         'CiError403',
-        "SignatureDoesNotMatch, or AccessDenied (a disabled client, a bucket not the client's).",
+        "SignatureDoesNotMatch (a wrong signature, or an unknown SecretId), or AccessDenied (a disabled client, a bucket not the client's).",
         ciError,
         ciHeaders,
       ),
