@@ -42,6 +42,8 @@ export interface ListingQuery {
   readonly state?: TaskState;
   readonly createdFrom?: string;
   readonly createdTo?: string;
+  /** Oldest first instead. */
+  readonly oldestFirst?: boolean;
   /** How many entries the caller expects to read: the first request asks for no more. */
   readonly expect: number;
 }
@@ -56,7 +58,7 @@ function createdCondition(query: ListingQuery, values: Record<string, unknown>):
 }
 
 /**
- * A workspace's tasks newest first, from a sparse index keyed by workspace (and state): reading
+ * A workspace's tasks newest (or oldest) first, from a sparse index keyed by workspace (and state): reading
  * one page never touches the workspace's other tasks, or other workspaces'. Index reads are
  * eventually consistent; the tasks of a page are read again, strongly, by `tasksByIds`.
  */
@@ -69,7 +71,7 @@ export async function* workspaceListing(owner: WorkspaceKey, query: ListingQuery
     IndexName: query.state ? 'workspaceStates' : 'workspaceListing',
     KeyConditionExpression: `${query.state ? 'stateIn' : 'listedIn'} = :key${createdCondition(query, values)}`,
     ExpressionAttributeValues: values,
-    ScanIndexForward: false,
+    ScanIndexForward: Boolean(query.oldestFirst),
   };
   let startKey: QueryCommandInput['ExclusiveStartKey'];
   let limit = Math.min(Math.max(query.expect, 100), LATER_PAGE);

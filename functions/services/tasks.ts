@@ -2,14 +2,14 @@ import type { Client } from '../core/client.ts';
 import { conflict, invalidInput, isTesseraError, notFound } from '../core/errors.ts';
 import type { PanoramaQualities } from '../core/panorama/submission.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
-import type { TaskEvent, TaskState } from '../core/task-states.ts';
+import type { TaskEvent } from '../core/task-states.ts';
 import type { JobLevel, Task, TaskKinds } from '../core/tasks/task.ts';
-import type { ListingEntry } from '../adapters/task-listing.ts';
 import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
 import { taskNames } from '../adapters/task-names.ts';
 import { panoramas } from './panoramas.ts';
 import { picJobs } from './pic-jobs.ts';
 import { picTemplates } from './pic-templates.ts';
+import { countMatching, listTasks } from './task-lists.ts';
 import { enqueueTask } from './task-queue.ts';
 import { workspaces } from './workspaces.ts';
 
@@ -31,20 +31,6 @@ export interface TaskDescription {
   readonly name: string;
   readonly description?: string;
   readonly attributes?: Readonly<Record<string, unknown>>;
-}
-
-export interface TaskFilter {
-  readonly states?: readonly TaskState[];
-  readonly kinds?: readonly Task['kind'][];
-  /** Tasks whose name holds this, in any case. */
-  readonly nameContains?: string;
-  readonly ids?: readonly string[];
-  /** Tasks whose dialect attributes have these values. */
-  readonly attributes?: Readonly<Record<string, string>>;
-  readonly createdFrom?: string;
-  readonly createdTo?: string;
-  readonly updatedFrom?: string;
-  readonly updatedTo?: string;
 }
 
 type Spec = TaskKinds['panorama' | 'picprocess']['spec'];
@@ -101,56 +87,6 @@ export async function removeTask(task: Task): Promise<void> {
 export const alreadyHandled = (error: unknown): void => {
   if (!isTesseraError(error) || (error.kind !== 'not-found' && error.kind !== 'conflict')) throw error;
 };
-
-function matches(task: ListingEntry, filter: TaskFilter): boolean {
-  const archivedAsked = filter.ids !== undefined || (filter.states ?? []).includes('ARCHIVED');
-  if (task.state === 'ARCHIVED' && !archivedAsked) return false;
-  if (filter.states && !filter.states.includes(task.state)) return false;
-  if (filter.kinds && !filter.kinds.includes(task.kind)) return false;
-  if (filter.ids && !filter.ids.includes(task.taskId)) return false;
-  if (filter.attributes && Object.entries(filter.attributes).some(([name, value]) => task.attributes?.[name] !== value)) return false;
-  if (filter.nameContains && !(task.name ?? '').toLocaleLowerCase('en-US').includes(filter.nameContains.toLocaleLowerCase('en-US')))
-    return false;
-  if (filter.createdFrom && task.createdAt < filter.createdFrom) return false;
-  if (filter.createdTo && task.createdAt > filter.createdTo) return false;
-  if (filter.updatedFrom && task.updatedAt < filter.updatedFrom) return false;
-  if (filter.updatedTo && task.updatedAt > filter.updatedTo) return false;
-  return true;
-}
-
-/** Tasks named by id: read at once, those of the workspace that match kept, newest first. */
-async function listNamed(owner: WorkspaceKey, filter: TaskFilter, offset: number, limit: number) {
-  const named = (
-    await taskStore.getMany(
-      owner.clientId,
-      filter.ids!.filter((id) => TASK_ID_PATTERN.test(id)),
-    )
-  )
-    .filter((task) => task.workspaceId === owner.workspaceId && !task.parentTaskId && matches(task, filter))
-    .sort(newerFirst);
-  return { tasks: named.slice(offset, offset + limit), total: named.length };
-}
-
-const newerFirst = (a: ListingEntry, b: ListingEntry) =>
-  a.createdAt === b.createdAt ? (a.taskId < b.taskId ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;
-
-/** Several newest-first listings (one per state asked for) as one, newest first. */
-async function* newestFirst(listings: ReadonlyArray<AsyncGenerator<ListingEntry>>): AsyncGenerator<ListingEntry> {
-  const heads = await Promise.all(listings.map(async (listing) => ({ listing, next: await listing.next() })));
-  try {
-    for (;;) {
-      const live = heads.filter((head) => !head.next.done);
-      if (!live.length) return;
-      const newest = live.reduce((best, head) =>
-        newerFirst(head.next.value as ListingEntry, best.next.value as ListingEntry) < 0 ? head : best,
-      );
-      yield newest.next.value as ListingEntry;
-      newest.next = await newest.listing.next();
-    }
-  } finally {
-    await Promise.all(listings.map((listing) => listing.return(undefined)));
-  }
-}
 
 /**
  * The task lifecycle as a client drives it (the kmp dialect today): tasks in workspaces, made
@@ -242,38 +178,8 @@ export const tasks = {
     for (const late of await taskStore.subtasksOf(task)) await removeTask(late).catch(alreadyHandled);
   },
 
-  /**
-   * A page of a workspace's tasks, newest first, and how many match in all. Archived tasks show
-   * only when named by id or state. A page reads the workspace's listing index no further than it
-   * reaches; the total then comes from the workspace's counters (a constant number of reads).
-   * Filters the counters cannot answer (type, name, time) count the matching entries, reading the
-   * workspace's index to its end.
-   */
-  async list(owner: WorkspaceKey, filter: TaskFilter, offset: number, limit: number): Promise<{ tasks: Task[]; total: number }> {
-    if (filter.ids) return listNamed(owner, filter, offset, limit);
-    const { states: _byCounters, ...others } = filter;
-    const countsKnown = Object.values(others).every((value) => value === undefined);
-    const range = {
-      ...(filter.createdFrom ? { createdFrom: filter.createdFrom } : {}),
-      ...(filter.createdTo ? { createdTo: filter.createdTo } : {}),
-    };
-    const listings = (filter.states ? [...new Set(filter.states)] : [undefined]).map((state) =>
-      taskStore.listWorkspace(owner, { ...(state ? { state } : {}), ...range, expect: offset + limit }),
-    );
-    const pageIds: string[] = [];
-    let total = 0;
-    for await (const entry of newestFirst(listings)) {
-      if (!matches(entry, filter)) continue;
-      if (total >= offset && pageIds.length < limit) pageIds.push(entry.taskId);
-      total++;
-      if (countsKnown && total >= offset + limit) break;
-    }
-    const [page, counted] = await Promise.all([
-      taskStore.getMany(owner.clientId, pageIds),
-      countsKnown ? tasks.countMatching(owner, filter.states) : total,
-    ]);
-    return { tasks: page, total: counted };
-  },
+  /** A page of a workspace's tasks, newest first, and how many match in all (task-lists.ts). */
+  list: listTasks,
 
   /** How many tasks each of a client's workspaces holds (0: it is empty). */
   totals: (clientId: string, workspaceIds: readonly string[]) => taskStore.occupancy(clientId, workspaceIds),
@@ -281,11 +187,5 @@ export const tasks = {
   /** Exact counts by state, from the workspace's counters. */
   counts: (owner: WorkspaceKey) => taskStore.countByState(owner),
 
-  /** How many tasks are in these states (all but ARCHIVED when none are named). */
-  async countMatching(owner: WorkspaceKey, states?: readonly TaskState[]): Promise<number> {
-    const counts = await taskStore.countByState(owner);
-    return Object.entries(counts)
-      .filter(([state]) => (states ? states.includes(state as TaskState) : state !== 'ARCHIVED'))
-      .reduce((sum, [, count]) => sum + count, 0);
-  },
+  countMatching,
 };

@@ -302,6 +302,11 @@ describe('paging through a workspace of 103 tasks', () => {
       seen.slice(0, 10),
       first.tasks.map((task) => task.task_id),
     );
+    // Pages past the middle are read from the oldest end: they join the first half in one order.
+    const times = (await Promise.all([0, 50, 100].map((offset) => list(bulk, { offset, limit: 50 })))).flatMap((page) =>
+      page.tasks.map((task) => task.create_time),
+    );
+    assert.deepEqual(times, [...times].sort().reverse(), 'newest first across both ends');
     const [big, rest] = [await list(bulk, { limit: 100 }), await list(bulk, { offset: 100, limit: 100 })];
     assert.deepEqual(
       [...big.tasks, ...rest.tasks].map((task) => task.task_id),
