@@ -24,11 +24,24 @@ const dialectErrors = (render: ErrorRenderer): MiddlewareObj<HttpEvent, HttpResu
   },
 });
 
-export function httpHandler(handle: (event: HttpEvent) => Promise<HttpResult>, render: ErrorRenderer): HttpHandler {
-  return middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger))
-    .use(dialectErrors(render))
-    .handler(handle) as unknown as HttpHandler;
+/** Names the request (API Gateway's id) in every answer, success or error, under the header the dialect's clients read. */
+const requestIdHeader = (name: string): MiddlewareObj<HttpEvent, HttpResult> => {
+  const stamp = (request: middy.Request<HttpEvent, HttpResult>) => {
+    if (!request.response) return;
+    request.response = { ...request.response, headers: { ...request.response.headers, [name]: request.event.requestContext.requestId } };
+  };
+  return { after: stamp, onError: stamp };
+};
+
+export function httpHandler(
+  handle: (event: HttpEvent) => Promise<HttpResult>,
+  render: ErrorRenderer,
+  options: { readonly requestIdHeader?: string } = {},
+): HttpHandler {
+  const handler = middy<HttpEvent, HttpResult>().use(injectLambdaContext(logger));
+  // Registered before the error renderer, so that on an error it runs after it (middy unwinds in reverse).
+  if (options.requestIdHeader) handler.use(requestIdHeader(options.requestIdHeader));
+  return handler.use(dialectErrors(render)).handler(handle) as unknown as HttpHandler;
 }
 
 export const jsonResult = (statusCode: number, body: unknown): HttpResult => ({

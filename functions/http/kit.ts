@@ -65,6 +65,8 @@ export interface DialectDeclaration<Caller = Client> {
   readonly repeatedQuery?: 'last' | 'array';
   /** A validation failure, worded the dialect's way (default: the first issue's message). */
   readonly validationError?: (issue: z.core.$ZodIssue) => Error;
+  /** The header every answer names its request in, where the original API sends one. */
+  readonly requestIdHeader?: string;
 }
 
 /** What a route module exports: the Lambda handler, and the declaration the API document is made from. */
@@ -150,7 +152,9 @@ export function defineDialect<Caller = Client>(declaration: DialectDeclaration<C
         return handle({ event, client: client as Caller, path, query, body, files: raw.files });
       };
       return {
-        handler: httpHandler(run, declaration.renderError),
+        handler: httpHandler(run, declaration.renderError, {
+          ...(declaration.requestIdHeader ? { requestIdHeader: declaration.requestIdHeader } : {}),
+        }),
         declaration: inputs as RouteDeclaration<unknown, unknown, unknown>,
         dialect: declaration as DialectDeclaration<unknown>,
       };

@@ -12,4 +12,6 @@ export const kmpDialect = defineDialect({
   authenticate: { after: 'request', check: (event) => authenticateKmp(event) },
   renderError: (error) => kmpError(error),
   repeatedQuery: 'array',
+  // Huawei's SDKs read it into every exception's request_id (reference/kmp.md §4).
+  requestIdHeader: 'x-request-id',
 });

@@ -4,11 +4,13 @@ import { isTaskState, type TaskState } from '../core/task-states.ts';
 /** KooMap's paging (reference/kmp.md §2): `offset` 0–2147483647 (default 0), `limit` 1–100 (default 10). */
 const OFFSET_RANGE = 'offset must be a whole number from 0 to 2147483647';
 const LIMIT_RANGE = 'limit must be a whole number from 1 to 100';
+const missingOr = (name: string, range: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `${name} is required` : range;
 export const offsetValue = z
-  .pipe(z.string({ error: OFFSET_RANGE }).check(z.regex(/^\d{1,10}$/, OFFSET_RANGE)), z.transform(Number))
+  .pipe(z.string({ error: missingOr('offset', OFFSET_RANGE) }).check(z.regex(/^\d{1,10}$/, OFFSET_RANGE)), z.transform(Number))
   .check(z.lte(2_147_483_647, OFFSET_RANGE));
 export const limitValue = z
-  .pipe(z.string({ error: LIMIT_RANGE }).check(z.regex(/^\d{1,3}$/, LIMIT_RANGE)), z.transform(Number))
+  .pipe(z.string({ error: missingOr('limit', LIMIT_RANGE) }).check(z.regex(/^\d{1,3}$/, LIMIT_RANGE)), z.transform(Number))
   .check(z.gte(1, LIMIT_RANGE), z.lte(100, LIMIT_RANGE));
 export const paging = { offset: z.optional(offsetValue), limit: z.optional(limitValue) };
 

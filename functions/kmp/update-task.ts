@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { invalidInput } from '../core/errors.ts';
 import { tasks } from '../services/tasks.ts';
 import { kmpDialect } from './dialect.ts';
 import { kmpOk } from './envelope.ts';
@@ -12,7 +13,8 @@ export const route = kmpDialect.route(
   { summary: 'Update a task that is not running; it goes back to INIT', path: TaskPath, body: { json: UpdateTask } },
   async ({ client, path, body }) => {
     const task = await tasks.require(client, path.task_id, path.workspace_id);
-    const type = body.task_type ?? taskTypeOf(task)!;
+    const type = taskTypeOf(task)!;
+    if (body.task_type !== undefined && body.task_type !== type) throw invalidInput(`task_type cannot change: this task is ${type}`);
     const updated = await tasks.update(
       client,
       path.workspace_id,

@@ -1,13 +1,15 @@
 import type { Client } from '../core/client.ts';
 import { invalidInput, notFound } from '../core/errors.ts';
 import { newSubtaskId, SUBTASK_ID_PATTERN, subtaskKey } from '../core/task-id.ts';
-import type { Task } from '../core/tasks/task.ts';
+import { nextState } from '../core/task-states.ts';
+import { lifecycleOf, type Task } from '../core/tasks/task.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { taskNames } from '../adapters/task-names.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { panoramas } from './panoramas.ts';
 import { picJobs } from './pic-jobs.ts';
 import { enqueueTask } from './task-queue.ts';
+import { decidedAgainIfBusy } from './decided-again.ts';
 import { alreadyHandled, nameScopeOf, removeTask } from './tasks.ts';
 
 /** KooMap's limit (reference/kmp.md §5.2). */
@@ -97,13 +99,16 @@ export const subtasks = {
 
   /** Runs the task's work on the subtask's uploaded input, through the same pipeline. */
   async start(client: Client, task: Task, subtask: Task): Promise<Task> {
+    nextState(subtask.state, 'start', lifecycleOf(subtask));
     const paths = subtaskPaths(client, task, subtaskIdOf(subtask));
     const spec = await specFor(client, task, paths);
-    const started = await taskStore.transition(subtask, 'start', {
-      version: subtask.version,
-      set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
-      remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
-    });
+    const started = await decidedAgainIfBusy(subtask, (current) =>
+      taskStore.transition(current, 'start', {
+        version: current.version,
+        set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
+        remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
+      }),
+    );
     await enqueueTask(started);
     return started;
   },

@@ -2,14 +2,15 @@ import type { Client } from '../core/client.ts';
 import { conflict, invalidInput, isTesseraError, notFound } from '../core/errors.ts';
 import type { PanoramaQualities } from '../core/panorama/submission.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
-import type { TaskEvent } from '../core/task-states.ts';
-import type { JobLevel, Task, TaskKinds } from '../core/tasks/task.ts';
+import { nextState, type TaskEvent } from '../core/task-states.ts';
+import { lifecycleOf, type JobLevel, type Task, type TaskKinds } from '../core/tasks/task.ts';
 import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
 import { taskNames } from '../adapters/task-names.ts';
 import { panoramas } from './panoramas.ts';
 import { picJobs } from './pic-jobs.ts';
 import { picTemplates } from './pic-templates.ts';
 import { countMatching, listTasks } from './task-lists.ts';
+import { decidedAgainIfBusy } from './decided-again.ts';
 import { enqueueTask } from './task-queue.ts';
 import { workspaces } from './workspaces.ts';
 
@@ -153,19 +154,22 @@ export const tasks = {
 
   /** Starts a task into the pipeline /panorama and /jobs use, its input checked again now. */
   async start(client: Client, task: Task): Promise<Task> {
+    nextState(task.state, 'start', lifecycleOf(task));
     const spec = await runnableSpec(client, task);
-    const started = await taskStore.transition(task, 'start', {
-      version: task.version,
-      set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
-      remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
-    });
+    const started = await decidedAgainIfBusy(task, (current) =>
+      taskStore.transition(current, 'start', {
+        version: current.version,
+        set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
+        remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
+      }),
+    );
     await enqueueTask(started);
     return started;
   },
 
   /** Client actions that are one transition: stop, archive, unarchive. */
   act: (task: Task, event: Extract<TaskEvent, 'stop' | 'archive' | 'unarchive'>): Promise<Task> =>
-    taskStore.transition(task, event, { version: task.version }),
+    decidedAgainIfBusy(task, (current) => taskStore.transition(current, event, { version: current.version })),
 
   /**
    * Deletes a task with no subtasks. A subtask made while this decided (subtasks.create checks its

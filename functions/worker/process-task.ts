@@ -5,6 +5,7 @@ import { clientRegistry } from '../adapters/client-registry.ts';
 import type { Task } from '../core/tasks/task.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
+import { decidedAgainIfBusy } from '../services/decided-again.ts';
 import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
 import { JobFailure, TaskStopped } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
@@ -87,6 +88,17 @@ async function acknowledgeStop(task: Task): Promise<void> {
     });
 }
 
+/** STARTING → RUNNING under this worker's lease; a client's stop that came meanwhile is acknowledged instead. */
+async function startRunning(claimed: Task): Promise<Task | undefined> {
+  try {
+    return await decidedAgainIfBusy(claimed, (current) => taskStore.transition(current, 'run', { version: current.version }));
+  } catch (error) {
+    if (!isTesseraError(error) || error.reason !== 'StateNotAllowed') throw error;
+    await acknowledgeStop(claimed);
+    return undefined;
+  }
+}
+
 /**
  * Handles one job message, idempotently: a message for a task that is finished, cancelled,
  * paused or gone is acknowledged and nothing is redone; a task held by a live worker is left
@@ -102,7 +114,8 @@ export async function processTaskMessage(message: TaskMessage): Promise<void> {
   }
   const claimed = await claim(task);
   if (!claimed) return;
-  const running = claimed.state === 'RUNNING' ? claimed : await taskStore.transition(claimed, 'run', { version: claimed.version });
+  const running = claimed.state === 'RUNNING' ? claimed : await startRunning(claimed);
+  if (!running) return;
   const runner = runnerFor(running);
   if (!runner) {
     await finish(running, 'fail', { error: { code: 'InternalError', message: `no worker runs ${running.kind} tasks` } });

@@ -77,13 +77,15 @@ export async function buildPanorama(
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
   const sampler = await decodeIntoSampler(input, layout.cubeSize, width, height, options.maxInputPixels);
+  const writer = new TileWriter(layout, options, emit);
+  const encodings: Array<Promise<void>> = [];
   try {
-    const writer = new TileWriter(layout, options, emit);
     const inFlight: Array<Promise<void>> = [];
     let facesDone = 0;
     for (const [index, face] of FACES.entries()) {
       // A slot is rendered into again two faces later: by then the face that used it is finished.
       const { encoded } = await projectFace(sampler, face, index % FACE_SLOTS, writer);
+      encodings.push(encoded);
       inFlight.push(
         awaitedLater(
           encoded.then(async () => {
@@ -95,6 +97,12 @@ export async function buildPanorama(
       if (inFlight.length >= FACE_SLOTS) await inFlight.shift();
     }
     await Promise.all(inFlight);
+  } catch (error) {
+    // Stopped or failed: nothing more is written, and the writes under way land before this
+    // returns, so no file appears after the task says it ended.
+    writer.abandon();
+    await Promise.allSettled(encodings);
+    throw error;
   } finally {
     await sampler.close();
   }
@@ -163,11 +171,22 @@ async function projectFace(sampler: CubeSampler, face: Face, slot: number, write
 
 /** Encodes tiles and fallback faces and hands them to `emit`. */
 class TileWriter {
+  private abandoned = false;
+
   constructor(
     readonly layout: PanoramaLayout,
     private readonly options: TilerOptions,
     private readonly emit: (file: TileFile) => Promise<void>,
   ) {}
+
+  /** Sends no more files: the build has ended. */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  private async send(file: TileFile): Promise<void> {
+    if (!this.abandoned) await this.emit(file);
+  }
 
   /** The tiles of one row of a level, each its own sharp pipeline over the level's pixels. */
   tileRow(image: SquareImage, level: Level, face: Face, row: number): Array<Promise<void>> {
@@ -179,7 +198,7 @@ class TileWriter {
       const left = column * tileSize;
       const tile = sharp(image.data, rawInput(image)).extract({ left, top, width: Math.min(tileSize, level.size - left), height });
       return encode(tile, this.options.format, quality).then((data) =>
-        this.emit({ path: tilePath(level.level, face, row, column, this.options.extension), data }),
+        this.send({ path: tilePath(level.level, face, row, column, this.options.extension), data }),
       );
     });
   }
@@ -206,7 +225,7 @@ class TileWriter {
         work.push(
           awaitedLater(
             encode(fallback, options.format, options.fallbackQuality).then((data) =>
-              this.emit({ path: fallbackPath(face, options.extension), data }),
+              this.send({ path: fallbackPath(face, options.extension), data }),
             ),
           ),
         );
