@@ -432,3 +432,18 @@ describe("another client's credentials on A's things", () => {
       for (const request of requests) expectKmpError(await answeredAsUnknown(request, taskId, UNKNOWN_TASK_ID), 404, KMP.notFound);
     }));
 });
+
+describe('X-Request-Id', () => {
+  it('names every answer, success or refusal, with its own id, which the SDKs put in their exceptions', async () => {
+    const answers = await Promise.all([
+      new KmpClient(stack.current.url, keysA).request('GET', '/v1/workspaces'),
+      new KmpClient(stack.current.url, keysA).request('DELETE', '/v1/workspaces/00000000000000000000000000000000'),
+      new KmpClient(stack.current.url, { ...keysA, secretKey: 'wrong' }).request('GET', '/v1/workspaces'),
+    ]);
+    const [listed, missing, unauthenticated] = answers;
+    assert.deepEqual([listed!.status, missing!.status, unauthenticated!.status], [200, 404, 401]);
+    const ids = [listed, missing, unauthenticated].map((answer) => answer!.requestId);
+    for (const id of ids) assert.match(id ?? '', /\S{8,}/);
+    assert.equal(new Set(ids).size, ids.length, 'one id per request');
+  });
+});

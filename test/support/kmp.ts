@@ -3,6 +3,8 @@ import { formatSdkDate, signHuawei } from '../../functions/core/huawei-signature
 export interface KmpAnswer<T = unknown> {
   readonly status: number;
   readonly body: T;
+  /** The X-Request-Id header, which the SDKs read into their exceptions. */
+  readonly requestId?: string | null;
 }
 
 /**
@@ -52,6 +54,6 @@ export class KmpClient {
     const { host: _host, ...sent } = headers;
     const response = await fetch(url, { method, headers: sent, ...(body ? { body } : {}) });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, requestId: response.headers.get('x-request-id') };
   }
 }
