@@ -4,6 +4,7 @@ import { dynamo } from '../../functions/adapters/aws-clients.ts';
 import { taskCounts } from '../../functions/adapters/task-counts.ts';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { newTaskId } from '../../functions/core/task-id.ts';
+import { decidedAgainIfBusy } from '../../functions/services/decided-again.ts';
 import { allowedFrom, TASK_STATES, type TaskEvent, type TaskState } from '../../functions/core/task-states.ts';
 import type { Task } from '../../functions/core/tasks/task.ts';
 import { tableName } from '../../functions/resources.ts';
@@ -246,5 +247,25 @@ describe('exact task counts under races and dying writers', () => {
     assert.equal((await taskStore.require(task)).state, 'INIT');
     // A reader counts it where its task says it is: the claimed change never reached the task.
     assert.equal((await taskStore.countByState(owner(clientId))).INIT, 1);
+  });
+
+  it('a change that meets another in the moment of its write is decided again on what that left', async () => {
+    const clientId = `tc-again-${Date.now()}`;
+    const task = await newTask(clientId);
+    const other = { claim: 'a-worker-step', from: 'INIT' as const, to: 'INIT' as const, version: 1, at: Date.now() };
+    assert.equal(await taskCounts.claim(scope(clientId), task.taskId, other), undefined);
+    let tries = 0;
+    const started = decidedAgainIfBusy(task, async (current) => {
+      tries += 1;
+      // The other writer finished while this one waited: its slot is free for the second try.
+      if (tries === 2) await taskCounts.release(scope(clientId), task.taskId, other.claim);
+      return taskStore.transition(current, 'start', { version: current.version });
+    });
+    assert.equal((await started).state, 'PENDING');
+    assert.equal(tries, 2);
+    // Decided again, a change the state table now refuses is refused for its state, not as busy.
+    const refused = decidedAgainIfBusy(task, (current) => taskStore.transition(current, 'archive', { version: current.version }));
+    await assert.rejects(refused, { kind: 'conflict', reason: 'StateNotAllowed' });
+    assert.equal((await taskStore.countByState(owner(clientId))).PENDING, 1);
   });
 });
