@@ -315,6 +315,8 @@ export async function benchKmp(
   const ofType = (workspace: Seeded, type: SeededTask['type']) => visible(workspace).filter((task) => task.type === type);
   /** The offset of the last full page of the default list. */
   const lastPage = (workspace: Seeded) => Math.max(0, visible(workspace).length - 100);
+  /** The page in the middle: the farthest from both ends of the listing index, the worst case. */
+  const middlePage = (workspace: Seeded) => Math.floor(visible(workspace).length / 200) * 100;
   const running = ['PENDING', 'PAUSED', 'STARTING', 'RUNNING', 'STOPPING'] as const;
   const overviewOf = (workspace: Seeded): Counts => ({
     total_count: workspace.tasks.length,
@@ -349,6 +351,12 @@ export async function benchKmp(
       request: () => list(large),
       wrong: (answer) => wrongList(answer, visible(large), 0),
       atHundred: () => list(small),
+    },
+    {
+      label: `list limit=100, offset=${thousands(middlePage(large))} (middle page), ${N} tasks`,
+      request: () => list(large, { offset: middlePage(large) }),
+      wrong: (answer) => wrongList(answer, visible(large), middlePage(large)),
+      atHundred: () => list(small, { offset: middlePage(small) }),
     },
     {
       label: `list limit=100, offset=${thousands(lastPage(large))} (last page), ${N} tasks`,
