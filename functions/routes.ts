@@ -12,18 +12,23 @@ export interface Route {
   readonly dialect: Dialect;
   readonly group: string;
   readonly handler: string;
+  /**
+   * Carries files of real size (up to TESSERA_MAX_BODY_BYTES, 64 MiB): served by a container that
+   * streams the body (docs/architecture.md, "Large bodies"), since Lambda takes 6 MB at most.
+   */
+  readonly largeBodies?: true;
 }
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/health', dialect: 'platform', group: 'platform', handler: 'platform/health.ts' },
   { method: 'GET', path: '/openapi.json', dialect: 'platform', group: 'platform', handler: 'platform/openapi.ts' },
-  { method: 'POST', path: '/upload', dialect: 'storage', group: 'storage', handler: 'storage/upload.ts' },
-  { method: 'POST', path: '/panorama', dialect: 'storage', group: 'storage', handler: 'storage/panorama.ts' },
+  { method: 'POST', path: '/upload', dialect: 'storage', group: 'storage', handler: 'storage/upload.ts', largeBodies: true },
+  { method: 'POST', path: '/panorama', dialect: 'storage', group: 'storage', handler: 'storage/panorama.ts', largeBodies: true },
   { method: 'GET', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
   { method: 'POST', path: '/get_file_info', dialect: 'storage', group: 'storage', handler: 'storage/get-file-info.ts' },
-  { method: 'POST', path: '/file/upload', dialect: 'ost', group: 'ost', handler: 'ost/simple-upload.ts' },
+  { method: 'POST', path: '/file/upload', dialect: 'ost', group: 'ost', handler: 'ost/simple-upload.ts', largeBodies: true },
   { method: 'POST', path: '/file/mpupload/init', dialect: 'ost', group: 'ost', handler: 'ost/init.ts' },
-  { method: 'POST', path: '/file/mpupload/upload', dialect: 'ost', group: 'ost', handler: 'ost/upload-slice.ts' },
+  { method: 'POST', path: '/file/mpupload/upload', dialect: 'ost', group: 'ost', handler: 'ost/upload-slice.ts', largeBodies: true },
   { method: 'POST', path: '/file/mpupload/presign', dialect: 'ost', group: 'ost', handler: 'ost/presign.ts' },
   { method: 'POST', path: '/file/mpupload/complete', dialect: 'ost', group: 'ost', handler: 'ost/complete.ts' },
   { method: 'POST', path: '/file/mpupload/cancel', dialect: 'ost', group: 'ost', handler: 'ost/cancel.ts' },
