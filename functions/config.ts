@@ -90,3 +90,8 @@ export const tokenConfig = {
   /** Each refresh token lives this long from its issue; using it issues the next for as long again. */
   refreshTokenTtlSeconds: () => int('TESSERA_REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 1),
 };
+
+export const bodyConfig = {
+  /** The largest request a largeBodies route takes (routes.ts); it is streamed, never held whole. */
+  maxLargeBodyBytes: () => int('TESSERA_MAX_BODY_BYTES', 64 * 1024 * 1024, 1),
+};
