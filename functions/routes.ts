@@ -36,6 +36,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/jobs', dialect: 'ci', group: 'ci', handler: 'ci/list-jobs.ts' },
   { method: 'GET', path: '/jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/describe-jobs.ts' },
   { method: 'PUT', path: '/jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/cancel-job.ts' },
+  // The legacy job paths (CreatePicJobs, DescribePicJob, DescribePicJobs) that cos-python-sdk-v5 and cos-go-sdk-v5 still send.
+  { method: 'POST', path: '/pic_jobs', dialect: 'ci', group: 'ci', handler: 'ci/create-pic-job.ts' },
+  { method: 'GET', path: '/pic_jobs', dialect: 'ci', group: 'ci', handler: 'ci/list-pic-jobs.ts' },
+  { method: 'GET', path: '/pic_jobs/{ids}', dialect: 'ci', group: 'ci', handler: 'ci/describe-pic-jobs.ts' },
   { method: 'POST', path: '/template', dialect: 'ci', group: 'ci', handler: 'ci/create-template.ts' },
   { method: 'GET', path: '/template', dialect: 'ci', group: 'ci', handler: 'ci/describe-templates.ts' },
   { method: 'PUT', path: '/template/{templateId}', dialect: 'ci', group: 'ci', handler: 'ci/update-template.ts' },

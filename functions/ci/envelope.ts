@@ -1,3 +1,4 @@
+import { CosClockSkewError } from '../core/cos-signature.ts';
 import { isTesseraError, type ErrorKind } from '../core/errors.ts';
 import type { HttpEvent, HttpResult } from '../http/http-handler.ts';
 import { toXml } from './xml.ts';
@@ -10,14 +11,23 @@ export const wireOf = (event: HttpEvent): Wire =>
     ? 'json'
     : 'xml';
 
+/**
+ * The request id under both names Tencent's answers use: CI's `x-ci-request-id`, and COS's
+ * `x-cos-request-id`, without which cos-nodejs-sdk-v5 2.x takes any 4xx for a network fault and
+ * sends the request again, up to three more times.
+ */
+export const requestIdHeaders = (event: HttpEvent) => ({
+  'x-ci-request-id': event.requestContext.requestId,
+  'x-cos-request-id': event.requestContext.requestId,
+});
+
 export function ciResponse(event: HttpEvent, root: string, body: unknown, statusCode = 200): HttpResult {
-  const requestId = event.requestContext.requestId;
   const wire = wireOf(event);
   return {
     statusCode,
     headers: {
       'content-type': wire === 'json' ? 'application/json' : 'application/xml',
-      'x-ci-request-id': requestId,
+      ...requestIdHeaders(event),
     },
     body: wire === 'json' ? JSON.stringify({ [root]: body }) : toXml(root, body),
   };
@@ -37,6 +47,7 @@ const DEFAULTS: Record<ErrorKind, [string, number]> = {
 /** COS codes whose HTTP status differs from the default of their kind. */
 const STATUS_OF_REASON: Record<string, number> = {
   SignatureDoesNotMatch: 403,
+  RequestTimeTooSkewed: 403,
   ResourceNotFound: 400,
   NoSuchTemplate: 404,
   NoSuchQueue: 404,
@@ -46,7 +57,7 @@ const COS_CODES: ReadonlySet<string> = new Set([
   'InvalidArgument',
   'InvalidAuthorization',
   'MissingAuthorization',
-  'SignatureExpired',
+  'RequestTimeTooSkewed',
   'SignatureDoesNotMatch',
   'AccessDenied',
   'InvalidContent',
@@ -56,13 +67,39 @@ const COS_CODES: ReadonlySet<string> = new Set([
   'NoSuchJob',
   'NoSuchTemplate',
   'NoSuchQueue',
+  'NoSuchKey',
 ]);
 
-/** `<Error><Code/><Message/><RequestId/></Error>` with the reference's codes and statuses. */
+/** `2026-11-22T00:00:00Z`, as COS writes ServerTime. */
+const cosTime = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * COS's `<Error>` (reference/tencent-ci.md §2.10; COS's error page): Code, Message, Resource (the
+ * host and path asked for), RequestId and TraceId, every one non-empty, since cos-python-sdk-v5
+ * reads each element's first child and takes an error missing any for no COS error at all. A
+ * request outside the clock window also carries RequestTime and ServerTime, from which the SDKs
+ * correct their clock.
+ */
+export function cosErrorBody(event: HttpEvent, code: string, message: string, extra: Record<string, string> = {}): Record<string, string> {
+  const requestId = event.requestContext.requestId;
+  const host = event.headers.host ?? event.requestContext.domainName;
+  return {
+    Code: code,
+    Message: message || code,
+    Resource: `${host ?? ''}${event.rawPath || '/'}`,
+    RequestId: requestId,
+    // API Gateway's trace id where it gives one; the request id (what Tessera's logs are keyed by) otherwise.
+    TraceId: /Root=([^;]+)/.exec(event.headers['x-amzn-trace-id'] ?? '')?.[1] ?? requestId,
+    ...extra,
+  };
+}
+
+/** `<Error>` with the reference's codes and statuses, in the request's wire format. */
 export function ciError(error: unknown, event: HttpEvent): HttpResult {
   let code = 'InternalError';
   let status = 500;
   let message = 'internal error';
+  let extra: Record<string, string> = {};
   if (isTesseraError(error) && error.kind !== 'internal') {
     [code, status] = DEFAULTS[error.kind];
     // Reasons that are COS codes are shown as such; others (other dialects' words) are not ci's.
@@ -71,6 +108,7 @@ export function ciError(error: unknown, event: HttpEvent): HttpResult {
       status = STATUS_OF_REASON[error.reason] ?? status;
     }
     message = error.message;
+    if (error instanceof CosClockSkewError) extra = { RequestTime: cosTime(error.requestTime), ServerTime: cosTime(error.serverTime) };
   }
-  return ciResponse(event, 'Error', { Code: code, Message: message, RequestId: event.requestContext.requestId }, status);
+  return ciResponse(event, 'Error', cosErrorBody(event, code, message, extra), status);
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { invalidInput } from '../core/errors.ts';
 import type { JobLevel } from '../core/tasks/task.ts';
-import { requestBody } from '../http/form.ts';
+import { requestBody } from '../http/body-stream.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import { parseJsonText } from '../http/json-body.ts';
 import type { PicJobRequest } from '../services/pic-jobs.ts';

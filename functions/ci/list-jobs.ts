@@ -1,4 +1,7 @@
 import * as z from 'zod/mini';
+import type { Client } from '../core/client.ts';
+import type { HttpResult } from '../http/http-handler.ts';
+import type { RouteRequest } from '../http/kit.ts';
 import { picJobs } from '../services/pic-jobs.ts';
 import { ciDialect } from './dialect.ts';
 import { ciResponse } from './envelope.ts';
@@ -51,24 +54,34 @@ const ListQuery = z.object({
   inputObject: z.optional(z.string()),
 });
 
+export const listJobsInputs = { query: ListQuery };
+
+/**
+ * Newest first (or oldest), with filters and paging. `queueId` (the legacy list requires it; the
+ * SDKs pass the one the caller names) is not read: each client has one queue, and an id copied
+ * from Tencent's console must not empty the list.
+ */
+export async function listJobs({
+  event,
+  client,
+  query,
+}: RouteRequest<Client, unknown, z.infer<typeof ListQuery>, unknown>): Promise<HttpResult> {
+  const { jobs, nextToken } = await picJobs.list(client, {
+    size: query.size ?? 10,
+    oldestFirst: query.orderByTime === 'Asc',
+    ...(query.states ? { states: query.states.flatMap(statesForCi) } : {}),
+    ...(query.nextToken ? { nextToken: query.nextToken } : {}),
+    ...(query.startCreationTime ? { from: query.startCreationTime } : {}),
+    ...(query.endCreationTime ? { to: query.endCreationTime } : {}),
+    ...(query.inputObject ? { inputObject: query.inputObject } : {}),
+  });
+  return ciResponse(event, 'Response', {
+    ...(jobs.length ? { JobsDetail: jobs.map(jobsDetail) } : {}),
+    ...(nextToken ? { NextToken: nextToken } : {}),
+  });
+}
+
 /** GET /jobs?tag=PicProcess&states=…&size=…&nextToken=…&orderByTime=…&startCreationTime=…&endCreationTime=…&inputObject=… */
-export const route = ciDialect.route(
-  { summary: 'List jobs, newest first, with filters and paging', query: ListQuery },
-  async ({ event, client, query }) => {
-    const { jobs, nextToken } = await picJobs.list(client, {
-      size: query.size ?? 10,
-      oldestFirst: query.orderByTime === 'Asc',
-      ...(query.states ? { states: query.states.flatMap(statesForCi) } : {}),
-      ...(query.nextToken ? { nextToken: query.nextToken } : {}),
-      ...(query.startCreationTime ? { from: query.startCreationTime } : {}),
-      ...(query.endCreationTime ? { to: query.endCreationTime } : {}),
-      ...(query.inputObject ? { inputObject: query.inputObject } : {}),
-    });
-    return ciResponse(event, 'Response', {
-      ...(jobs.length ? { JobsDetail: jobs.map(jobsDetail) } : {}),
-      ...(nextToken ? { NextToken: nextToken } : {}),
-    });
-  },
-);
+export const route = ciDialect.route({ summary: 'List jobs, newest first, with filters and paging', ...listJobsInputs }, listJobs);
 
 export const handler = route.handler;

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { constantTimeEqual } from './secret.ts';
-import { unauthenticated } from './errors.ts';
+import { TesseraError, unauthenticated } from './errors.ts';
 
 /**
  * Tencent COS request signatures (`q-sign-algorithm=sha1`, reference/tencent-ci.md §3), as the
@@ -100,7 +100,70 @@ export function parseCosAuthorization(value: string | undefined): CosAuthorizati
 
 /** Longest validity a client may give a signature, to bound replays. */
 export const MAX_SIGNATURE_LIFETIME_SECONDS = 7 * 24 * 3600;
-const CLOCK_SKEW_SECONDS = 300;
+/** How far ahead of the server's clock a signature's period may start. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * A signature whose period does not hold the server's time: the client's clock is off (or the
+ * signature is stale). COS answers `RequestTimeTooSkewed` with the server's time, from which
+ * Tencent's SDKs correct their clock and sign again.
+ */
+export class CosClockSkewError extends TesseraError {
+  constructor(
+    /** The start of the signature's period (Unix seconds): the client's clock when it signed. */
+    readonly requestTime: number,
+    /** The server's clock (Unix seconds). */
+    readonly serverTime: number,
+    /** The end of the signature's period (Unix seconds). */
+    readonly expiresAt: number,
+  ) {
+    const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    super(
+      'unauthenticated',
+      `The difference between the request time and the server's time is too large: the signature is valid from ${iso(requestTime)} ` +
+        `to ${iso(expiresAt)}, the server's time is ${iso(serverTime)}`,
+      { reason: 'RequestTimeTooSkewed' },
+    );
+    this.name = 'CosClockSkewError';
+  }
+}
+
+/**
+ * The hosts a signature may name for a request whose Host header is `host`: that host and, when
+ * it carries a port, the host without it (cos-python-sdk-v5 signs the URL's hostname, port
+ * dropped, but sends `Host: name:port`), an IPv6 literal also without its brackets (Python's
+ * urlparse().hostname).
+ */
+export function signableHosts(host: string): string[] {
+  const match = /^(\[[^\]]*\]|[^:]*):\d+$/.exec(host);
+  if (!match) return [host];
+  const name = match[1]!;
+  return name.startsWith('[') ? [host, name, name.slice(1, -1)] : [host, name];
+}
+
+/**
+ * The paths a signature may name for a request to `path` (as sent, %-escapes and all): that path
+ * and, when it holds escapes, the path decoded. COS signs the decoded path (the Node SDK signs
+ * `/` + Key and sends it escaped; cos-python-sdk-v5 signs `/pic_jobs/a,b` and sends
+ * `/pic_jobs/a%2Cb`); Tessera's own clients have signed the path as sent.
+ */
+export function signablePaths(path: string): string[] {
+  if (!path.includes('%')) return [path];
+  try {
+    const decoded = decodeURIComponent(path);
+    return decoded === path ? [path] : [path, decoded];
+  } catch {
+    return [path];
+  }
+}
+
+/** Every form of the request the signature may have been computed over: its path and host as sent, or as the SDKs sign them. */
+function signableRequests(request: CosRequest, signsHost: boolean): CosRequest[] {
+  const host = request.headers.host;
+  const withHosts = (candidate: CosRequest) =>
+    signsHost && host ? signableHosts(host).map((name) => ({ ...candidate, headers: { ...candidate.headers, host: name } })) : [candidate];
+  return signablePaths(request.path).flatMap((path) => withHosts({ ...request, path }));
+}
 
 export function verifyCos(request: CosRequest, authorization: CosAuthorization, secretKey: string, nowSeconds: number): void {
   const match = /^(\d+);(\d+)$/.exec(authorization.signTime);
@@ -109,18 +172,22 @@ export function verifyCos(request: CosRequest, authorization: CosAuthorization, 
   const end = Number(match[2]);
   if (end < start || end - start > MAX_SIGNATURE_LIFETIME_SECONDS)
     throw unauthenticated('q-sign-time is not a valid period', 'InvalidAuthorization');
-  if (nowSeconds > end) throw unauthenticated('the signature has expired', 'SignatureExpired');
-  if (nowSeconds + CLOCK_SKEW_SECONDS < start) throw unauthenticated('the signature is not valid yet', 'InvalidAuthorization');
+  if (nowSeconds > end || nowSeconds + CLOCK_SKEW_SECONDS < start) throw new CosClockSkewError(start, nowSeconds, end);
   for (const name of authorization.headerList) {
     if (request.headers[name] === undefined) throw unauthenticated(`signed header ${name} is missing`, 'InvalidAuthorization');
   }
-  const expected = cosSignature(
-    request,
-    secretKey,
-    authorization.signTime,
-    authorization.keyTime,
-    authorization.headerList,
-    authorization.paramList,
-  );
-  if (!constantTimeEqual(expected, authorization.signature)) throw unauthenticated('the signature does not match', 'SignatureDoesNotMatch');
+  // Every candidate is computed and compared, so the time taken does not tell which one matched.
+  let matched = false;
+  for (const candidate of signableRequests(request, authorization.headerList.includes('host'))) {
+    const expected = cosSignature(
+      candidate,
+      secretKey,
+      authorization.signTime,
+      authorization.keyTime,
+      authorization.headerList,
+      authorization.paramList,
+    );
+    matched = constantTimeEqual(expected, authorization.signature) || matched;
+  }
+  if (!matched) throw unauthenticated('the signature does not match', 'SignatureDoesNotMatch');
 }

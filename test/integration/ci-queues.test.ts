@@ -157,7 +157,7 @@ describe('ci pic queue', () => {
       await ci().request('GET', '/picqueue', { query: { state: 'Stopped' } }),
       400,
       'InvalidArgument',
-      /state must be Active or Paused/,
+      /state must be Active, Paused or All/,
     );
     assert.equal((await ci().request('GET', '/picqueue')).body.replace(/<RequestId>[^<]*<\/RequestId>/, ''), before);
   });

@@ -286,6 +286,15 @@ describe('events/', () => {
     await invoke('ci.cancel-job.json', jobId);
   });
 
+  it("ci's legacy job events (the paths the Python and Go SDKs send) are accepted: submit, list, describe", async () => {
+    await invoke('storage.upload.json');
+    const created = await invoke('ci.create-pic-job.json');
+    const jobId = /<JobId>([^<]+)<\/JobId>/.exec(created.result.body ?? '')?.[1];
+    assert.ok(jobId, created.result.body);
+    assert.match((await invoke('ci.list-pic-jobs.json')).result.body ?? '', new RegExp(jobId));
+    assert.match((await invoke('ci.describe-pic-jobs.json', jobId)).result.body ?? '', new RegExp(`<JobId>${jobId}</JobId>`));
+  });
+
   it('ci template events are accepted: create, describe, update, delete', async () => {
     const created = await invoke('ci.create-template.json');
     const templateId = /<TemplateId>([^<]+)<\/TemplateId>/.exec(created.result.body ?? '')?.[1];
@@ -448,6 +457,9 @@ describe('events/', () => {
       'ci.list-jobs.json',
       'ci.describe-jobs.json',
       'ci.cancel-job.json',
+      'ci.create-pic-job.json',
+      'ci.list-pic-jobs.json',
+      'ci.describe-pic-jobs.json',
       'ci.create-template.json',
       'ci.describe-templates.json',
       'ci.update-template.json',

@@ -67,6 +67,7 @@ function comparable(answer: unknown, id: string): string {
     .replaceAll(id, '<id>')
     .replace(/ost0001[0-9a-f]{4}@dx[0-9a-f]+/g, '<sid>')
     .replace(/<RequestId>[^<]*<\/RequestId>/g, '<RequestId/>')
+    .replace(/<TraceId>[^<]*<\/TraceId>/g, '<TraceId/>')
     .replace(/"requestId":"[^"]*"/g, '"requestId":"<id>"');
 }
 

@@ -33,7 +33,10 @@ const platformError = json('PlatformError');
 const storageError = json('StorageError');
 const ostError = json('OstError');
 const ciError = { 'application/xml': { schema: ref('CiError') }, 'application/json': { schema: ref('CiErrorJson') } };
-const ciHeaders = { 'x-ci-request-id': { $ref: '#/components/headers/CiRequestId' } };
+const ciHeaders = {
+  'x-ci-request-id': { $ref: '#/components/headers/CiRequestId' },
+  'x-cos-request-id': { $ref: '#/components/headers/CiRequestId' },
+};
 const authError = json('AuthError');
 const kmpError = json('KmpError');
 const noStore = { 'cache-control': { $ref: '#/components/headers/NoStore' } };
@@ -142,10 +145,11 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
         ciError,
         ciHeaders,
       ),
-      401: answer('CiError401', 'MissingAuthorization, InvalidAuthorization, SignatureExpired.', ciError, ciHeaders),
+      401: answer('CiError401', 'MissingAuthorization, InvalidAuthorization.', ciError, ciHeaders),
       403: answer(
         'CiError403',
-        "SignatureDoesNotMatch (a wrong signature, or an unknown SecretId), or AccessDenied (a disabled client, a bucket not the client's).",
+        "SignatureDoesNotMatch (a wrong signature, or an unknown SecretId), RequestTimeTooSkewed (the signature's period does not hold the server's time: " +
+          "it carries ServerTime, and the Date header, for the SDKs to correct their clock), or AccessDenied (a disabled client, a bucket not the client's).",
         ciError,
         ciHeaders,
       ),

@@ -76,9 +76,21 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   CiError: {
     type: 'object',
     description:
-      "A ci failure with COS's codes, e.g. InvalidArgument, InvalidAuthorization, SignatureDoesNotMatch, AccessDenied, NoSuchJob, NoSuchTemplate, InternalError.",
-    properties: { Code: { type: 'string' }, Message: { type: 'string' }, RequestId: { type: 'string' } },
-    required: ['Code', 'Message', 'RequestId'],
+      "A ci failure as COS writes one, with COS's codes (e.g. InvalidArgument, InvalidAuthorization, SignatureDoesNotMatch, RequestTimeTooSkewed, AccessDenied, NoSuchJob, NoSuchTemplate, InternalError): " +
+      'every element non-empty, as the Tencent SDKs read them. RequestTimeTooSkewed adds RequestTime and ServerTime, from which they correct their clock.',
+    properties: {
+      Code: { type: 'string' },
+      Message: { type: 'string' },
+      Resource: {
+        type: 'string',
+        description: 'The host and path asked for, e.g. `examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com/jobs`.',
+      },
+      RequestId: { type: 'string' },
+      TraceId: { type: 'string', description: "API Gateway's trace id where it gives one; the request id otherwise." },
+      RequestTime: { type: 'string', description: "RequestTimeTooSkewed only: the start of the signature's period (ISO 8601)." },
+      ServerTime: { type: 'string', description: "RequestTimeTooSkewed only: the server's time (ISO 8601)." },
+    },
+    required: ['Code', 'Message', 'Resource', 'RequestId', 'TraceId'],
     xml: { name: 'Error' },
   },
   CiErrorJson: jsonWrapper('Error', 'A ci failure in JSON, when the request was JSON or asked for it.'),
@@ -115,7 +127,11 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
 
 /** Headers the dialects add to every answer (`components.headers`). */
 export const ENVELOPE_HEADERS = {
-  CiRequestId: { description: "The request's id, also the RequestId of an `<Error>`.", schema: { type: 'string' } },
+  CiRequestId: {
+    description:
+      "The request's id, as both `x-ci-request-id` and `x-cos-request-id` (without which cos-nodejs-sdk-v5 2.x retries a 4xx), also the RequestId of an `<Error>`.",
+    schema: { type: 'string' },
+  },
   NoStore: { description: 'Tokens and their errors are never cached (RFC 6749 §5.1).', schema: { const: 'no-store' } },
   WwwAuthenticateBasic: { description: 'The challenge of a 401: `Basic realm="tessera"`.', schema: { type: 'string' } },
 } as const;
