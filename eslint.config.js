@@ -53,7 +53,7 @@ function layerRule(layer, allowed, depth) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'layers/', '.bench/', 'coverage/', '.scratch/', '**/*.as.ts'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'layers/', '.bench/', 'coverage/', '.scratch/', '.tessera/', '**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -39,7 +39,7 @@ async function directMultipartPut(path: string, size: number, parallel: number):
           const length = Math.min(SLICE, size - index * SLICE);
           const body = Buffer.allocUnsafe(length);
           await handle.read(body, 0, length, index * SLICE);
-          etags[index] = await multipartStore.uploadPart(key, uploadId, index + 1, body);
+          etags[index] = await multipartStore.uploadPart(key, uploadId, index + 1, body, body.length);
         }
       }),
     );

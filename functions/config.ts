@@ -45,6 +45,12 @@ export const config = {
   sourceTimeoutMs: () => int('TESSERA_SOURCE_TIMEOUT_MS', 25_000),
   sourceMaxRedirects: () => int('TESSERA_SOURCE_MAX_REDIRECTS', 5),
   downloadUrlTtlSeconds: () => int('TESSERA_DOWNLOAD_URL_TTL_SECONDS', 7 * 24 * 3600),
+  /** The API's own public hostnames (the CloudFront distribution's): signatures are checked against them when the edge forwards one. */
+  apiHosts: (): string[] =>
+    (process.env.TESSERA_API_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
   /** How long an in-flight write holds a name before another request may take it over. */
   writeLeaseMs: () => int('TESSERA_WRITE_LEASE_MS', 120_000),
 };
@@ -92,6 +98,9 @@ export const tokenConfig = {
 };
 
 export const bodyConfig = {
-  /** The largest request a largeBodies route takes (routes.ts); it is streamed, never held whole. */
-  maxLargeBodyBytes: () => int('TESSERA_MAX_BODY_BYTES', 64 * 1024 * 1024, 1),
+  /**
+   * The largest request a largeBodies route takes (routes.ts), streamed, never held whole: a
+   * 64 MiB file with room for its form fields.
+   */
+  maxLargeBodyBytes: () => int('TESSERA_MAX_BODY_BYTES', 65 * 1024 * 1024, 1),
 };

@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Context } from 'aws-lambda';
-import { routeKey, type Route } from '../functions/routes.ts';
-import type { HttpEvent, HttpHandler, HttpResult } from '../functions/http/http-handler.ts';
-import { MalformedPathError, matchRoute } from './route-matcher.ts';
+import type { Route } from '../functions/routes.ts';
+import type { HttpHandler, HttpResult } from '../functions/http/http-handler.ts';
+import { bodyConfig } from '../functions/config.ts';
+import { handler as notFound } from '../functions/platform/not-found.ts';
+import { loadRouteModule, renderOversize, routeLimit } from '../functions/platform/oversize-answers.ts';
+import { lambdaContext, toEvent } from '../server/http-event.ts';
+import { MalformedPathError, matchRoute } from '../server/route-matcher.ts';
+import { serveStreamed } from '../server/streamed-route.ts';
 
 /** The limits API Gateway (HTTP API) and Lambda put on a request, with the answers they give. */
 export const GATEWAY_LIMITS = {
@@ -14,6 +17,9 @@ export const GATEWAY_LIMITS = {
   integrationTimeoutMs: 29_000,
 };
 
+/** No gateway times a streamed request out; this bounds one as the container's load balancer does (its idle timeout aside). */
+const STREAMED_REQUEST_MS = 10 * 60_000;
+
 const GATEWAY_ERRORS = {
   badRequest: [400, 'Bad Request'],
   notFound: [404, 'Not Found'],
@@ -22,10 +28,16 @@ const GATEWAY_ERRORS = {
   failed: [500, 'Internal Server Error'],
 } as const;
 
-// API Gateway passes these bodies as text; everything else arrives base64-encoded.
-const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)|[^;]*\+(json|xml))/i;
-
 export type HandlerLoader = (route: Route) => Promise<HttpHandler>;
+
+/** The catch-all route ($default in API Gateway) that answers paths no route serves. */
+const NOT_FOUND_ROUTE: Route = {
+  method: 'GET',
+  path: '$default',
+  dialect: 'platform',
+  group: 'platform',
+  handler: 'platform/not-found.ts',
+};
 
 export interface ApiGateway {
   readonly url: string;
@@ -58,78 +70,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | und
   });
 }
 
-function joinHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || name === 'cookie') continue;
-    headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return headers;
-}
-
-function queryParameters(search: URLSearchParams): Record<string, string> | undefined {
-  const result: Record<string, string> = {};
-  for (const name of new Set(search.keys())) result[name] = search.getAll(name).join(',');
-  return Object.keys(result).length > 0 ? result : undefined;
-}
-
-export function toEvent(request: IncomingMessage, body: Buffer, route: Route, pathParameters?: Record<string, string>): HttpEvent {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers = joinHeaders(request);
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
-  const now = Date.now();
-  const requestId = randomUUID();
-  return {
-    version: '2.0',
-    routeKey: routeKey(route),
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    cookies: request.headers.cookie?.split(/;\s*/),
-    headers,
-    queryStringParameters: queryParameters(url.searchParams),
-    pathParameters,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: request.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey: routeKey(route),
-      stage: '$default',
-      time: new Date(now).toUTCString(),
-      timeEpoch: now,
-    },
-    body: body.length === 0 ? undefined : body.toString(isText ? 'utf8' : 'base64'),
-    isBase64Encoded: body.length > 0 && !isText,
-  };
-}
-
-function lambdaContext(route: Route, deadline: number): Context {
-  const functionName = `tessera-local-${route.group}`;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-function writeResult(response: ServerResponse, result: HttpResult): void {
+export function writeResult(response: ServerResponse, result: HttpResult): void {
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   if (body.length > GATEWAY_LIMITS.maxResponsePayloadBytes) return sendGatewayError(response, GATEWAY_ERRORS.failed);
   const headers: Record<string, string | number | string[]> = {};
@@ -140,8 +81,9 @@ function writeResult(response: ServerResponse, result: HttpResult): void {
 }
 
 /**
- * A local stand-in for API Gateway's HTTP API: it turns requests into payload-format 2.0 events,
- * applies the same limits with the same status codes, and calls the route's handler in-process.
+ * A local stand-in for the deployed front door: API Gateway's HTTP API for most routes (payload
+ * format 2.0 events, the same limits with the same status codes, the handler called in-process),
+ * and for largeBodies routes the container's streaming server (server/), as CloudFront routes them.
  */
 export async function startApiGateway(options: {
   routes: readonly Route[];
@@ -152,7 +94,6 @@ export async function startApiGateway(options: {
 }): Promise<ApiGateway> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    const body = await readBody(request, GATEWAY_LIMITS.maxRequestBytes);
     let match;
     try {
       match = matchRoute(options.routes, request.method ?? 'GET', path);
@@ -160,7 +101,25 @@ export async function startApiGateway(options: {
       if (error instanceof MalformedPathError) return sendGatewayError(response, GATEWAY_ERRORS.badRequest);
       throw error;
     }
-    if (!match) return sendGatewayError(response, GATEWAY_ERRORS.notFound);
+    // What the edge (CloudFront's function) does before any origin: unknown routes and declared
+    // bodies over a route's limit are answered in the envelope the request speaks.
+    if (!match)
+      return writeResult(
+        response,
+        await notFound(toEvent(request, Buffer.alloc(0), NOT_FOUND_ROUTE), lambdaContext(NOT_FOUND_ROUTE, Date.now() + 1000)),
+      );
+    const limit = routeLimit(match.route, { largeBodies: true, maxLargeBodyBytes: bodyConfig.maxLargeBodyBytes() });
+    if (Number(request.headers['content-length']) > limit) {
+      response.setHeader('connection', 'close');
+      const event = toEvent(request, Buffer.alloc(0), match.route, match.pathParameters);
+      return writeResult(response, renderOversize(await loadRouteModule(match.route), limit, event));
+    }
+    if (match.route.largeBodies) {
+      const handler = await options.loadHandler(match.route);
+      const context = lambdaContext(match.route, Date.now() + STREAMED_REQUEST_MS);
+      return serveStreamed(request, response, toEvent(request, Buffer.alloc(0), match.route, match.pathParameters), handler, context);
+    }
+    const body = await readBody(request, GATEWAY_LIMITS.maxRequestBytes);
     if (body === undefined) {
       response.setHeader('connection', 'close');
       return sendGatewayError(response, GATEWAY_ERRORS.tooLarge);

@@ -1,14 +1,16 @@
+import { Transform, type Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
+  ListObjectsV2Command,
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { invalidInput } from '../core/errors.ts';
 import { bucketName } from '../resources.ts';
@@ -36,7 +38,8 @@ export const multipartStore = {
     return result.UploadId;
   },
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
+  /** One part, streamed: its size must be known (S3 takes no part of unknown length). */
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable | Buffer, size: number): Promise<string> {
     const result = await s3().send(
       new UploadPartCommand({
         Bucket: bucketName(),
@@ -44,7 +47,7 @@ export const multipartStore = {
         UploadId: uploadId,
         PartNumber: partNumber,
         Body: body,
-        ContentLength: body.length,
+        ContentLength: size,
       }),
     );
     return unquote(result.ETag);
@@ -92,9 +95,33 @@ export const multipartStore = {
     await s3().send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: body, ContentLength: body.length }));
   },
 
-  async getStaged(key: string): Promise<Buffer> {
-    const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
-    return Buffer.from((await result.Body?.transformToByteArray()) ?? []);
+  /** Writes a stream to a staging object as it arrives (8 MiB parts, one in flight); answers its size. */
+  async spool(key: string, body: Readable): Promise<number> {
+    let size = 0;
+    const counted = body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          size += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
+    body.once('error', (error) => counted.destroy(error));
+    const upload = new Upload({
+      client: s3(),
+      params: { Bucket: bucketName(), Key: key, Body: counted },
+      queueSize: 1,
+      partSize: 8 * 1024 * 1024,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+    return size;
+  },
+
+  /** Bytes `start` to `end` (exclusive) of a staged slice. */
+  async openStaged(key: string, start: number, end: number): Promise<Readable> {
+    const result = await s3().send(new GetObjectCommand({ Bucket: bucketName(), Key: key, Range: `bytes=${start}-${end - 1}` }));
+    return result.Body as Readable;
   },
 
   async deletePrefix(prefix: string): Promise<void> {

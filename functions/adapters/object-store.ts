@@ -85,13 +85,15 @@ export const objectStore = {
     }
   },
 
-  async copyWithin(sourceKey: string, targetKey: string): Promise<void> {
+  /** A copy inside the bucket (S3 copies; nothing passes through here), with a new content type if given. */
+  async copyWithin(sourceKey: string, targetKey: string, options: { contentType?: string } = {}): Promise<void> {
     const bucket = bucketName();
     await s3().send(
       new CopyObjectCommand({
         Bucket: bucket,
         Key: targetKey,
         CopySource: `${bucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`,
+        ...(options.contentType ? { ContentType: options.contentType, MetadataDirective: 'REPLACE' } : {}),
       }),
     );
   },

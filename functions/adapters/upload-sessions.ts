@@ -18,8 +18,7 @@ export interface UploadSession {
   readonly mode?: SliceMode;
   readonly createdAt: string;
   readonly expiresAtMs: number;
-  /** First slice not yet assembled into a part (proxied mode). */
-  readonly nextSlice: number;
+  /** First part not yet assembled from staged slices (proxied mode). */
   readonly nextPart: number;
   readonly lockToken?: string;
   readonly lockUntil?: number;
@@ -42,10 +41,10 @@ export interface SliceRecord {
 
 export interface PartRecord {
   readonly partNumber: number;
-  readonly firstSlice: number;
-  readonly lastSlice: number;
+  readonly offset: number;
   readonly size: number;
   readonly etag: string;
+  /** The revisions of the slices it was made of (`<slice id>:<rev>`, in order). */
   readonly revs: string;
 }
 
@@ -133,21 +132,21 @@ export const uploadSessions = {
     );
   },
 
-  /** Takes the right to assemble the run that starts at `nextSlice`; one holder at a time. */
-  lockAssembly(key: SessionKey, nextSlice: number, token: string, now: number, leaseMs: number): Promise<boolean> {
+  /** Takes the right to assemble the parts from `nextPart` on; one holder at a time. */
+  lockAssembly(key: SessionKey, nextPart: number, token: string, now: number, leaseMs: number): Promise<boolean> {
     return updateIf(key, {
       UpdateExpression: 'SET lockToken = :token, lockUntil = :until',
-      ConditionExpression: '#state = :open AND nextSlice = :next AND (attribute_not_exists(lockToken) OR lockUntil < :now)',
+      ConditionExpression: '#state = :open AND nextPart = :next AND (attribute_not_exists(lockToken) OR lockUntil < :now)',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':token': token, ':until': now + leaseMs, ':open': 'open', ':next': nextSlice, ':now': now },
+      ExpressionAttributeValues: { ':token': token, ':until': now + leaseMs, ':open': 'open', ':next': nextPart, ':now': now },
     });
   },
 
-  finishAssembly(key: SessionKey, token: string, nextSlice: number, nextPart: number): Promise<boolean> {
+  finishAssembly(key: SessionKey, token: string, nextPart: number): Promise<boolean> {
     return updateIf(key, {
-      UpdateExpression: 'SET nextSlice = :next, nextPart = :part REMOVE lockToken, lockUntil',
+      UpdateExpression: 'SET nextPart = :part REMOVE lockToken, lockUntil',
       ConditionExpression: 'lockToken = :token',
-      ExpressionAttributeValues: { ':next': nextSlice, ':part': nextPart, ':token': token },
+      ExpressionAttributeValues: { ':part': nextPart, ':token': token },
     });
   },
 

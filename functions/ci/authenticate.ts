@@ -3,6 +3,8 @@ import { parseCosAuthorization, verifyCos } from '../core/cos-signature.ts';
 import { clientAuth } from '../services/client-auth.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import { queryOf } from '../http/form.ts';
+import { config } from '../config.ts';
+import { viewerHeaders } from '../http/viewer-host.ts';
 
 /**
  * COS-signed requests: SecretId is the client id, SecretKey its secret. The signature comes in
@@ -18,7 +20,12 @@ export async function authenticateCos(event: HttpEvent, now = Date.now()): Promi
   const signedQuery = Object.fromEntries(Object.entries(params).filter(([name]) => !name.startsWith('q-')));
   return clientAuth.bySignature(authorization.secretId, (secret) =>
     verifyCos(
-      { method: event.requestContext.http.method, path: event.rawPath, query: signedQuery, headers: event.headers },
+      {
+        method: event.requestContext.http.method,
+        path: event.rawPath,
+        query: signedQuery,
+        headers: viewerHeaders(event, config.apiHosts()),
+      },
       authorization,
       secret,
       Math.floor(now / 1000),

@@ -26,6 +26,15 @@ export const forbidden = (message: string) => new TesseraError('forbidden', mess
 export const notFound = (message: string, reason?: string) => new TesseraError('not-found', message, { reason });
 export const conflict = (message: string, reason?: ConflictReason) => new TesseraError('conflict', message, { reason });
 export const tooLarge = (message: string) => new TesseraError('too-large', message);
+
+const mebibytes = (bytes: number) => `${Number((bytes / 1024 / 1024).toFixed(2))} MiB`;
+
+/**
+ * A request body over its route's limit, in the same words wherever it is caught (the edge, the
+ * servers, the kit): dialects add their own advice (ost names the sliced and presigned ways round).
+ */
+export const bodyTooLarge = (limit: number) =>
+  tooLarge(`request body is larger than ${limit} bytes (${mebibytes(limit)}), the limit of this route`);
 export const upstream = (message: string, cause?: unknown) => new TesseraError('upstream', message, { cause });
 
 /**

@@ -34,63 +34,93 @@ export function missingSlices(ids: readonly number[]): number[] {
 }
 
 /**
- * Checks that slices 1..N are all there, none empty, and (for slices that become S3 parts
- * one-to-one) each but the last within S3's part size limits. Throws naming every bad slice.
+ * Checks that slices 1..N are all there, none empty but the last (xfyun's demo sends an empty
+ * last slice when a file is an exact multiple of its slice size), and (for slices that become
+ * S3 parts one-to-one) each but the last within S3's part size limits. Throws naming every bad slice.
  */
 export function checkSlices(slices: readonly SliceSize[], options: { partSized: boolean }): void {
   if (slices.length === 0) throw invalidInput('no slices were uploaded');
   const missing = missingSlices(slices.map((slice) => slice.sliceId));
   if (missing.length) throw invalidInput(`slices missing: ${describeIds(missing)}`);
   const sorted = [...slices].sort((a, b) => a.sliceId - b.sliceId);
-  const empty = sorted.filter((slice) => slice.size === 0 && sorted.length > 1).map((slice) => slice.sliceId);
-  if (empty.length) throw invalidInput(`slices empty: ${describeIds(empty)}`);
-  if (!options.partSized) return;
   const last = sorted.at(-1)!.sliceId;
+  const empty = sorted.filter((slice) => slice.size === 0 && slice.sliceId !== last).map((slice) => slice.sliceId);
+  if (empty.length) throw invalidInput(`slices empty (only the last may be): ${describeIds(empty)}`);
+  if (!options.partSized) return;
   const small = sorted.filter((slice) => slice.sliceId !== last && slice.size < MIN_PART_BYTES).map((slice) => slice.sliceId);
   if (small.length) throw invalidInput(`slices smaller than 5 MiB (only the last may be): ${describeIds(small)}`);
   const big = sorted.filter((slice) => slice.size > MAX_PART_BYTES).map((slice) => slice.sliceId);
   if (big.length) throw invalidInput(`slices larger than 5 GiB: ${describeIds(big)}`);
 }
 
-export interface PlannedPart {
-  readonly partNumber: number;
-  readonly firstSlice: number;
-  readonly lastSlice: number;
-  readonly size: number;
+/**
+ * Proxied slices, whatever their sizes, make one file that is cut into S3 parts of this many
+ * bytes (the last part shorter): at least S3's 5 MiB, and small enough to stream from staging
+ * part by part (and for the local emulator's 11 MiB request limit).
+ */
+export const PROXIED_PART_BYTES = 8 * 1024 * 1024;
+
+/** A byte range of one slice. */
+export interface SlicePiece {
+  readonly sliceId: number;
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
 }
 
-/**
- * Groups contiguous slices, in order, into S3 parts of at least 5 MiB; whatever is left at the
- * end becomes the last part, which S3 lets be smaller. Deterministic, so parts assembled while
- * slices arrive are exactly the ones complete would plan.
- */
-export function planParts(slices: readonly SliceSize[]): PlannedPart[] {
-  const sorted = [...slices].sort((a, b) => a.sliceId - b.sliceId);
+export interface PlannedPart {
+  readonly partNumber: number;
+  /** Where the part starts in the whole file. */
+  readonly offset: number;
+  readonly size: number;
+  /** The slice bytes it is made of, in order. */
+  readonly pieces: readonly SlicePiece[];
+}
+
+/** Slices 1, 2, … for as long as none is missing, in order. */
+function leadingRun(sizes: ReadonlyMap<number, number>): SliceSize[] {
+  const run: SliceSize[] = [];
+  for (let id = MIN_SLICE_ID; sizes.has(id); id++) run.push({ sliceId: id, size: sizes.get(id)! });
+  return run;
+}
+
+/** Cuts slices, in order, into parts of PROXIED_PART_BYTES; the rest (if `whole`) into a last part. */
+function cut(slices: readonly SliceSize[], whole: boolean): PlannedPart[] {
   const parts: PlannedPart[] = [];
-  let first = 0;
+  let pieces: SlicePiece[] = [];
   let size = 0;
-  sorted.forEach((slice, index) => {
-    if (size === 0) first = slice.sliceId;
-    size += slice.size;
-    if (size >= MIN_PART_BYTES || index === sorted.length - 1) {
-      parts.push({ partNumber: parts.length + 1, firstSlice: first, lastSlice: slice.sliceId, size });
-      size = 0;
+  const close = () => {
+    parts.push({ partNumber: parts.length + 1, offset: parts.length * PROXIED_PART_BYTES, size, pieces });
+    pieces = [];
+    size = 0;
+  };
+  for (const slice of slices) {
+    for (let start = 0; start < slice.size;) {
+      const end = Math.min(slice.size, start + PROXIED_PART_BYTES - size);
+      pieces.push({ sliceId: slice.sliceId, start, end });
+      size += end - start;
+      start = end;
+      if (size === PROXIED_PART_BYTES) close();
     }
-  });
+  }
+  // S3 needs at least one part, even for an empty file.
+  if (whole && (size > 0 || parts.length === 0)) close();
   return parts;
 }
 
+/** The parts of the whole file that slices 1..N make. Deterministic: parts assembled early are the same parts. */
+export const planParts = (slices: readonly SliceSize[]): PlannedPart[] =>
+  cut(
+    [...slices].sort((a, b) => a.sliceId - b.sliceId),
+    true,
+  );
+
 /**
- * The next run to assemble while slices still arrive: contiguous slices from `nextSlice` whose
- * sizes reach 5 MiB. Undefined while the run is still short or has a gap.
+ * The parts that can be assembled while slices still arrive: those from `nextPart` that the
+ * slices present from slice 1 on, without a gap, fill completely.
  */
-export function readyRun(slices: ReadonlyMap<number, number>, nextSlice: number): { lastSlice: number; size: number } | undefined {
-  let size = 0;
-  for (let id = nextSlice; slices.has(id); id++) {
-    size += slices.get(id)!;
-    if (size >= MIN_PART_BYTES) return { lastSlice: id, size };
-  }
-  return undefined;
+export function readyParts(sizes: ReadonlyMap<number, number>, nextPart: number): PlannedPart[] {
+  return cut(leadingRun(sizes), false).filter((part) => part.partNumber >= nextPart);
 }
 
 /** Slice size for a file: at least 5 MiB, whole MiB, and few enough slices to stay within 10,000. */

@@ -1,13 +1,15 @@
+import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { invalidInput } from '../core/errors.ts';
+import { invalidInput, isTesseraError, tooLarge, type TesseraError } from '../core/errors.ts';
+import type { UploadedFile } from '../core/uploaded-file.ts';
+import { bodyStreamOf, hasBodyStream, readBody, spoolerOf } from './body-stream.ts';
 import { readJsonObject } from './json-body.ts';
 
-export interface UploadedFile {
-  readonly filename: string;
-  readonly contentType: string;
-  readonly data: Buffer;
-}
+export type { UploadedFile };
+
+/** Writes a file part's bytes, as they arrive, to a staging object the request owns (server/). */
+export type Spooler = (content: Readable) => Promise<{ readonly key: string; readonly size: number }>;
 
 export interface ParsedForm {
   readonly fields: Readonly<Record<string, string>>;
@@ -22,6 +24,13 @@ export interface FileLimits {
   readonly required?: readonly string[];
 }
 
+/**
+ * A file part up to this size is held in memory. A larger one, in a streamed body, is spooled to
+ * a staging object as it arrives (memory stays bounded whatever the file), so its fields may come
+ * before or after it, as each client sends them.
+ */
+export const HELD_FILE_BYTES = 8 * 1024 * 1024;
+
 const FIELD_LIMITS = { fields: 200, fieldSize: 64 * 1024 };
 /** For routes that declare no files: what arrives is read (the request's own size bounds it) and ignored. */
 const UNDECLARED_FILES: FileLimits = { maxCount: 10, maxBytes: Number.POSITIVE_INFINITY };
@@ -30,58 +39,99 @@ const UNDECLARED_FILES: FileLimits = { maxCount: 10, maxBytes: Number.POSITIVE_I
 export const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> =>
   Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
 
-export function requestBody(event: APIGatewayProxyEventV2): Buffer {
-  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
-  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-}
-
 function addField(target: Record<string, string>, name: string, value: string): void {
   if (Object.hasOwn(target, name)) throw invalidInput(`field ${name} is given more than once`);
   target[name] = value;
 }
 
-function parseMultipart(contentType: string, body: Buffer, fileLimits: FileLimits): Promise<ParsedForm> {
+const malformed = (message: string) => invalidInput(`malformed multipart body: ${message}`);
+
+/**
+ * Reads a multipart body as it arrives: fields, and files held or (past HELD_FILE_BYTES, when a
+ * spooler is given) spooled. Resolves when every part is read and every spool written.
+ */
+function parseMultipart(contentType: string, body: Readable, fileLimits: FileLimits, spool?: Spooler): Promise<ParsedForm> {
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
     const files: Record<string, UploadedFile> = {};
+    const spools: Array<Promise<unknown>> = [];
+    const spooling: PassThrough[] = [];
+    const named = new Set<string>();
     const limits = {
       ...FIELD_LIMITS,
       files: fileLimits.maxCount,
       fileSize: fileLimits.maxBytes,
       parts: FIELD_LIMITS.fields + fileLimits.maxCount,
     };
+    let failed = false;
+    const fail = (error: TesseraError) => {
+      if (failed) return;
+      failed = true;
+      for (const out of spooling) out.destroy(error);
+      reject(error);
+      body.unpipe();
+      body.resume();
+    };
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: { 'content-type': contentType }, limits, defParamCharset: 'utf8' });
     } catch (error) {
-      reject(invalidInput(`malformed multipart body: ${(error as Error).message}`));
+      reject(malformed((error as Error).message));
       return;
     }
-    const fail = (message: string) => reject(invalidInput(`malformed multipart body: ${message}`));
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) return fail(`field ${name} is longer than ${limits.fieldSize} bytes`);
+      if (info.valueTruncated) return fail(malformed(`field ${name} is longer than ${limits.fieldSize} bytes`));
       try {
         addField(fields, name, value);
       } catch (error) {
-        reject(error);
+        fail(error as TesseraError);
       }
     });
     parser.on('file', (name, stream, info) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => reject(invalidInput(`file ${name} is larger than ${limits.fileSize} bytes`)));
-      stream.on('error', (error: Error) => fail(error.message));
+      const filename = info.filename ?? '';
+      if (named.has(name)) fail(invalidInput(`file ${name} is given more than once`));
+      named.add(name);
+      const held: Buffer[] = [];
+      let size = 0;
+      let out: PassThrough | undefined;
+      stream.on('data', (chunk: Buffer) => {
+        if (out) {
+          if (!out.write(chunk)) {
+            stream.pause();
+            out.once('drain', () => stream.resume());
+          }
+          return;
+        }
+        held.push(chunk);
+        size += chunk.length;
+        if (size <= HELD_FILE_BYTES || !spool) return;
+        out = new PassThrough({ highWaterMark: 1024 * 1024 });
+        spooling.push(out);
+        out.write(Buffer.concat(held.splice(0)));
+        const spooled = spool(out).then(
+          (staged) => void (files[name] = { kind: 'spooled', filename, contentType: info.mimeType, ...staged }),
+          (error: unknown) => fail(isTesseraError(error) ? error : malformed((error as Error).message)),
+        );
+        spools.push(spooled);
+      });
+      stream.on('limit', () => fail(tooLarge(`file ${name} is larger than ${limits.fileSize} bytes`)));
+      stream.on('error', (error: Error) => fail(malformed(error.message)));
       stream.on('end', () => {
-        if (Object.hasOwn(files, name)) return reject(invalidInput(`file ${name} is given more than once`));
-        files[name] = { filename: info.filename ?? '', contentType: info.mimeType, data: Buffer.concat(chunks) };
+        if (out) out.end();
+        else files[name] = { kind: 'held', filename, contentType: info.mimeType, data: Buffer.concat(held) };
       });
     });
-    parser.on('partsLimit', () => fail(`more than ${limits.parts} parts`));
-    parser.on('filesLimit', () => fail(`more than ${limits.files} files`));
-    parser.on('fieldsLimit', () => fail(`more than ${limits.fields} fields`));
-    parser.on('error', (error: Error) => fail(error.message));
-    parser.on('close', () => resolve({ fields, files }));
-    parser.end(body);
+    parser.on('partsLimit', () => fail(malformed(`more than ${limits.parts} parts`)));
+    parser.on('filesLimit', () => fail(malformed(`more than ${limits.files} files`)));
+    parser.on('fieldsLimit', () => fail(malformed(`more than ${limits.fields} fields`)));
+    parser.on('error', (error: Error) => fail(malformed(error.message)));
+    parser.on('close', () => {
+      void Promise.all(spools).then(() => {
+        if (!failed) resolve({ fields, files });
+      });
+    });
+    body.on('error', (error: Error) => fail(isTesseraError(error) ? error : malformed(error.message)));
+    body.pipe(parser);
   });
 }
 
@@ -101,6 +151,9 @@ function parseUrlEncoded(text: string): ParsedForm {
   return { fields, files: {} };
 }
 
+/** Whether the request has no body at all. */
+const bodyless = (event: APIGatewayProxyEventV2) => (hasBodyStream(event) ? event.headers?.['content-length'] === '0' : !event.body);
+
 /**
  * Reads the fields of a request from its query string and its body, whichever encoding the body
  * uses (multipart, urlencoded or JSON), so clients may send the original API's fields any way
@@ -108,14 +161,17 @@ function parseUrlEncoded(text: string): ParsedForm {
  */
 export async function parseForm(event: APIGatewayProxyEventV2, fileLimits: FileLimits = UNDECLARED_FILES): Promise<ParsedForm> {
   const query = parseUrlEncoded(event.rawQueryString ?? '');
-  const body = requestBody(event);
-  if (body.length === 0) return query;
+  if (bodyless(event)) return query;
   const contentType = event.headers?.['content-type'] ?? '';
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   let parsed: ParsedForm;
-  if (mediaType === 'multipart/form-data') parsed = await parseMultipart(contentType, body, fileLimits);
-  else if (mediaType === 'application/x-www-form-urlencoded') parsed = parseUrlEncoded(body.toString('utf8'));
-  else if (mediaType === 'application/json') parsed = parseJson(body);
-  else throw invalidInput(`unsupported content type "${mediaType || 'none'}": send multipart/form-data, urlencoded or JSON`);
+  if (mediaType === 'multipart/form-data') parsed = await parseMultipart(contentType, bodyStreamOf(event), fileLimits, spoolerOf(event));
+  else {
+    const body = await readBody(event);
+    if (body.length === 0) return query;
+    if (mediaType === 'application/x-www-form-urlencoded') parsed = parseUrlEncoded(body.toString('utf8'));
+    else if (mediaType === 'application/json') parsed = parseJson(body);
+    else throw invalidInput(`unsupported content type "${mediaType || 'none'}": send multipart/form-data, urlencoded or JSON`);
+  }
   return { fields: { ...query.fields, ...parsed.fields }, files: parsed.files };
 }

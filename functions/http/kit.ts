@@ -1,7 +1,8 @@
 import type * as z from 'zod/mini';
 import type { Client } from '../core/client.ts';
 import { invalidInput } from '../core/errors.ts';
-import { parseForm, queryOf, requestBody, type FileLimits, type UploadedFile } from './form.ts';
+import { checkDeclaredLength, readBody } from './body-stream.ts';
+import { parseForm, queryOf, type FileLimits, type UploadedFile } from './form.ts';
 import { readJsonObject } from './json-body.ts';
 import { httpHandler, type ErrorRenderer, type HttpEvent, type HttpHandler, type HttpResult } from './http-handler.ts';
 
@@ -105,7 +106,7 @@ async function readInput(
   const base = { path: (event.pathParameters ?? {}) as Record<string, string>, query, files: {} };
   const body = declaration.body;
   if (!body) return { ...base, body: undefined };
-  if ('json' in body) return { ...base, body: readJsonObject(requestBody(event)) };
+  if ('json' in body) return { ...base, body: readJsonObject(await readBody(event)) };
   if ('form' in body) {
     const form = await parseForm(event, body.files);
     return { ...base, body: form.fields, files: form.files };
@@ -141,6 +142,7 @@ export function defineDialect<Caller = Client>(declaration: DialectDeclaration<C
       const auth = declaration.authenticate;
       const inputs = routeDeclaration as RouteInputs<unknown, unknown, unknown>;
       const run = async (event: HttpEvent) => {
+        checkDeclaredLength(event);
         let client = auth?.after === 'request' ? await auth.check(event) : undefined;
         const raw = await readInput(event, inputs, declaration);
         if (auth?.after === 'read') client = await auth.check(event, raw);

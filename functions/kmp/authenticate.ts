@@ -1,9 +1,11 @@
 import type { Client } from '../core/client.ts';
 import { unauthenticated } from '../core/errors.ts';
 import { parseHuaweiAuthorization, verifyHuaweiSignature } from '../core/huawei-signature.ts';
-import { requestBody } from '../http/form.ts';
+import { requestBody } from '../http/body-stream.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
 import { clientAuth } from '../services/client-auth.ts';
+import { config } from '../config.ts';
+import { viewerHeaders } from '../http/viewer-host.ts';
 
 /**
  * A KooMap client proves who it is the two ways Huawei's SDKs do (reference/kmp.md §6.1): an
@@ -19,7 +21,7 @@ export async function authenticateKmp(event: HttpEvent, now = Date.now()): Promi
     method: event.requestContext.http.method,
     path: event.rawPath,
     query: event.rawQueryString ?? '',
-    headers: event.headers,
+    headers: viewerHeaders(event, config.apiHosts()),
     body: requestBody(event),
   };
   return clientAuth.bySignature(authorization.accessKey, (secret) => verifyHuaweiSignature(request, authorization, secret, now));

@@ -3,6 +3,8 @@ import { forbidden, invalidInput } from '../core/errors.ts';
 import { parseAuthorization, verifySignature } from '../core/xfyun-signature.ts';
 import { clientAuth } from '../services/client-auth.ts';
 import type { HttpEvent } from '../http/http-handler.ts';
+import { config } from '../config.ts';
+import { viewerHeaders } from '../http/viewer-host.ts';
 
 /**
  * Authenticates an xfyun-signed request: `api_key` names the client, the HMAC is keyed by its
@@ -11,7 +13,12 @@ import type { HttpEvent } from '../http/http-handler.ts';
 export async function authenticateXfyun(event: HttpEvent, appId: string | undefined, now = Date.now()): Promise<Client> {
   const authorization = parseAuthorization(event.headers.authorization);
   const client = await clientAuth.bySignature(authorization.apiKey, (secret) =>
-    verifySignature({ method: event.requestContext.http.method, path: event.rawPath, headers: event.headers }, authorization, secret, now),
+    verifySignature(
+      { method: event.requestContext.http.method, path: event.rawPath, headers: viewerHeaders(event, config.apiHosts()) },
+      authorization,
+      secret,
+      now,
+    ),
   );
   if (!appId) throw invalidInput('app_id is required');
   if (appId !== client.clientId) throw forbidden('app_id does not belong to this api_key');

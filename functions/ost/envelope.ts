@@ -41,10 +41,14 @@ const KIND_STATUS: Record<ErrorKind, [number, number]> = {
   internal: [OST_CODES.io, 500],
 };
 
+/** Where a body too large for one request can go instead. */
+const LARGER_FILES =
+  'send larger files in slices (/file/mpupload/init, then /file/mpupload/upload), or slices of any size straight to S3 with presigned URLs from /file/mpupload/presign';
+
 function classify(error: unknown): { code: number; status: number; message: string } {
   if (isTesseraError(error) && error.kind !== 'internal') {
     const [code, status] = KIND_STATUS[error.kind];
-    return { code, status, message: error.message };
+    return { code, status, message: error.kind === 'too-large' ? `${error.message}; ${LARGER_FILES}` : error.message };
   }
   if (error instanceof S3ServiceException) return { code: OST_CODES.storage, status: 500, message: 'storage (S3) operation failed' };
   if (error instanceof DynamoDBServiceException) return { code: OST_CODES.database, status: 500, message: 'database operation failed' };

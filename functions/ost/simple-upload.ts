@@ -9,7 +9,7 @@ export const route = ostDialect.route(
   { summary: 'Upload a whole file in one request', body: { form: z.object(common), files: DATA_FILE } },
   async ({ client, files }) => {
     const file = files.data!;
-    return ostOk('0002', { url: await slicedUpload.uploadWhole(client, file.filename, file.data, file.contentType) });
+    return ostOk('0002', { url: await slicedUpload.uploadWhole(client, file) });
   },
 );
 

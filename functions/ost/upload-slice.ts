@@ -11,7 +11,7 @@ export const route = ostDialect.route(
     body: { form: z.object({ ...sessionFields, slice_id: sliceIdField }), files: DATA_FILE },
   },
   async ({ client, body, files }) => {
-    await slicedUpload.uploadSlice(client, body.upload_id, body.slice_id, files.data!.data);
+    await slicedUpload.uploadSlice(client, body.upload_id, body.slice_id, files.data!);
     return ostOk('0006');
   },
 );

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { imageSize } from 'image-size';
 import type { Client } from '../core/client.ts';
 import { conflict, forbidden, invalidInput, notFound } from '../core/errors.ts';
@@ -11,7 +12,10 @@ import { peekStream } from '../adapters/stream-peek.ts';
 import { headerOf } from './object-headers.ts';
 
 export type FileContent =
-  { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string } | { readonly kind: 'url'; readonly url: string };
+  | { readonly kind: 'bytes'; readonly data: Buffer; readonly contentType: string }
+  /** Bytes the request spooled to a staging object as they arrived (a large file part). */
+  | { readonly kind: 'staged'; readonly key: string; readonly contentType: string }
+  | { readonly kind: 'url'; readonly url: string };
 
 export interface StoreRequest {
   readonly client: Client;
@@ -70,6 +74,11 @@ async function writeContent({ client, content, overwrite, inspect }: StoreReques
     await objectStore.put(key, content.data, { contentType: content.contentType, createOnly });
     return;
   }
+  if (content.kind === 'staged') {
+    if (inspect) inspect(await objectStore.readStart(content.key, INSPECTED_BYTES));
+    await objectStore.copyWithin(content.key, key, { contentType: content.contentType });
+    return;
+  }
   const url = parseUrl(content.url);
   const inBucket = await downloadUrls.check(url);
   if (inBucket.kind === 'bucket' && inBucket.signature !== 'other-signer') {
@@ -85,17 +94,19 @@ async function writeContent({ client, content, overwrite, inspect }: StoreReques
     maxRedirects: config.sourceMaxRedirects(),
   });
   try {
-    if (!inspect) {
-      await objectStore.put(key, fetched.body, { contentType: fetched.contentType, createOnly });
-      return;
-    }
-    const { head, stream } = await peekStream(fetched.body, INSPECTED_BYTES);
-    inspect(head);
-    await objectStore.put(key, stream, { contentType: fetched.contentType, createOnly });
+    await putInspected(key, fetched.body, fetched.contentType, createOnly, inspect);
   } finally {
     // Whatever went wrong, the upstream connection closes now rather than at the time limit.
     fetched.body.destroy();
   }
+}
+
+/** Streams bytes into the object, its first INSPECTED_BYTES checked before anything is written. */
+async function putInspected(key: string, body: Readable, contentType: string, createOnly: boolean, inspect: StoreRequest['inspect']) {
+  if (!inspect) return objectStore.put(key, body, { contentType, createOnly });
+  const { head, stream } = await peekStream(body, INSPECTED_BYTES);
+  inspect(head);
+  await objectStore.put(key, stream, { contentType, createOnly });
 }
 
 /**

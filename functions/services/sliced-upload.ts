@@ -1,7 +1,9 @@
+import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '../core/client.ts';
+import type { UploadedFile } from '../core/uploaded-file.ts';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
-import { checkSlices, describeIds, MAX_PART_BYTES, planParts, readyRun, type PlannedPart } from '../core/slices.ts';
+import { checkSlices, describeIds, MAX_PART_BYTES, planParts, readyParts, type PlannedPart } from '../core/slices.ts';
 import { newUploadId } from '../core/upload-id.ts';
 import { config, ostConfig } from '../config.ts';
 import { BUCKET } from '../resources.ts';
@@ -9,8 +11,6 @@ import { multipartStore, type CompletedPart } from '../adapters/multipart-store.
 import { objectStore } from '../adapters/object-store.ts';
 import { uploadSessions, type SessionKey, type SliceMode, type UploadSession } from '../adapters/upload-sessions.ts';
 
-/** What one proxied slice may carry: what a 6 MB Lambda event holds once base64 adds a third. */
-export const PROXY_SLICE_LIMIT_BYTES = 4 * 1024 * 1024;
 const LOCK_LEASE_MS = 60_000;
 /** How long a complete waits for another complete of the same upload before answering 409 (under API Gateway's 29 s). */
 const COMPLETE_WAIT_MS = 20_000;
@@ -70,10 +70,11 @@ async function downloadUrl(key: string): Promise<string> {
 
 export const slicedUpload = {
   /** /file/upload: one request, one file. */
-  async uploadWhole(client: Client, fileName: string, data: Buffer, contentType: string): Promise<string> {
+  async uploadWhole(client: Client, file: UploadedFile): Promise<string> {
     requireNamespace(client);
-    const key = objectKeyFor(client, newUploadId(), fileName);
-    await objectStore.put(key, data, { contentType, createOnly: true });
+    const key = objectKeyFor(client, newUploadId(), file.filename);
+    if (file.kind === 'held') await objectStore.put(key, file.data, { contentType: file.contentType, createOnly: true });
+    else await objectStore.copyWithin(file.key, key, { contentType: file.contentType });
     return downloadUrl(key);
   },
 
@@ -90,26 +91,29 @@ export const slicedUpload = {
       state: 'open',
       createdAt: new Date(now).toISOString(),
       expiresAtMs: now + ostConfig.sessionTtlSeconds() * 1000,
-      nextSlice: 1,
       nextPart: 1,
     });
     return uploadId;
   },
 
-  /** A proxied slice: staged in S3, then assembled into parts as soon as a run reaches 5 MiB. */
-  async uploadSlice(client: Client, uploadId: string, sliceId: number, data: Buffer, now = Date.now()): Promise<void> {
-    if (data.length > PROXY_SLICE_LIMIT_BYTES) {
-      throw invalidInput(
-        `slice is ${data.length} bytes; a proxied slice may carry at most ${PROXY_SLICE_LIMIT_BYTES} bytes (4 MiB). ` +
-          'Send larger slices straight to S3 with presigned URLs from /file/mpupload/presign',
-      );
-    }
+  /**
+   * A proxied slice, streamed into staging as it arrives, then assembled into parts as soon as a
+   * run reaches 5 MiB. Its size is bounded by the request's (TESSERA_MAX_BODY_BYTES).
+   */
+  async uploadSlice(client: Client, uploadId: string, sliceId: number, file: UploadedFile, now = Date.now()): Promise<void> {
     const session = await openSession(client, uploadId, now);
     await fixMode(session, 'proxied');
     const rev = randomUUID();
     const stagedKey = `${BUCKET.stagingPrefix}${uploadId}/${sliceId}/${rev}`;
-    await multipartStore.putStaged(stagedKey, data);
-    await uploadSessions.putSlice(session, { sliceId, size: data.length, rev, stagedKey }, session.expiresAtMs);
+    let size: number;
+    if (file.kind === 'held') {
+      await multipartStore.putStaged(stagedKey, file.data);
+      size = file.data.length;
+    } else {
+      await objectStore.copyWithin(file.key, stagedKey);
+      size = file.size;
+    }
+    await uploadSessions.putSlice(session, { sliceId, size, rev, stagedKey }, session.expiresAtMs);
     // A complete that began while this slice was being written may not include it: say so.
     const after = await uploadSessions.get(session);
     if (after?.state !== 'open') throw conflict(`upload is ${after?.state ?? 'gone'}; slice ${sliceId} was not taken`);
@@ -197,50 +201,55 @@ async function completeHolding(read: UploadSession, token: string, reported: rea
   return url;
 }
 
-/** Assembles every run that is ready, one lock holder at a time; others leave it to the holder. */
+/** Assembles every part that is ready, one lock holder at a time; others leave it to the holder. */
 async function assembleReadyRuns(key: SessionKey, now: number): Promise<void> {
   for (;;) {
     const session = await uploadSessions.get(key);
     if (!session || session.state !== 'open') return;
     const slices = await uploadSessions.slices(key);
-    const sizes = new Map(slices.map((slice) => [slice.sliceId, slice.size]));
-    const run = readyRun(sizes, session.nextSlice);
-    if (!run) return;
+    const ready = readyParts(new Map(slices.map((slice) => [slice.sliceId, slice.size])), session.nextPart);
+    if (!ready.length) return;
     const token = randomUUID();
-    if (!(await uploadSessions.lockAssembly(key, session.nextSlice, token, now, LOCK_LEASE_MS))) return;
-    const part = { partNumber: session.nextPart, firstSlice: session.nextSlice, lastSlice: run.lastSlice, size: run.size };
-    await assemblePart(session, part, slices);
-    await uploadSessions.finishAssembly(key, token, run.lastSlice + 1, session.nextPart + 1);
+    if (!(await uploadSessions.lockAssembly(key, session.nextPart, token, now, LOCK_LEASE_MS))) return;
+    for (const part of ready) await assemblePart(session, part, slices);
+    await uploadSessions.finishAssembly(key, token, ready.at(-1)!.partNumber + 1);
   }
 }
 
 type Slices = Awaited<ReturnType<typeof uploadSessions.slices>>;
 
+/** Which revisions of which slices a part is made of: a part is reused only if they are unchanged. */
+function revsOf(part: PlannedPart, slices: Slices): string {
+  const byId = new Map(slices.map((slice) => [slice.sliceId, slice]));
+  return part.pieces.map((piece) => `${piece.sliceId}:${byId.get(piece.sliceId)!.rev}`).join(',');
+}
+
+/** Streams the part's pieces, each a range of a staged slice, into one S3 part. */
 async function assemblePart(session: UploadSession, part: PlannedPart, slices: Slices): Promise<CompletedPart> {
-  const members = slices
-    .filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice)
-    .sort((a, b) => a.sliceId - b.sliceId);
-  const body = Buffer.concat(await Promise.all(members.map((slice) => multipartStore.getStaged(slice.stagedKey!))));
-  const etag = await multipartStore.uploadPart(session.objectKey, session.s3UploadId, part.partNumber, body);
-  await uploadSessions.putPart(session, { ...part, etag, revs: members.map((slice) => slice.rev).join(',') }, session.expiresAtMs);
+  const byId = new Map(slices.map((slice) => [slice.sliceId, slice]));
+  const body = Readable.from(
+    (async function* () {
+      for (const piece of part.pieces) yield* await multipartStore.openStaged(byId.get(piece.sliceId)!.stagedKey!, piece.start, piece.end);
+    })(),
+  );
+  const etag = await multipartStore.uploadPart(session.objectKey, session.s3UploadId, part.partNumber, body, part.size);
+  await uploadSessions.putPart(
+    session,
+    { partNumber: part.partNumber, offset: part.offset, size: part.size, etag, revs: revsOf(part, slices) },
+    session.expiresAtMs,
+  );
   return { partNumber: part.partNumber, etag };
 }
 
-/** Parts for a proxied upload: those already assembled from the same slice revisions, the rest now. */
+/** Parts for a proxied upload: those already assembled from the same bytes, the rest now. */
 async function proxiedParts(session: UploadSession): Promise<CompletedPart[]> {
   const slices = await uploadSessions.slices(session);
   checkSlices(slices, { partSized: false });
   const assembled = new Map((await uploadSessions.parts(session)).map((part) => [part.partNumber, part]));
-  const revs = (part: PlannedPart) =>
-    slices
-      .filter((slice) => slice.sliceId >= part.firstSlice && slice.sliceId <= part.lastSlice)
-      .sort((a, b) => a.sliceId - b.sliceId)
-      .map((slice) => slice.rev)
-      .join(',');
   return Promise.all(
     planParts(slices).map(async (part) => {
       const done = assembled.get(part.partNumber);
-      if (done && done.firstSlice === part.firstSlice && done.lastSlice === part.lastSlice && done.revs === revs(part)) {
+      if (done && done.offset === part.offset && done.size === part.size && done.revs === revsOf(part, slices)) {
         return { partNumber: part.partNumber, etag: done.etag };
       }
       return assemblePart(session, part, slices);

@@ -22,7 +22,8 @@ export const FILEDATA = { maxCount: 1, maxBytes: Number.POSITIVE_INFINITY } as c
 export function contentOf(fields: { source?: string; filedata?: string }, files: Readonly<Record<string, UploadedFile>>): FileContent {
   if (fields.source) return { kind: 'url', url: fields.source };
   const file = files.filedata;
-  if (file) return { kind: 'bytes', data: file.data, contentType: file.contentType };
+  if (file?.kind === 'held') return { kind: 'bytes', data: file.data, contentType: file.contentType };
+  if (file) return { kind: 'staged', key: file.key, contentType: file.contentType };
   if (fields.filedata !== undefined) throw invalidInput('filedata must be sent as a file part of a multipart/form-data body');
   throw invalidInput('filedata or source is required');
 }

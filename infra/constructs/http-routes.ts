@@ -4,11 +4,14 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROUTES, routeGroups } from '../../functions/routes.ts';
+import { ROUTES, routeGroups, type Route } from '../../functions/routes.ts';
 import { writeGroupEntry } from '../group-entries.ts';
 import { TesseraFunction, type SharedResources } from './tessera-function.ts';
 
-/** The HTTP API: one route per row of functions/routes.ts, one Lambda per route group. */
+/**
+ * The HTTP API: one route per row of functions/routes.ts that Lambda serves (all of them, or all
+ * but the largeBodies routes when the container serves those), one Lambda per route group.
+ */
 export class HttpRoutes extends Construct {
   readonly api: HttpApi;
   readonly functions = new Map<string, NodejsFunction>();
@@ -17,7 +20,7 @@ export class HttpRoutes extends Construct {
     return this.api.apiEndpoint;
   }
 
-  constructor(scope: Construct, id: string, resources: SharedResources) {
+  constructor(scope: Construct, id: string, resources: SharedResources, routes: readonly Route[] = ROUTES) {
     super(scope, id);
     this.api = new HttpApi(this, 'HttpApi', { createDefaultStage: false, description: 'Tessera: every dialect' });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
@@ -29,16 +32,16 @@ export class HttpRoutes extends Construct {
       throttle: { rateLimit: 500, burstLimit: 1000 },
     });
 
-    for (const [group, routes] of routeGroups(ROUTES)) {
+    for (const [group, groupRoutes] of routeGroups(routes)) {
       const { fn } = new TesseraFunction(this, group, {
         access: group,
-        entry: writeGroupEntry(group, routes),
+        entry: writeGroupEntry(group, groupRoutes),
         description: `Tessera ${group} routes`,
         timeout: Duration.seconds(29),
         resources,
       });
       const integration = new HttpLambdaIntegration(`${group}Integration`, fn);
-      for (const route of routes) this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      for (const route of groupRoutes) this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
       this.functions.set(group, fn);
     }
 

@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { GROUP_ACCESS, type GroupAccess } from '../../functions/access.ts';
+import { grantAccess } from '../access-policy.ts';
 import { SEAL_KMS_KEY_ENV } from '../../functions/adapters/secret-sealer.ts';
 import { BUCKET, QUEUES, TABLES, type QueueName, type TableName } from '../../functions/resources.ts';
 import { BUNDLING, PROJECT_ROOT } from '../group-entries.ts';
@@ -36,6 +36,19 @@ export interface TesseraFunctionProps {
   readonly layers?: readonly ILayerVersion[];
 }
 
+/** What every handler reads from its environment: the bucket, tables, queues, seal key and public base URL. */
+export function sharedEnvironment({ storage, tables, sealingKey, queues, publicBaseUrl }: SharedResources): Record<string, string> {
+  return {
+    [BUCKET.envVar]: storage.bucket.bucketName,
+    ...Object.fromEntries(Object.entries(TABLES).map(([name, table]) => [table.envVar, tables.byName[name as TableName].tableName])),
+    ...Object.fromEntries(Object.entries(QUEUES).map(([name, queue]) => [queue.envVar, queues.byName[name as QueueName].queueUrl])),
+    [SEAL_KMS_KEY_ENV]: sealingKey.key.keyArn,
+    TESSERA_PUBLIC_BASE_URL: publicBaseUrl,
+    POWERTOOLS_SERVICE_NAME: 'tessera',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
 /**
  * One Tessera Lambda: esbuild-bundled ESM on arm64, its own log group, and a role written by hand
  * from functions/access.ts (exact actions, no managed policies).
@@ -45,7 +58,6 @@ export class TesseraFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: TesseraFunctionProps) {
     super(scope, id);
-    const { storage, tables, sealingKey, queues } = props.resources;
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: props.entry,
@@ -62,15 +74,7 @@ export class TesseraFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       description: props.description,
-      environment: {
-        [BUCKET.envVar]: storage.bucket.bucketName,
-        ...Object.fromEntries(Object.entries(TABLES).map(([name, table]) => [table.envVar, tables.byName[name as TableName].tableName])),
-        ...Object.fromEntries(Object.entries(QUEUES).map(([name, queue]) => [queue.envVar, queues.byName[name as QueueName].queueUrl])),
-        [SEAL_KMS_KEY_ENV]: sealingKey.key.keyArn,
-        TESSERA_PUBLIC_BASE_URL: props.resources.publicBaseUrl,
-        POWERTOOLS_SERVICE_NAME: 'tessera',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: sharedEnvironment(props.resources),
       bundling: {
         ...BUNDLING,
         format: OutputFormat.ESM,
@@ -83,46 +87,14 @@ export class TesseraFunction extends Construct {
     this.grant(access, logGroup, props.resources);
   }
 
-  private grant(access: GroupAccess, logGroup: LogGroup, { storage, tables, sealingKey, queues }: SharedResources): void {
-    const statements = [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })];
-    const bucket = storage.bucket;
-    if (access.objectActions?.length) {
-      statements.push(new PolicyStatement({ actions: [...access.objectActions], resources: [bucket.arnForObjects('*')] }));
-    }
-    if (access.bucketActions?.length) {
-      statements.push(new PolicyStatement({ actions: [...access.bucketActions], resources: [bucket.bucketArn] }));
-    }
-    for (const [name, actions] of Object.entries(access.tables ?? {})) {
-      const table = tables.byName[name as TableName];
-      const indexes = TABLES[name as TableName].indexes.map((index) => `${table.tableArn}/index/${index.name}`);
-      const queries = actions.includes('dynamodb:Query');
-      statements.push(new PolicyStatement({ actions: [...actions], resources: [table.tableArn, ...(queries ? indexes : [])] }));
-    }
-    for (const name of access.queues ?? []) {
-      statements.push(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queues.byName[name].queueArn] }));
-    }
-    if (access.openSecrets) sealingKey.key.grantDecrypt(this.fn);
-    if (access.sealContexts?.length) {
-      statements.push(
-        new PolicyStatement({
-          actions: ['kms:Encrypt'],
-          resources: [sealingKey.key.keyArn],
-          conditions: { StringEquals: { 'kms:EncryptionContext:clientId': [...access.sealContexts] } },
-        }),
-      );
-    }
-    for (const statement of statements) this.fn.addToRolePolicy(statement);
-    Validations.of(this.fn.role!).acknowledge(
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.' },
-      ...(access.objectActions?.length
-        ? [
-            {
-              id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
-              reason:
-                "Clients choose their own object keys inside their namespaces, so object actions apply to the bucket's objects; tenant isolation is enforced by the handlers.",
-            },
-          ]
-        : []),
+  private grant(access: GroupAccess, logGroup: LogGroup, resources: SharedResources): void {
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
+    grantAccess(this.fn.role!, access, resources);
+    Validations.of(this.fn.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+    });
   }
 }

@@ -10,7 +10,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { s3 } from '../../functions/adapters/aws-clients.ts';
 import { bucketName } from '../../functions/resources.ts';
 import { useLocalStack } from '../support/local-stack.ts';
-import { MiB, init, randomFile, sendSlice } from '../support/ost.ts';
+import { MiB, download, init, randomFile, sendSlice } from '../support/ost.ts';
 
 const APP = 'tcosterr000000000001';
 const SECRET = 'ost-error-secret';
@@ -38,6 +38,18 @@ async function rawPost(path: string, body: object, headers: Record<string, strin
     body: JSON.stringify(body),
   });
   return { status: response.status, ...((await response.json()) as Omit<OstAnswer, 'status'>) };
+}
+
+/** Runs `action` with the largeBodies limit set lower, as an operator may set it. */
+async function withBodyLimit<T>(bytes: number, action: () => Promise<T>): Promise<T> {
+  const before = process.env.TESSERA_MAX_BODY_BYTES;
+  process.env.TESSERA_MAX_BODY_BYTES = String(bytes);
+  try {
+    return await action();
+  } finally {
+    if (before === undefined) delete process.env.TESSERA_MAX_BODY_BYTES;
+    else process.env.TESSERA_MAX_BODY_BYTES = before;
+  }
 }
 
 describe('ost authentication', () => {
@@ -159,23 +171,25 @@ describe('ost bad input, each answered with its code and no state change', () =>
     assert.equal(await sliceCount(uploadId), 0);
   });
 
-  it('a proxied slice over the proxy limit names the limit and the presigned route', async () => {
+  it('a proxied slice over TESSERA_MAX_BODY_BYTES is refused in the ost envelope, naming the limit and the presigned route', async () => {
     const uploadId = await init(client());
-    expectError(
-      await sendSlice(client(), uploadId, 1, randomFile(4 * MiB + 1)),
-      400,
-      10001,
-      `slice is ${4 * MiB + 1} bytes; a proxied slice may carry at most 4194304 bytes (4 MiB). Send larger slices straight to S3 with presigned URLs from /file/mpupload/presign`,
+    const answer = await withBodyLimit(2 * MiB, () => sendSlice(client(), uploadId, 1, randomFile(2 * MiB + 1)));
+    assert.equal(answer.status, 413);
+    assert.equal(answer.code, 10001);
+    assert.match(
+      answer.message ?? '',
+      /^request body is larger than 2097152 bytes \(2 MiB\), the limit of this route; send larger files in slices/,
     );
+    assert.match(answer.message ?? '', /presigned URLs from \/file\/mpupload\/presign/);
     assert.equal(await sliceCount(uploadId), 0);
   });
 
-  it('a request over what API Gateway carries gets its 413', async () => {
+  it('takes a proxied slice of 20 MiB, streamed, and assembles it byte-identical', async () => {
     const uploadId = await init(client());
-    const answer = await sendSlice(client(), uploadId, 1, randomFile(5 * MiB));
-    assert.equal(answer.status, 413);
-    assert.equal(answer.message, 'Request Entity Too Large');
-    assert.equal(await sliceCount(uploadId), 0);
+    const data = randomFile(20 * MiB);
+    OstClient.ok(await sendSlice(client(), uploadId, 1, data));
+    const { url } = OstClient.ok(await client().json<{ url: string }>('/file/mpupload/complete', { upload_id: uploadId })).data!;
+    assert.ok((await download(url)).equals(data));
   });
 
   it('complete names missing slices and leaves the session open to fix', async () => {
@@ -304,7 +318,7 @@ describe('ost session lifecycle', () => {
     const session = (await uploadSessions.get({ clientId: APP, uploadId }))!;
     assert.equal(session.state, 'cancelled');
     await assert.rejects(
-      multipartStore.uploadPart(session.objectKey, session.s3UploadId, 1, Buffer.from('late')),
+      multipartStore.uploadPart(session.objectKey, session.s3UploadId, 1, Buffer.from('late'), 4),
       /NoSuchUpload|does not exist|not found/i,
     );
     expectError(await sendSlice(client(), uploadId, 2, Buffer.from('y')), 404, 10005, 'upload was cancelled');

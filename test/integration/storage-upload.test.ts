@@ -9,6 +9,18 @@ import { solidPng } from '../support/images.ts';
 const stack = useLocalStack({ demo: { secret: 'storage-test-secret', namespace: 'demo' } });
 const SECRET = 'storage-test-secret';
 const upload = (fields: Parameters<typeof postForm>[1]) => postForm(`${stack.current.url}/upload`, fields);
+/** Runs `action` with the largeBodies limit set lower, as an operator may set it. */
+async function withBodyLimit<T>(bytes: number, action: () => Promise<T>): Promise<T> {
+  const before = process.env.TESSERA_MAX_BODY_BYTES;
+  process.env.TESSERA_MAX_BODY_BYTES = String(bytes);
+  try {
+    return await action();
+  } finally {
+    if (before === undefined) delete process.env.TESSERA_MAX_BODY_BYTES;
+    else process.env.TESSERA_MAX_BODY_BYTES = before;
+  }
+}
+
 const read = async (key: string) => {
   const url = await objectStore.downloadUrl(key, 60);
   return Buffer.from(await (await fetch(url)).arrayBuffer());
@@ -222,39 +234,45 @@ describe('POST /upload', () => {
     });
   });
 
-  describe('API Gateway limits', () => {
-    it('answers 413 for a body over the 10 MB API Gateway limit', async () => {
-      const response = await upload({
-        secret_key: SECRET,
-        filename: 'demo/huge.bin',
-        filedata: { data: randomBytes(10 * 1024 * 1024 + 1) },
-      });
-      assert.deepEqual(response, { status: 413, body: { message: 'Request Entity Too Large' } });
-      assert.equal(await objectStore.head('demo/huge.bin'), undefined);
+  describe('large bodies', () => {
+    it('takes a 64 MiB file, streamed into S3 as it arrives, byte-identical', async () => {
+      const data = randomBytes(64 * 1024 * 1024);
+      const result = await upload({ secret_key: SECRET, filename: 'demo/big.bin', filedata: { data } });
+      assert.deepEqual(result, { status: 200, body: { message: 'OK', msg_code: 1 } });
+      assert.ok((await read('demo/big.bin')).equals(data));
     });
 
-    it('answers 413 when base64 growth takes the Lambda payload over 6 MB', async () => {
-      const data = randomBytes(5 * 1024 * 1024);
-      const response = await fetch(`${stack.current.url}/upload`, {
-        method: 'POST',
-        body: (() => {
-          const form = new FormData();
-          form.append('secret_key', SECRET);
-          form.append('filename', 'demo/five-mb.bin');
-          form.append('filedata', new Blob([data]), 'five-mb.bin');
-          return form;
-        })(),
-      });
-      assert.equal(response.status, 413);
-      assert.deepEqual(await response.json(), { message: 'Request Entity Too Large' });
-      assert.equal(await objectStore.head('demo/five-mb.bin'), undefined);
+    it('refuses a body whose declared length is over TESSERA_MAX_BODY_BYTES in its own envelope, storing nothing', async () => {
+      const response = await withBodyLimit(1024 * 1024, () =>
+        upload({ secret_key: SECRET, filename: 'demo/over.bin', filedata: { data: randomBytes(1024 * 1024) } }),
+      );
+      // The storage dialect answers every refusal 400 (docs/storage.md).
+      assert.equal(response.status, 400);
+      assert.equal(response.body.msg_code, 0);
+      assert.equal(response.body.message, 'request body is larger than 1048576 bytes (1 MiB), the limit of this route');
+      assert.equal(await objectStore.head('demo/over.bin'), undefined);
     });
 
-    it('carries a 4 MB file, which fits once base64-encoded', async () => {
-      const data = randomBytes(4 * 1024 * 1024);
-      const result = await upload({ secret_key: SECRET, filename: 'demo/four-mb.bin', filedata: { data } });
-      assert.equal(result.status, 200);
-      assert.deepEqual(await read('demo/four-mb.bin'), data);
+    it('stops a body sent without a length as it passes the limit, in its own envelope, storing nothing', async () => {
+      const form = new FormData();
+      form.append('secret_key', SECRET);
+      form.append('filename', 'demo/chunked.bin');
+      form.append('filedata', new Blob([randomBytes(12 * 1024 * 1024)]), 'chunked.bin');
+      const encoded = new Response(form);
+      const response = await withBodyLimit(10 * 1024 * 1024, () =>
+        fetch(`${stack.current.url}/upload`, {
+          method: 'POST',
+          headers: { 'content-type': encoded.headers.get('content-type')! },
+          body: encoded.body,
+          duplex: 'half',
+        } as RequestInit),
+      );
+      assert.equal(response.status, 400);
+      assert.deepEqual(await response.json(), {
+        message: 'request body is larger than 10485760 bytes (10 MiB), the limit of this route',
+        msg_code: 0,
+      });
+      assert.equal(await objectStore.head('demo/chunked.bin'), undefined);
     });
   });
 });

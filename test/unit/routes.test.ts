@@ -6,7 +6,7 @@ import { CONSUMERS } from '../../functions/consumers.ts';
 import { QUEUES } from '../../functions/resources.ts';
 import { ROUTES, routeGroups, routeKey } from '../../functions/routes.ts';
 import { SCHEDULES } from '../../functions/schedules.ts';
-import { MalformedPathError, matchRoute } from '../../local/route-matcher.ts';
+import { MalformedPathError, matchRoute } from '../../server/route-matcher.ts';
 
 const route = (method: 'GET' | 'POST', path: string) => ({ method, path, dialect: 'platform' as const, group: 'g', handler: 'x.ts' });
 

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError } from '../../functions/core/errors.ts';
-import { checkSlices, chooseSliceSize, describeIds, missingSlices, planParts, readyRun } from '../../functions/core/slices.ts';
+import {
+  checkSlices,
+  chooseSliceSize,
+  describeIds,
+  missingSlices,
+  planParts,
+  PROXIED_PART_BYTES,
+  readyParts,
+  type PlannedPart,
+} from '../../functions/core/slices.ts';
 import { invalidInput } from '../../functions/core/errors.ts';
 import { sliceIdField } from '../../functions/ost/request.ts';
 
@@ -40,42 +49,72 @@ describe('checkSlices', () => {
     checkSlices(slices(5 * MiB, 5 * MiB, 1), { partSized: true });
     refused(() => checkSlices([], { partSized: false }), 'no slices were uploaded');
     refused(() => checkSlices([{ sliceId: 2, size: 1 }], { partSized: false }), 'slices missing: 1');
-    refused(() => checkSlices(slices(1, 0, 1), { partSized: false }), 'slices empty: 2');
+    refused(() => checkSlices(slices(1, 0, 1), { partSized: false }), 'slices empty (only the last may be): 2');
+    // xfyun's demo ends a file that is an exact multiple of its slice size with an empty slice.
+    checkSlices(slices(5 * MiB, 5 * MiB, 0), { partSized: false });
     refused(() => checkSlices(slices(MiB, 5 * MiB, MiB, 1), { partSized: true }), 'slices smaller than 5 MiB (only the last may be): 1, 3');
   });
 });
 
-describe('planParts and readyRun', () => {
-  it('groups contiguous slices into parts of at least 5 MiB, the rest into a last part', () => {
-    assert.deepEqual(
-      planParts(slices(3 * MiB, 3 * MiB, 3 * MiB, 3 * MiB, MiB)).map((part) => [part.partNumber, part.firstSlice, part.lastSlice]),
+describe('planParts and readyParts', () => {
+  const P = PROXIED_PART_BYTES;
+  const layout = (parts: readonly PlannedPart[]) =>
+    parts.map((part) => [part.partNumber, part.offset, part.size, part.pieces.map((piece) => [piece.sliceId, piece.start, piece.end])]);
+
+  it('cuts the file the slices make into parts of PROXIED_PART_BYTES, whatever the slice sizes, the rest into a last part', () => {
+    assert.deepEqual(layout(planParts(slices(3 * MiB, 3 * MiB, 3 * MiB, MiB))), [
       [
-        [1, 1, 2],
-        [2, 3, 4],
-        [3, 5, 5],
+        1,
+        0,
+        P,
+        [
+          [1, 0, 3 * MiB],
+          [2, 0, 3 * MiB],
+          [3, 0, 2 * MiB],
+        ],
       ],
-    );
-    assert.deepEqual(
-      planParts(slices(6 * MiB, 1)).map((part) => [part.firstSlice, part.lastSlice, part.size]),
       [
-        [1, 1, 6 * MiB],
-        [2, 2, 1],
+        2,
+        P,
+        2 * MiB,
+        [
+          [3, 2 * MiB, 3 * MiB],
+          [4, 0, MiB],
+        ],
       ],
-    );
+    ]);
+    // One large slice becomes several parts, none over PROXIED_PART_BYTES.
+    assert.deepEqual(layout(planParts(slices(20 * MiB, 1))), [
+      [1, 0, P, [[1, 0, P]]],
+      [2, P, P, [[1, P, 2 * P]]],
+      [
+        3,
+        2 * P,
+        20 * MiB - 2 * P + 1,
+        [
+          [1, 2 * P, 20 * MiB],
+          [2, 0, 1],
+        ],
+      ],
+    ]);
   });
 
-  it('finds the same runs while slices arrive as planParts finds at the end', () => {
+  it('gives an empty last slice no part, and an empty file one empty part', () => {
+    assert.deepEqual(layout(planParts(slices(5 * MiB, 5 * MiB, 0))), layout(planParts(slices(5 * MiB, 5 * MiB))));
+    assert.deepEqual(layout(planParts(slices(0))), [[1, 0, 0, []]]);
+  });
+
+  it('finds, while slices arrive, exactly the full parts planParts finds at the end', () => {
     const sizes = new Map([
       [1, 3 * MiB],
       [2, 3 * MiB],
-      [4, 3 * MiB],
-      [5, 3 * MiB],
+      [4, 9 * MiB],
     ]);
-    assert.deepEqual(readyRun(sizes, 1), { lastSlice: 2, size: 6 * MiB });
-    assert.equal(readyRun(sizes, 3), undefined, 'a gap stops the run');
+    assert.deepEqual(readyParts(sizes, 1), [], 'slices 1-2 do not fill a part, and slice 3 is missing');
     sizes.set(3, 3 * MiB);
-    assert.deepEqual(readyRun(sizes, 3), { lastSlice: 4, size: 6 * MiB });
-    assert.equal(readyRun(new Map([[1, MiB]]), 1), undefined, 'a short run waits');
+    const ready = readyParts(sizes, 1);
+    assert.deepEqual(layout(ready), layout(planParts(slices(3 * MiB, 3 * MiB, 3 * MiB, 9 * MiB)).slice(0, 2)));
+    assert.deepEqual(layout(readyParts(sizes, 2)), layout(ready.slice(1)), 'from the next part not yet assembled');
   });
 
   it('chooses slice sizes of whole MiB, at least 5 MiB, at most 10,000 slices', () => {
