@@ -22,7 +22,6 @@ const STREAMED_REQUEST_MS = 10 * 60_000;
 
 const GATEWAY_ERRORS = {
   badRequest: [400, 'Bad Request'],
-  notFound: [404, 'Not Found'],
   tooLarge: [413, 'Request Entity Too Large'],
   timeout: [503, 'Service Unavailable'],
   failed: [500, 'Internal Server Error'],

@@ -1,11 +1,11 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, routeGroups, type Route } from '../../functions/routes.ts';
-import { writeGroupEntry } from '../group-entries.ts';
+import { PROJECT_ROOT, writeGroupEntry } from '../group-entries.ts';
 import { TesseraFunction, type SharedResources } from './tessera-function.ts';
 
 /**
@@ -44,6 +44,21 @@ export class HttpRoutes extends Construct {
       for (const route of groupRoutes) this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
       this.functions.set(group, fn);
     }
+
+    // A path no route serves is answered in the envelope the request speaks (COS <Error>, KMP, ost), not API Gateway's own.
+    const { fn: notFound } = new TesseraFunction(this, 'not-found', {
+      access: 'platform',
+      entry: `${PROJECT_ROOT}functions/platform/not-found.ts`,
+      description: 'Tessera: a path no route serves',
+      timeout: Duration.seconds(5),
+      resources,
+    });
+    new HttpRoute(this.api, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('notFoundIntegration', notFound),
+    });
+    this.functions.set('not-found', notFound);
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',

@@ -134,14 +134,9 @@ describe('large bodies, on (the default)', () => {
     }
   });
 
-  it('serves only the other routes on API Gateway', () => {
+  it('serves only the other routes on API Gateway, and $default for a path no route serves', () => {
     const routeKeys = Object.values(resourcesOf(on.template, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey);
-    assert.deepEqual(
-      routeKeys.sort(),
-      ROUTES.filter((route) => !route.largeBodies)
-        .map(routeKey)
-        .sort(),
-    );
+    assert.deepEqual(routeKeys.sort(), ['$default', ...ROUTES.filter((route) => !route.largeBodies).map(routeKey)].sort());
   });
 
   it("lets only CloudFront's origin-facing addresses reach the load balancer, on the listener's port alone", () => {
@@ -324,7 +319,7 @@ describe('large bodies, off (-c largeBodies=false)', () => {
 
   it('serves every route on API Gateway, behind CloudFront with no other origin', () => {
     const routeKeys = Object.values(resourcesOf(off.template, 'AWS::ApiGatewayV2::Route')).map((route) => route.Properties.RouteKey);
-    assert.deepEqual(routeKeys.sort(), ROUTES.map(routeKey).sort());
+    assert.deepEqual(routeKeys.sort(), ['$default', ...ROUTES.map(routeKey)].sort());
     const config = apiDistribution(off.template);
     assert.equal(config.CacheBehaviors, undefined);
     assert.equal((config.Origins as Json[]).length, 1);

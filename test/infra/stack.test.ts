@@ -55,15 +55,13 @@ describe('synthesis', () => {
 });
 
 describe('the HTTP API', () => {
-  it('has one route per row of the route table that Lambda serves (all but the largeBodies routes)', () => {
+  it('has one route per row of the route table that Lambda serves (all but the largeBodies routes), and $default for the rest', () => {
     const routeKeys = resources('AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties.RouteKey)
       .sort();
     assert.deepEqual(
       routeKeys,
-      ROUTES.filter((route) => !route.largeBodies)
-        .map((route) => `${route.method} ${route.path}`)
-        .sort(),
+      ['$default', ...ROUTES.filter((route) => !route.largeBodies).map((route) => `${route.method} ${route.path}`)].sort(),
     );
   });
 

@@ -11,7 +11,7 @@ import { VIEWER_KEY } from '../../functions/resources.ts';
 import { processTaskMessage } from '../../functions/worker/process-task.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { declaredPng } from '../support/images.ts';
-import { gradientJpeg } from '../support/synthetic-images.ts';
+import { coordinateRaw, gradientJpeg } from '../support/synthetic-images.ts';
 
 // No worker loop: the test runs the worker's own message handler, so every state is observable.
 const stack = useLocalStack({ demo: { secret: 'panorama-secret', namespace: 'pano' }, worker: false });
@@ -106,6 +106,27 @@ describe('POST /panorama', () => {
     assert.equal(message.config_url, `${stack.current.publicUrl}/pano/room.jpg/config.json`);
     assert.equal(message.viewer_url, `${stack.current.publicUrl}/${VIEWER_KEY}#config=${encodeURIComponent(message.config_url)}`);
   });
+
+  // Real sizes: an 8K panorama is 5–20 MB, a 16K one 20–60 MB. Uncompressed PNGs make the size exact and cheap to make.
+  for (const [label, width] of [
+    ['20 MB', 3660],
+    ['60 MB', 6340],
+  ] as const) {
+    it(`takes a ${label} filedata (streamed, spooled, never held whole) and builds it`, async () => {
+      const data = await sharp(coordinateRaw(width, width / 2), { raw: { width, height: width / 2, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+      assert.ok(data.length >= (label === '20 MB' ? 20e6 : 60e6), `${data.length} bytes`);
+      const name = `pano/real-${width}.png`;
+      const taskId = await submit(name, { filedata: { data, type: 'image/png' } });
+      assert.ok((await objectStore.read(name)).equals(data), 'the original arrived byte-identical');
+      await runWorker(taskId);
+      const finished = await query(taskId);
+      const message = finished.body.message as { state: string; files: string[] };
+      assert.equal(message.state, 'SUCCESS', JSON.stringify(finished.body));
+      assert.ok(message.files.includes(`${name}/fallback/f.png`) && message.files.at(-1) === `${name}/config.json`);
+    });
+  }
 
   it('reports a build in progress with its state and progress', async () => {
     const taskId = await submit('pano/progress.jpg');
