@@ -4,6 +4,7 @@ import { measureBundles } from './bundles.ts';
 import { benchCiJobs } from './ci.ts';
 import { benchImageMogr2 } from './imagemogr2.ts';
 import { benchKmp } from './kmp.ts';
+import { benchLargeBodies } from './large-bodies.ts';
 import { benchOst } from './ost.ts';
 import { benchPanorama } from './panorama.ts';
 import { benchStorage } from './storage.ts';
@@ -12,7 +13,7 @@ import { ms, printTable, verdict, type Row } from './stats.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,imagemogr2,panorama,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,large,imagemogr2,panorama,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
@@ -25,6 +26,7 @@ try {
   await stack.stop();
 }
 
+if (only.has('large')) results.large = await benchLargeBodies();
 if (only.has('imagemogr2')) results.imagemogr2 = await benchImageMogr2();
 if (only.has('panorama')) results.panorama = await benchPanorama();
 
