@@ -19,6 +19,7 @@ const LAYERS = {
   ci: ['core', 'http', 'services', 'config.ts', 'resources.ts'],
   auth: ['core', 'http', 'services'],
   kmp: ['core', 'http', 'services', 'config.ts'],
+  vision: ['core', 'http', 'services'],
   platform: ['core', 'http', 'routes.ts'],
   worker: ['core', 'adapters', 'services', 'config.ts', 'resources.ts', 'logger.ts', 'callback-forms.ts'],
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
 import { clientRegistry } from '../functions/adapters/client-registry.ts';
+import { serviceTokens } from '../functions/adapters/service-token-store.ts';
 import type { Client } from '../functions/core/client.ts';
 import { isTesseraError } from '../functions/core/errors.ts';
 import { connectToStack } from '../local/stack-target.ts';
@@ -15,6 +16,9 @@ const USAGE = `Manage Tessera clients (tenants).
   npm run client -- rotate CLIENT_ID
   npm run client -- disable CLIENT_ID
   npm run client -- enable CLIENT_ID
+  npm run client -- token CLIENT_ID [--label TEXT]  (a service token: vision's oauth_token that never expires)
+  npm run client -- tokens CLIENT_ID
+  npm run client -- revoke-token CLIENT_ID TOKEN_ID
 
 Target: --stack NAME (a deployed stack, via its CloudFormation outputs and your AWS credentials);
 otherwise the environment (TESSERA_CLIENTS_TABLE, …); otherwise the running \`npm start\`.`;
@@ -27,6 +31,7 @@ const { values, positionals } = parseArgs({
     workspace: { type: 'string', multiple: true },
     'cos-bucket': { type: 'string', multiple: true },
     public: { type: 'string', multiple: true },
+    label: { type: 'string' },
     stack: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -91,6 +96,27 @@ async function run(): Promise<void> {
           ? JSON.stringify(client)
           : `${describe(client)}\n(sets built from now on follow this; rebuild older sets to change theirs)`,
       );
+      return;
+    }
+    case 'token': {
+      const client = await clientRegistry.get(needId());
+      if (!client) throw new Error(`no client ${clientId}`);
+      const { token, record } = await serviceTokens.create(client.clientId, values.label ?? '');
+      if (values.json) console.log(JSON.stringify({ ...record, token }));
+      else
+        console.log(`Service token ${record.tokenId} for ${clientId}: ${token}\n(shown once: store it now; revoke it with revoke-token)`);
+      return;
+    }
+    case 'tokens': {
+      const records = await serviceTokens.list(needId());
+      if (values.json) console.log(JSON.stringify(records));
+      else console.log(records.length ? records.map((r) => `${r.tokenId}  ${r.createdAt}  ${r.label}`).join('\n') : 'no service tokens');
+      return;
+    }
+    case 'revoke-token': {
+      if (!argument) throw new Error('revoke-token needs CLIENT_ID and TOKEN_ID');
+      await serviceTokens.revoke(needId(), argument);
+      console.log(`service token ${argument} of ${clientId} revoked`);
       return;
     }
     default:

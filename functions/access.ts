@@ -89,6 +89,15 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2'],
   },
+  vision: {
+    // oauth_token: an access token (the signing key) or a service token (one GetItem by its hash).
+    ...VERIFY_ACCESS_TOKENS,
+    // Images over the held size are read back from staging; each space's packed faces are written,
+    // read and (after a compaction or truncate) removed under _faces/, listed to find the old ones.
+    objectActions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    bucketActions: ['s3:ListBucket'],
+    tables: { ...VERIFY_ACCESS_TOKENS.tables, faceSpaces: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  },
   worker: {
     // PutObjectTagging: tiles of public namespaces are written with the tag CloudFront may read.
     objectActions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],

@@ -113,6 +113,16 @@ export const TABLES = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  faceSpaces: {
+    id: 'FaceSpacesTable',
+    envVar: 'TESSERA_FACE_SPACES_TABLE',
+    // One item per vision space ("<client id>/<space>"): its version, the packed base of its faces
+    // in the bucket (under BUCKET.facesPrefix) and the changes made since, so a space is read in
+    // one GetItem (plus the base, cached per container) and every write is one conditional update.
+    partitionKey: { name: 'spaceKey', type: 'S' },
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;
@@ -125,6 +135,8 @@ export const BUCKET = {
   /** Proxied slices wait here until they are assembled into parts; never a client namespace. */
   stagingPrefix: '_staging/',
   stagingExpiryDays: 2,
+  /** Packed face descriptors of vision spaces ("<prefix><client id>/<space>/<version>"); never a client namespace. */
+  facesPrefix: '_faces/',
   /** The tag on files of public namespaces: the bucket policy lets CloudFront read only those. */
   publicTag: { key: 'tessera-public', value: 'true' },
   /**

@@ -3,7 +3,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { httpHandler, jsonResult, type HttpEvent, type HttpHandler, type HttpResult } from '../http/http-handler.ts';
 
 /** Which dialect a request that matched no route looks like it speaks, from how it is signed. */
-export type Envelope = 'ci' | 'kmp' | 'ost' | 'gateway';
+export type Envelope = 'ci' | 'kmp' | 'ost' | 'vision' | 'gateway';
 
 export function envelopeOf(event: HttpEvent): Envelope {
   const authorization = (event.headers.authorization ?? '').trim();
@@ -11,10 +11,11 @@ export function envelopeOf(event: HttpEvent): Envelope {
   if (/^q-sign-algorithm=/i.test(authorization) || query.has('q-sign-algorithm')) return 'ci';
   if (/^SDK-HMAC-SHA256\s/i.test(authorization) || event.headers['x-auth-token'] !== undefined) return 'kmp';
   if (/\bapi_key\s*="/i.test(authorization)) return 'ost';
+  if (query.has('oauth_token')) return 'vision';
   return 'gateway';
 }
 
-// The platform layer imports no dialect (eslint.config.js: LAYERS), so the three envelopes are
+// The platform layer imports no dialect (eslint.config.js: LAYERS), so the four envelopes are
 // written here; test/unit/not-found.test.ts holds each equal to its dialect's own renderer.
 
 const xml = new XMLBuilder({ suppressEmptyNode: true, processEntities: true });
@@ -54,6 +55,7 @@ function cosNoSuchKey(event: HttpEvent, message: string): HttpResult {
  * - Huawei-signed (`SDK-HMAC-SHA256`) or with an `X-Auth-Token`: kmp's
  *   `{"error_code": "KMP.00021101", "error_msg": …}` with `x-request-id`;
  * - xfyun-signed (`api_key="…"`): ost's `{code: 10001, sid, message}`;
+ * - with an `oauth_token` in the query: VK Cloud Vision's `{status: 404, body, htmlencoded, last_modified}`;
  * - anything else: API Gateway's own `{"message":"Not Found"}`.
  */
 export function notFoundAnswer(event: HttpEvent): HttpResult {
@@ -73,6 +75,8 @@ export function notFoundAnswer(event: HttpEvent): HttpResult {
         sid: `ost00010002@dx${Date.now().toString(16)}${randomBytes(3).toString('hex')}`,
         message,
       });
+    case 'vision':
+      return jsonResult(404, { status: 404, body: message, htmlencoded: false, last_modified: 0 });
     case 'gateway':
       return jsonResult(404, { message: 'Not Found' });
   }

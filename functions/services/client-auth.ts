@@ -3,7 +3,9 @@ import type { TokenProblem } from '../core/access-token.ts';
 import { isActive, type Client } from '../core/client.ts';
 import { forbidden, unauthenticated } from '../core/errors.ts';
 import { constantTimeEqual } from '../core/secret.ts';
+import { isServiceTokenShaped } from '../core/service-token.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
+import { serviceTokens } from '../adapters/service-token-store.ts';
 import { accessTokens } from './access-tokens.ts';
 
 /** Compared with the secret presented for an unknown client, so that it costs what a known one does; never a secret. */
@@ -69,6 +71,20 @@ export const clientAuth = {
     if (!client) throw unauthenticated(TOKEN_PROBLEMS.invalid, 'invalid');
     if (client.secretVersion !== verified.claims.secretVersion)
       throw unauthenticated("access token was revoked: the client's secret was rotated", 'revoked');
+    if (!isActive(client)) throw unauthenticated('this client is disabled', 'disabled');
+    return client;
+  },
+
+  /**
+   * The client of a vision `oauth_token`: an access token, or a service token (non-expiring, made
+   * and revoked with the client CLI) read by its hash. An unknown service token is refused in the
+   * words of a forged access token.
+   */
+  async byOAuthToken(token: string | undefined, options: { now?: number } = {}): Promise<Client> {
+    if (!token || !isServiceTokenShaped(token)) return clientAuth.byAccessToken(token, options);
+    const record = await serviceTokens.find(token);
+    const client = record && (await clientRegistry.get(record.clientId));
+    if (!client) throw unauthenticated(TOKEN_PROBLEMS.invalid, 'invalid');
     if (!isActive(client)) throw unauthenticated('this client is disabled', 'disabled');
     return client;
   },

@@ -39,6 +39,8 @@ const KMP_TASK_OUTPUT = 'demo/events/kmp/output.jpg';
 const stack = useLocalStack({ demo: { clientId: CLIENT_ID, secret: SECRET, namespace: 'demo' }, worker: false });
 
 const EVENTS_DIR = new URL('../../events/', import.meta.url);
+/** vision events carry this in place of an oauth_token; the vision flow below puts in a live access token. */
+const VISION_TOKEN_PLACEHOLDER = 'VISION_EVENTS_TOKEN';
 const eventFiles = readdirSync(EVENTS_DIR).filter((name) => name.endsWith('.json'));
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, EVENTS_DIR), 'utf8')) as HttpEvent;
 const context = { awsRequestId: 'events-test', functionName: 'events', getRemainingTimeInMillis: () => 29_000 } as Context;
@@ -315,6 +317,21 @@ describe('events/', () => {
     assert.equal(result.headers?.['cache-control'], 'no-store');
     assert.equal(body.token_type, 'Bearer');
     assert.equal((await clientAuth.byAccessToken(String(body.access_token))).clientId, CLIENT_ID);
+  });
+
+  it('vision events are accepted: set a person from the sample face, recognize it, delete it, truncate the space', async () => {
+    const { body } = await invoke('auth.token.json');
+    const withToken = (event: HttpEvent): HttpEvent => {
+      const rawQueryString = event.rawQueryString.replace(VISION_TOKEN_PLACEHOLDER, String(body.access_token));
+      return { ...event, rawQueryString, queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) };
+    };
+    const answer = async (name: string) => JSON.parse((await respond(name, withToken)).body ?? '') as { body: { objects?: unknown[] } };
+    await answer('vision.truncate.json');
+    assert.deepEqual((await answer('vision.set.json')).body.objects, [{ status: 0, name: 'file_0' }]);
+    assert.match(JSON.stringify((await answer('vision.recognize.json')).body.objects), /"tag":"person1"/);
+    assert.deepEqual((await answer('vision.delete.json')).body.objects, [{ status: 0, name: 'file_0' }]);
+    assert.match(JSON.stringify((await answer('vision.recognize.json')).body.objects), /"tag":"undefined"/);
+    assert.deepEqual((await answer('vision.truncate.json')).body, {});
   });
 
   it('kmp workspace and task events are accepted: create, list, overview, update, start, stop; run, archive, unarchive, delete; the workspace renamed and deleted', async () => {

@@ -7,6 +7,7 @@ import { ciError } from '../../functions/ci/envelope.ts';
 import { invalidInput, notFound } from '../../functions/core/errors.ts';
 import { kmpError } from '../../functions/kmp/envelope.ts';
 import { ostError } from '../../functions/ost/envelope.ts';
+import { visionError } from '../../functions/vision/envelope.ts';
 import { handler, notFoundAnswer } from '../../functions/platform/not-found.ts';
 import { CosServiceError } from '../support/cos-python.ts';
 
@@ -105,6 +106,17 @@ describe('the catch-all 404, in the envelope the request looks like it speaks', 
     assert.match(String(body.sid), /^ost0001[0-9a-f]{4}@dx[0-9a-f]+$/);
   });
 
+  it("with an oauth_token in the query: VK Cloud Vision's envelope, status 404", async () => {
+    const result = await answer(event('POST', '/api/v1/persons/merge', {}, 'oauth_provider=mcs&oauth_token=abc'));
+    assert.equal(result.statusCode, 404);
+    assert.deepEqual(json(result), {
+      status: 404,
+      body: 'no API answers POST /api/v1/persons/merge',
+      htmlencoded: false,
+      last_modified: 0,
+    });
+  });
+
   it('anything else: API Gateway\'s own {"message":"Not Found"}', async () => {
     for (const headers of [{}, { authorization: 'Bearer abc' }] as Record<string, string>[]) {
       const result = await answer(event('GET', '/nothing/here', headers));
@@ -126,5 +138,7 @@ describe('the catch-all 404, in the envelope the request looks like it speaks', 
     const theirs = ostError('0002')(invalidInput('no API answers POST /file/x'));
     const withoutSid = (result: HttpResult) => ({ ...json(result), sid: String(json(result).sid).replace(/@dx.*/, '') });
     assert.deepEqual([ours.headers, withoutSid(ours)], [theirs.headers, withoutSid(theirs)]);
+    const vision = event('POST', '/api/v1/x', {}, 'oauth_token=t');
+    assert.deepEqual(notFoundAnswer(vision), visionError(notFound('no API answers POST /api/v1/x')));
   });
 });

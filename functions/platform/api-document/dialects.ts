@@ -5,7 +5,7 @@
  * does the checking.
  */
 
-export type DialectName = 'platform' | 'storage' | 'ost' | 'ci' | 'auth' | 'kmp';
+export type DialectName = 'platform' | 'storage' | 'ost' | 'ci' | 'auth' | 'kmp' | 'vision';
 
 type Json = { readonly [key: string]: unknown };
 
@@ -39,6 +39,7 @@ const ciHeaders = {
 };
 const authError = json('AuthError');
 const kmpError = json('KmpError');
+const visionError = json('VisionError');
 const noStore = { 'cache-control': { $ref: '#/components/headers/NoStore' } };
 
 export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
@@ -239,6 +240,37 @@ export const DIALECTS: Readonly<Record<DialectName, DialectDocumentation>> = {
       404: answer('KmpError404', "KMP.00021101: the workspace, task or subtask does not exist (another client's included).", kmpError),
       409: answer('KmpError409', 'KMP.00021105: another request is changing the same task; try again.', kmpError),
       500: answer('KmpError500', 'KMP.00010001: internal error.', kmpError),
+    },
+  },
+  vision: {
+    description:
+      "VK Cloud Vision's persons (seed 004): multipart/form-data with a JSON part `meta` and image parts named as `meta.images[].name` says (up to 100 images, " +
+      '15 MiB each, 30 MiB in all; JPEG, PNG or TIFF, 5×5 to 3840×2160). Faces are found and compared by face-api (docs/vision.md). ' +
+      'Answers are `{status, body, htmlencoded: false, last_modified: 0}`, the HTTP status mirroring `status`.',
+    securitySchemes: {
+      visionOAuthToken: {
+        type: 'apiKey',
+        in: 'query',
+        name: 'oauth_token',
+        description:
+          'An access token from `POST /auth/oauth/v1/token`, or a service token (`npm run client -- token CLIENT_ID`: does not expire, revoked with `revoke-token`); ' +
+          'with `oauth_provider=mcs` (`mr` is taken as the same).',
+      },
+    },
+    security: [{ visionOAuthToken: [] }],
+    responses: {
+      200: answer('VisionOk', 'Done, per image: see each object’s status.', json('VisionOk')),
+      400: answer(
+        'VisionError400',
+        '`wrong space param : …`, `could not get image by name <name>: http: no such file`, `empty image`, `no person_id has been provided`, meta missing or not JSON, too many or too large images.',
+        visionError,
+      ),
+      401: answer(
+        'VisionError401',
+        'oauth_token missing, malformed, forged, expired or revoked; an unknown oauth_provider; a disabled client.',
+        visionError,
+      ),
+      500: answer('VisionError500', 'Internal error.', visionError),
     },
   },
 };

@@ -123,6 +123,31 @@ export const ENVELOPE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     properties: { error_code: { type: 'string', pattern: '^KMP\\.\\d{8}$' }, error_msg: { type: 'string' } },
     required: ['error_code', 'error_msg'],
   },
+  VisionOk: {
+    type: 'object',
+    description:
+      "VK Cloud Vision's envelope. `body.objects` has one entry per image, in meta's order: `status` 0 done, 1 never will be (`error` says why), 2 temporary (try again); " +
+      'recognize adds `persons` ({tag `person<ID>` or `undefined`, coord [left, top, right, bottom], confidence, similarity, and with searcher 1 sex, age, emotion, valence, arousal}) ' +
+      'to an image with faces, and `aliases_changed`. truncate answers `{}`.',
+    properties: {
+      status: { const: 200 },
+      body: { type: 'object' },
+      htmlencoded: { const: false },
+      last_modified: { const: 0 },
+    },
+    required: ['status', 'body', 'htmlencoded', 'last_modified'],
+  },
+  VisionError: {
+    type: 'object',
+    description: 'The same envelope with the HTTP status as `status` and what was wrong as a string `body`.',
+    properties: {
+      status: { type: 'integer' },
+      body: { type: 'string' },
+      htmlencoded: { const: false },
+      last_modified: { const: 0 },
+    },
+    required: ['status', 'body', 'htmlencoded', 'last_modified'],
+  },
 };
 
 /** Headers the dialects add to every answer (`components.headers`). */
