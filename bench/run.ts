@@ -8,12 +8,13 @@ import { benchLargeBodies } from './large-bodies.ts';
 import { benchOst } from './ost.ts';
 import { benchPanorama } from './panorama.ts';
 import { benchStorage } from './storage.ts';
+import { benchVision } from './vision.ts';
 import { ms, printTable, verdict, type Row } from './stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,large,imagemogr2,panorama,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,vision,large,imagemogr2,panorama,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
@@ -22,6 +23,7 @@ try {
   if (only.has('ost')) results.ost = await benchOst(stack, APP_ID, SECRET);
   if (only.has('ci')) results.ci = await benchCiJobs(stack, APP_ID, SECRET);
   if (only.has('kmp')) results.kmp = await benchKmp(stack, ROUNDS);
+  if (only.has('vision')) results.vision = await benchVision(stack, APP_ID, SECRET);
 } finally {
   await stack.stop();
 }
