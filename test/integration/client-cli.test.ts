@@ -6,7 +6,7 @@ import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { TABLES } from '../../functions/resources.ts';
 import { dynamo } from '../../functions/adapters/aws-clients.ts';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { multipart, postForm, useLocalStack } from '../support/local-stack.ts';
 
 const stack = useLocalStack();
 const run = promisify(execFile);
@@ -20,6 +20,27 @@ const uploadWith = (secret: string, filename: string) =>
   postForm(`${stack.current.url}/upload`, { secret_key: secret, filename, filedata: { data: 'cli' } });
 
 describe('npm run client', () => {
+  it("makes, lists and revokes vision service tokens: only the token's hash is stored, and a revoked one stops at once", async () => {
+    const created = JSON.parse(await cli('create', '--name', 'Seer', '--namespace', 'seer', '--json'));
+    const made = JSON.parse(await cli('token', created.clientId, '--label', 'camera 1', '--json'));
+    assert.match(made.token, /^tsvc_[A-Za-z0-9_-]{43}$/);
+    const truncate = () =>
+      fetch(`${stack.current.url}/api/v1/persons/truncate?oauth_provider=mcs&oauth_token=${made.token}`, {
+        method: 'POST',
+        body: multipart({ meta: '{"space":"0"}' }),
+      }).then(async (response) => ({ status: response.status, body: ((await response.json()) as { body: unknown }).body }));
+    assert.deepEqual(await truncate(), { status: 200, body: {} });
+    const listed = JSON.parse(await cli('tokens', created.clientId, '--json')) as Array<{ tokenId: string; label: string }>;
+    assert.deepEqual(
+      listed.map(({ tokenId, label }) => ({ tokenId, label })),
+      [{ tokenId: made.tokenId, label: 'camera 1' }],
+    );
+    assert.equal(JSON.stringify(listed).includes(made.token), false, 'a listing never shows the token');
+    await cli('revoke-token', created.clientId, made.tokenId);
+    assert.deepEqual(await truncate(), { status: 401, body: 'access token is not valid' });
+    assert.deepEqual(JSON.parse(await cli('tokens', created.clientId, '--json')), []);
+  });
+
   it('creates a client whose secret works at once and is stored only sealed and hashed', async () => {
     const created = JSON.parse(await cli('create', '--name', 'Acme', '--namespace', 'acme', '--namespace', 'acme-raw', '--json'));
     assert.match(created.clientId, /^tc[0-9a-f]{16}$/);
