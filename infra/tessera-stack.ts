@@ -4,6 +4,7 @@ import { bodyConfig } from '../functions/config.ts';
 import { oversizeAnswers, type OversizeTemplate } from '../functions/platform/oversize-answers.ts';
 import { ROUTES } from '../functions/routes.ts';
 import { ApiFrontDoor, largeBodyPathPatterns } from './constructs/api-front-door.ts';
+import { FacesLayer } from './constructs/faces-layer.ts';
 import { FileStorage } from './constructs/file-storage.ts';
 import { HttpRoutes } from './constructs/http-routes.ts';
 import { JobQueues } from './constructs/job-queues.ts';
@@ -14,6 +15,7 @@ import { ScheduledJobs } from './constructs/scheduled-jobs.ts';
 import { SecretSealingKey } from './constructs/secret-sealing-key.ts';
 import { SharpLayer } from './constructs/sharp-layer.ts';
 import { StateTables } from './constructs/state-tables.ts';
+import { FACE_GROUPS } from './face-files.ts';
 import { oversizeFunctionSource } from './oversize-function.ts';
 
 /** The public hostnames of the API, for handlers that check a signed Host against x-forwarded-host (comma-separated). */
@@ -66,8 +68,8 @@ export async function tesseraStackProps(scope: Construct, props: StackProps = {}
 
 /**
  * Tessera: one bucket, its state tables, the HTTP API of every dialect behind CloudFront (the
- * largeBodies routes on Fargate behind the same hostname), the sharp layer, and CloudFront for
- * public sets.
+ * largeBodies routes on Fargate behind the same hostname), the sharp layer (and the faces layer
+ * when a Lambda runs the face engine), and CloudFront for public sets.
  */
 export class TesseraStack extends Stack {
   constructor(scope: Construct, id: string, props: TesseraStackProps) {
@@ -80,12 +82,12 @@ export class TesseraStack extends Stack {
     const publicFiles = new PublicFiles(this, 'PublicFiles', storage);
     const resources = { storage, tables, sealingKey, queues, publicBaseUrl: publicFiles.baseUrl };
     const containerRoutes = props.largeBodies ? ROUTES.filter((route) => route.largeBodies) : [];
-    const api = new HttpRoutes(
-      this,
-      'Api',
-      resources,
-      ROUTES.filter((route) => !containerRoutes.includes(route)),
-    );
+    const lambdaRoutes = ROUTES.filter((route) => !containerRoutes.includes(route));
+    // The face engine's files as a layer, only when a Lambda runs it (the container carries its own copy).
+    const faceLayers = lambdaRoutes.some((route) => FACE_GROUPS.has(route.group))
+      ? { sharp: sharp.layer, faces: new FacesLayer(this, 'Faces').layer }
+      : undefined;
+    const api = new HttpRoutes(this, 'Api', resources, lambdaRoutes, faceLayers);
     const container =
       containerRoutes.length > 0
         ? new LargeBodyService(this, 'LargeBodies', {

@@ -1,16 +1,25 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES, routeGroups, type Route } from '../../functions/routes.ts';
+import { FACE_ENVIRONMENT, FACE_GROUPS, FACE_MEMORY_MB } from '../face-files.ts';
 import { PROJECT_ROOT, writeGroupEntry } from '../group-entries.ts';
 import { TesseraFunction, type SharedResources } from './tessera-function.ts';
 
+/** What the face groups' Lambdas run with besides their bundle: sharp (left out of every bundle) and the engine's data files. */
+export interface FaceLayers {
+  readonly sharp: ILayerVersion;
+  readonly faces: ILayerVersion;
+}
+
 /**
  * The HTTP API: one route per row of functions/routes.ts that Lambda serves (all of them, or all
- * but the largeBodies routes when the container serves those), one Lambda per route group.
+ * but the largeBodies routes when the container serves those), one Lambda per route group. A face
+ * group's (FACE_GROUPS) also gets `faceLayers`, FACE_ENVIRONMENT and FACE_MEMORY_MB.
  */
 export class HttpRoutes extends Construct {
   readonly api: HttpApi;
@@ -20,7 +29,7 @@ export class HttpRoutes extends Construct {
     return this.api.apiEndpoint;
   }
 
-  constructor(scope: Construct, id: string, resources: SharedResources, routes: readonly Route[] = ROUTES) {
+  constructor(scope: Construct, id: string, resources: SharedResources, routes: readonly Route[] = ROUTES, faceLayers?: FaceLayers) {
     super(scope, id);
     this.api = new HttpApi(this, 'HttpApi', { createDefaultStage: false, description: 'Tessera: every dialect' });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
@@ -33,11 +42,18 @@ export class HttpRoutes extends Construct {
     });
 
     for (const [group, groupRoutes] of routeGroups(routes)) {
+      const faces = FACE_GROUPS.has(group);
+      if (faces && !faceLayers) throw new Error(`route group ${group} runs the face engine: give HttpRoutes the faceLayers`);
       const { fn } = new TesseraFunction(this, group, {
         access: group,
         entry: writeGroupEntry(group, groupRoutes),
         description: `Tessera ${group} routes`,
+        // API Gateway's HTTP API waits 30 s at most for an integration (a hard limit): a longer
+        // timeout would only keep working after the client has had API Gateway's 503.
         timeout: Duration.seconds(29),
+        ...(faces && faceLayers
+          ? { memorySize: FACE_MEMORY_MB, layers: [faceLayers.sharp, faceLayers.faces], environment: FACE_ENVIRONMENT }
+          : {}),
         resources,
       });
       const integration = new HttpLambdaIntegration(`${group}Integration`, fn);

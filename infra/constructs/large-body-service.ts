@@ -40,6 +40,7 @@ import { Construct } from 'constructs';
 import { GROUP_ACCESS } from '../../functions/access.ts';
 import type { Route } from '../../functions/routes.ts';
 import { grantAccess, unionAccess } from '../access-policy.ts';
+import { FACE_ENVIRONMENT } from '../face-files.ts';
 import { SERVER_PORT, writeServerImage } from '../server-image.ts';
 import { sharedEnvironment, type SharedResources } from './tessera-function.ts';
 
@@ -48,8 +49,15 @@ export const ORIGIN_SECRET_HEADER = 'x-tessera-origin-verify';
 /** AWS's managed prefix list of CloudFront's origin-facing addresses. */
 export const CLOUDFRONT_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing';
 
-/** One task: 1 vCPU for multipart parsing and TLS to S3 at full speed, 2 GB for a few bodies in flight, each held a part at a time. */
-const TASK = { cpu: 1024, memoryLimitMiB: 2048 } as const;
+/**
+ * One task: 1 vCPU / 2 GB, arm64. The big-body path needs a core for multipart parsing and TLS to
+ * S3 and little memory (a part held per body, 17–28 MiB per 64 MiB upload measured in "Large
+ * bodies"). The vision routes add the face engine, loaded at start: 0.39–0.53 GB RSS
+ * (reference/faces.md §A.2), one image decoded at a time (≤ 25 MB RGB) and each vision request's
+ * images (≤ 30 MiB) while it waits its turn. 2 GB holds that with room for dozens of requests in
+ * flight. A second vCPU would not speed detection up: tfjs' WASM runs on the one JavaScript thread.
+ */
+export const TASK = { cpu: 1024, memoryLimitMiB: 2048 } as const;
 const SCALING = { minCapacity: 1, maxCapacity: 10, cpuPercent: 60, requestsPerTargetPerMinute: 100 } as const;
 
 export interface LargeBodyServiceProps {
@@ -166,6 +174,8 @@ export class LargeBodyService extends Construct {
       portMappings: [{ containerPort: SERVER_PORT }],
       environment: {
         ...sharedEnvironment(resources),
+        // Also set in the image (infra/server-image.ts), which copies the files there.
+        ...FACE_ENVIRONMENT,
         PORT: String(SERVER_PORT),
         TESSERA_MAX_BODY_BYTES: String(props.maxBodyBytes),
         AWS_REGION: Stack.of(this).region,

@@ -34,6 +34,8 @@ export interface TesseraFunctionProps {
   readonly handler?: string;
   readonly memorySize?: number;
   readonly layers?: readonly ILayerVersion[];
+  /** Variables on top of sharedEnvironment (the face groups' TESSERA_FACE_* paths). */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** What every handler reads from its environment: the bucket, tables, queues, seal key and public base URL. */
@@ -74,7 +76,7 @@ export class TesseraFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       description: props.description,
-      environment: sharedEnvironment(props.resources),
+      environment: { ...sharedEnvironment(props.resources), ...props.environment },
       bundling: {
         ...BUNDLING,
         format: OutputFormat.ESM,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,8 @@ import { bodyConfig } from '../../functions/config.ts';
 import { LAMBDA_MAX_BODY_BYTES } from '../../functions/platform/oversize-answers.ts';
 import { TABLES, type QueueName, type TableName } from '../../functions/resources.ts';
 import { ROUTES, routeKey } from '../../functions/routes.ts';
-import { CLOUDFRONT_PREFIX_LIST, ORIGIN_SECRET_HEADER } from '../../infra/constructs/large-body-service.ts';
+import { CLOUDFRONT_PREFIX_LIST, ORIGIN_SECRET_HEADER, TASK } from '../../infra/constructs/large-body-service.ts';
+import { FACE_ENVIRONMENT, FACE_GROUPS, FACE_MEMORY_MB, FACES_DIR, faceFiles } from '../../infra/face-files.ts';
 import { oversizeFunctionSource } from '../../infra/oversize-function.ts';
 import { TesseraStack, tesseraStackProps, type TesseraStackProps } from '../../infra/tessera-stack.ts';
 
@@ -249,7 +250,7 @@ describe('large bodies, on (the default)', () => {
     const expected = new Set<string>();
     const add = (action: string, resource: unknown) => expected.add(`${action} ${JSON.stringify(resource)}`);
     const groups = [...new Set(largeRoutes.map((route) => route.group))].sort();
-    assert.deepEqual(groups, ['ost', 'storage']);
+    assert.deepEqual(groups, ['ost', 'storage', 'vision']);
     for (const access of groups.map((group) => GROUP_ACCESS[group]!)) {
       for (const action of access.objectActions ?? []) add(action, { 'Fn::Join': ['', [arn(bucket), '/*']] });
       for (const action of access.bucketActions ?? []) add(action, arn(bucket));
@@ -277,6 +278,33 @@ describe('large bodies, on (the default)', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
     ]);
+  });
+
+  it("sizes the task for the face engine beside the big-body path, and points it at the image's face files", () => {
+    const { template } = on;
+    const [, task] = only(template, 'AWS::ECS::TaskDefinition');
+    assert.deepEqual(TASK, { cpu: 1024, memoryLimitMiB: 2048 });
+    assert.equal(task.Properties.Cpu, '1024');
+    assert.equal(task.Properties.Memory, '2048');
+    const [container] = task.Properties.ContainerDefinitions as Json[];
+    const environment = Object.fromEntries(
+      (container!.Environment as { Name: string; Value: unknown }[]).map((entry) => [entry.Name, entry.Value]),
+    );
+    for (const [name, value] of Object.entries(FACE_ENVIRONMENT)) assert.equal(environment[name], value, name);
+    assert.ok(
+      largeRoutes.some((route) => FACE_GROUPS.has(route.group)),
+      'the container serves the vision routes',
+    );
+  });
+
+  it('builds no faces layer and no Lambda for the vision routes: the container serves them', () => {
+    const { template } = on;
+    const layers = Object.values(resourcesOf(template, 'AWS::Lambda::LayerVersion')).map((layer) => String(layer.Properties.Description));
+    assert.equal(layers.filter((description) => description.includes(FACES_DIR)).length, 0);
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    for (const group of FACE_GROUPS) {
+      assert.equal(functions.filter((fn) => fn.Properties.Description === `Tessera ${group} routes`).length, 0, group);
+    }
   });
 
   it('runs in two AZs of public subnets with no NAT gateway, with free S3 and DynamoDB endpoints and flow logs', () => {
@@ -324,6 +352,62 @@ describe('large bodies, off (-c largeBodies=false)', () => {
     assert.equal(config.CacheBehaviors, undefined);
     assert.equal((config.Origins as Json[]).length, 1);
     assert.equal((config.DefaultCacheBehavior as Json).OriginRequestPolicyId, ALL_VIEWER_EXCEPT_HOST_HEADER);
+  });
+
+  it('gives the vision Lambda the sharp and faces layers, the face files’ paths, 2048 MB and API Gateway’s 29 s', () => {
+    const { template } = off;
+    const layerId = (text: string) =>
+      only(template, 'AWS::Lambda::LayerVersion', (_, layer) => String(layer.Properties.Description).includes(text))[0];
+    const [sharpLayer, facesLayer] = [layerId('sharp'), layerId(FACES_DIR)];
+    for (const group of FACE_GROUPS) {
+      const [, fn] = only(
+        template,
+        'AWS::Lambda::Function',
+        (_, candidate) => candidate.Properties.Description === `Tessera ${group} routes`,
+      );
+      assert.equal(FACE_MEMORY_MB, 2048);
+      assert.equal(fn.Properties.MemorySize, FACE_MEMORY_MB);
+      assert.ok(FACE_MEMORY_MB >= 1769, 'one full vCPU');
+      assert.equal(fn.Properties.Timeout, 29);
+      assert.deepEqual(fn.Properties.Layers, [{ Ref: sharpLayer }, { Ref: facesLayer }]);
+      const variables = (fn.Properties.Environment as { Variables: Json }).Variables;
+      assert.deepEqual(FACE_ENVIRONMENT, { TESSERA_FACE_MODELS_DIR: '/opt/faces/models', TESSERA_FACE_WASM_DIR: '/opt/faces/wasm' });
+      for (const [name, value] of Object.entries(FACE_ENVIRONMENT)) assert.equal(variables[name], value, name);
+    }
+    // The other route functions keep the default memory and no layer.
+    const others = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+      (fn) =>
+        / routes$/.test(String(fn.Properties.Description)) &&
+        ![...FACE_GROUPS].some((group) => fn.Properties.Description === `Tessera ${group} routes`),
+    );
+    assert.ok(others.length > 0);
+    for (const fn of others) {
+      assert.equal(fn.Properties.Layers, undefined, String(fn.Properties.Description));
+      assert.equal(fn.Properties.MemorySize, 1024, String(fn.Properties.Description));
+    }
+  });
+
+  it('ships in the faces layer exactly the weights and .wasm the engine reads, under faces/ (/opt/faces)', () => {
+    const [, layer] = only(off.template, 'AWS::Lambda::LayerVersion', (_, candidate) =>
+      String(candidate.Properties.Description).includes(FACES_DIR),
+    );
+    // The asset's folder in the cloud assembly, by the zip's key the layer names.
+    const key = String((layer.Properties.Content as { S3Key: unknown }).S3Key);
+    const manifest = JSON.parse(readFileSync(join(off.outdir, 'Tessera.assets.json'), 'utf8')) as {
+      files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+    };
+    const [entry] = Object.values(manifest.files).filter((file) => Object.values(file.destinations).some((to) => to.objectKey === key));
+    const asset = join(off.outdir, entry!.source.path);
+    const files = (directory: string): string[] =>
+      readdirSync(directory, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(join(directory, entry.name)).map((file) => `${entry.name}/${file}`) : [entry.name],
+      );
+    assert.deepEqual(
+      files(asset).sort(),
+      faceFiles()
+        .map((file) => `faces/${file.target}`)
+        .sort(),
+    );
   });
 
   it("holds the largeBodies routes to Lambda's limit at the edge", () => {

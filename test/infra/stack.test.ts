@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -9,6 +12,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ROUTES, routeGroups } from '../../functions/routes.ts';
 import { BUCKET, TABLES } from '../../functions/resources.ts';
 import { SCHEDULES } from '../../functions/schedules.ts';
+import { FACE_ENVIRONMENT, FACES_DIR, faceFiles } from '../../infra/face-files.ts';
+import { PROJECT_ROOT } from '../../infra/group-entries.ts';
+import { NODE_IMAGE } from '../../infra/server-image.ts';
 import { TesseraStack, tesseraStackProps } from '../../infra/tessera-stack.ts';
 
 let template: Template;
@@ -253,5 +259,102 @@ describe('public panorama sets', () => {
     const worker = resources('AWS::Lambda::Function').find((fn) => String(fn.Properties.Description).includes('job worker'))!;
     assert.equal(worker.Properties.MemorySize, 3008);
     assert.equal(worker.Properties.Timeout, 120);
+  });
+});
+
+describe('the large-body container image (its build context: Docker runs only at deploy)', () => {
+  /** The context CDK staged for the task's image, from the cloud assembly's asset manifest. */
+  const context = () => {
+    const manifest = JSON.parse(readFileSync(join(outdir, 'Tessera.assets.json'), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string } }>;
+    };
+    const images = Object.values(manifest.dockerImages);
+    assert.equal(images.length, 1);
+    return join(outdir, images[0]!.source.directory);
+  };
+  const sharpLayer = `${PROJECT_ROOT}layers/sharp/nodejs/node_modules`;
+
+  it('copies sharp for linux-arm64 and the face files onto the pinned arm64 Node image, with no RUN step, and names their paths', () => {
+    const dockerfile = readFileSync(join(context(), 'Dockerfile'), 'utf8');
+    const lines = dockerfile.split('\n').filter((line) => line && !line.startsWith('#'));
+    assert.equal(lines[0], `FROM --platform=linux/arm64 ${NODE_IMAGE}`);
+    assert.deepEqual(
+      lines.filter((line) => /^(RUN|ADD)\b/.test(line)),
+      [],
+    );
+    const env = lines.find((line) => line.startsWith('ENV '))!;
+    for (const [name, value] of Object.entries(FACE_ENVIRONMENT)) assert.ok(env.split(' ').includes(`${name}=${value}`), name);
+    assert.ok(lines.includes(`COPY faces ${FACES_DIR}`));
+    assert.ok(lines.includes('WORKDIR /app'));
+    assert.ok(lines.includes('COPY node_modules node_modules'));
+    assert.ok(lines.includes('COPY main.mjs main.mjs.map ./'));
+    assert.equal(lines.at(-1), 'CMD ["node", "main.mjs"]');
+
+    const faces = join(context(), 'faces');
+    for (const { source, target } of faceFiles()) assert.equal(statSync(join(faces, target)).size, statSync(source).size, target);
+    assert.equal(
+      readdirSync(faces, { recursive: true }).filter((name) => statSync(join(faces, String(name))).isFile()).length,
+      faceFiles().length,
+    );
+
+    const modules = join(context(), 'node_modules');
+    const version = (root: string) => (JSON.parse(readFileSync(join(root, 'sharp/package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(version(modules), version(sharpLayer));
+    assert.ok(existsSync(join(modules, '@img/sharp-linux-arm64')));
+    assert.ok(existsSync(join(modules, '@img/sharp-libvips-linux-arm64')));
+    assert.deepEqual(
+      readdirSync(modules).sort(),
+      readdirSync(sharpLayer)
+        .filter((name) => !['.bin', '.package-lock.json'].includes(name))
+        .sort(),
+    );
+  });
+
+  it('starts from its bundle with no node_modules but sharp, the face engine loaded from the image’s files, and serves the vision routes', async () => {
+    // The bundle in a folder of its own (no node_modules above it), sharp for this machine in
+    // place of the image's linux-arm64 one, the face files where the variables say.
+    const folder = mkdtempSync(join(tmpdir(), 'tessera-container-'));
+    try {
+      for (const name of ['main.mjs', 'main.mjs.map']) copyFileSync(join(context(), name), join(folder, name));
+      mkdirSync(join(folder, 'node_modules'));
+      symlinkSync(`${PROJECT_ROOT}node_modules/sharp`, join(folder, 'node_modules/sharp'));
+      const server = spawn(process.execPath, ['main.mjs'], {
+        cwd: folder,
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: '0',
+          AWS_REGION: 'eu-west-1',
+          TESSERA_FACE_MODELS_DIR: join(context(), FACE_ENVIRONMENT.TESSERA_FACE_MODELS_DIR.replace(`${FACES_DIR}/`, 'faces/')),
+          TESSERA_FACE_WASM_DIR: join(context(), FACE_ENVIRONMENT.TESSERA_FACE_WASM_DIR.replace(`${FACES_DIR}/`, 'faces/')),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let errors = '';
+      server.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+      try {
+        // It listens only once the vision handlers' modules have loaded and warmed the engine.
+        let port: number | undefined;
+        for await (const line of createInterface({ input: server.stdout })) {
+          if (line.includes('serving the largeBodies routes')) {
+            port = (JSON.parse(line) as { port: number }).port;
+            break;
+          }
+        }
+        assert.ok(port, `the server did not start: ${errors}`);
+        const health = await fetch(`http://127.0.0.1:${port}/health`);
+        assert.equal(health.status, 200);
+        const form = new FormData();
+        form.append('meta', JSON.stringify({ space: '1', images: [{ name: 'file' }] }));
+        form.append('file', new Blob([readFileSync(`${PROJECT_ROOT}node_modules/@vladmandic/face-api/demo/sample1.jpg`)]), 'sample1.jpg');
+        const answer = await fetch(`http://127.0.0.1:${port}/api/v1/persons/recognize`, { method: 'POST', body: form });
+        assert.equal(answer.status, 401);
+        assert.equal(((await answer.json()) as { status: number }).status, 401, 'the vision dialect’s envelope');
+      } finally {
+        server.kill('SIGTERM');
+        if (server.exitCode === null && server.signalCode === null) await once(server, 'exit');
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
