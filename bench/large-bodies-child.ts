@@ -32,31 +32,22 @@ function record(command: string | undefined, started: number): void {
   entry.ms += performance.now() - started;
 }
 
+const timed =
+  <Args, Result>(next: (args: Args) => Promise<Result>, command: string | undefined) =>
+  async (args: Args): Promise<Result> => {
+    const started = performance.now();
+    try {
+      return await next(args);
+    } finally {
+      record(command, started);
+    }
+  };
+
 /** Times every command of the server's S3 and DynamoDB clients, by name. */
 function timeAwsCalls(): void {
   const options = { step: 'initialize', name: 'bench-time-aws-calls' } as const;
-  s3().middlewareStack.add(
-    (next, context) => async (args) => {
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        record(context.commandName, started);
-      }
-    },
-    options,
-  );
-  dynamo().middlewareStack.add(
-    (next, context) => async (args) => {
-      const started = performance.now();
-      try {
-        return await next(args);
-      } finally {
-        record(context.commandName, started);
-      }
-    },
-    options,
-  );
+  s3().middlewareStack.add((next, context) => timed(next, context.commandName), options);
+  dynamo().middlewareStack.add((next, context) => timed(next, context.commandName), options);
 }
 
 if (process.argv[2] === 'emulators') {

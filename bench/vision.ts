@@ -8,7 +8,8 @@ import { faceSpaces } from '../functions/adapters/face-spaces.ts';
 import { DESCRIPTOR_LENGTH, MATCH_DISTANCE } from '../functions/core/faces/space-index.ts';
 import { MAX_FACES_PER_SPACE } from '../functions/core/faces/space-limits.ts';
 import type { LocalStack } from '../local/local-stack.ts';
-import { accessToken, objectsOf, persons } from '../test/support/vision.ts';
+import { accessTokenOf } from '../test/support/access-token.ts';
+import { objectsOf, persons } from '../test/support/vision.ts';
 import { ms, percentile, verdict, type Row } from './stats.ts';
 
 /**
@@ -77,7 +78,7 @@ export async function benchVision(stack: LocalStack, clientId: string, secret: s
     rows.push({ measure: '  first 1 MP one-face search after warm-up', value: ms(cold.firstMs) });
     rows.push({ measure: '  peak RSS of that process (warm-up + 21 searches)', value: `${(cold.peakRss / 2 ** 20).toFixed(0)} MiB` });
 
-    const token = await accessToken(stack.url, clientId, secret);
+    const token = await accessTokenOf(stack.url, clientId, secret);
     const recognize = async (space: string, image: Buffer, faces: number) => {
       const [object] = objectsOf(
         await persons(stack.url, 'recognize', token, { space, images: [{ name: 'photo' }], update_embedding: false }, { photo: image }),

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Route } from '../functions/routes.ts';
 import type { HttpHandler, HttpResult } from '../functions/http/http-handler.ts';
 import { bodyConfig } from '../functions/config.ts';
-import { handler as notFound } from '../functions/platform/not-found.ts';
 import { loadRouteModule, renderOversize, routeLimit } from '../functions/platform/oversize-answers.ts';
 import { lambdaContext, toEvent } from '../server/http-event.ts';
+import { answerNotFound } from '../server/not-found-route.ts';
 import { MalformedPathError, matchRoute } from '../server/route-matcher.ts';
 import { serveStreamed } from '../server/streamed-route.ts';
 
@@ -28,15 +28,6 @@ const GATEWAY_ERRORS = {
 } as const;
 
 export type HandlerLoader = (route: Route) => Promise<HttpHandler>;
-
-/** The catch-all route ($default in API Gateway) that answers paths no route serves. */
-const NOT_FOUND_ROUTE: Route = {
-  method: 'GET',
-  path: '$default',
-  dialect: 'platform',
-  group: 'platform',
-  handler: 'platform/not-found.ts',
-};
 
 export interface ApiGateway {
   readonly url: string;
@@ -102,11 +93,7 @@ export async function startApiGateway(options: {
     }
     // What the edge (CloudFront's function) does before any origin: unknown routes and declared
     // bodies over a route's limit are answered in the envelope the request speaks.
-    if (!match)
-      return writeResult(
-        response,
-        await notFound(toEvent(request, Buffer.alloc(0), NOT_FOUND_ROUTE), lambdaContext(NOT_FOUND_ROUTE, Date.now() + 1000)),
-      );
+    if (!match) return writeResult(response, await answerNotFound(request));
     const limit = routeLimit(match.route, { largeBodies: true, maxLargeBodyBytes: bodyConfig.maxLargeBodyBytes() });
     if (Number(request.headers['content-length']) > limit) {
       response.setHeader('connection', 'close');

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { bodyConfig } from '../functions/config.ts';
 import type { HttpHandler, HttpResult } from '../functions/http/http-handler.ts';
 import { logger } from '../functions/logger.ts';
-import { handler as notFound } from '../functions/platform/not-found.ts';
 import { loadRouteModule, renderOversize } from '../functions/platform/oversize-answers.ts';
-import { ROUTES, routeKey, type Route } from '../functions/routes.ts';
+import { ROUTES, routeKey } from '../functions/routes.ts';
 import { lambdaContext, toEvent } from './http-event.ts';
+import { answerNotFound } from './not-found-route.ts';
 import { MalformedPathError, matchRoute } from './route-matcher.ts';
 import { serveStreamed } from './streamed-route.ts';
 
@@ -16,13 +16,6 @@ const REQUEST_MS = 10 * 60_000;
 const DRAIN_MS = 55_000;
 
 const LARGE_BODY_ROUTES = ROUTES.filter((route) => route.largeBodies);
-const NOT_FOUND_ROUTE: Route = {
-  method: 'GET',
-  path: '$default',
-  dialect: 'platform',
-  group: 'platform',
-  handler: 'platform/not-found.ts',
-};
 
 function send(response: ServerResponse, result: HttpResult): void {
   const headers: Record<string, string> = {};
@@ -53,10 +46,7 @@ export async function serveRoutes(
     }
     const handler = match && handlers[routeKey(match.route)];
     if (!match || !handler) {
-      return send(
-        response,
-        await notFound(toEvent(request, Buffer.alloc(0), NOT_FOUND_ROUTE), lambdaContext(NOT_FOUND_ROUTE, Date.now() + 1000)),
-      );
+      return send(response, await answerNotFound(request));
     }
     const event = toEvent(request, Buffer.alloc(0), match.route, match.pathParameters);
     const limit = bodyConfig.maxLargeBodyBytes();

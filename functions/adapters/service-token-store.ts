@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../core/errors.ts';
 import { MAX_SERVICE_TOKENS, newServiceToken, newServiceTokenId, serviceTokenHash } from '../core/service-token.ts';
 import { tableName } from '../resources.ts';
 import { dynamo } from './aws-clients.ts';
 import { conditionalWrite } from './conditional-write.ts';
+import { readTokenItem } from './token-store.ts';
 
 /**
  * Service tokens in the tokens table: `service#<sha256>` names the client a token belongs to (the
@@ -22,17 +23,20 @@ export interface ServiceTokenRecord {
 const tokenItem = (hash: string) => `service#${hash}`;
 const listItem = (clientId: string) => `services#${clientId}`;
 
-async function read<T>(tokenKey: string): Promise<T | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName('tokens'), Key: { tokenKey }, ConsistentRead: true }));
-  return result.Item as T | undefined;
-}
-
 async function listed(clientId: string): Promise<Array<{ tokenId: string; hash: string; entry: string }>> {
-  const list = await read<{ entries?: Set<string> }>(listItem(clientId));
+  const list = await readTokenItem<{ entries?: Set<string> }>(listItem(clientId));
   return [...(list?.entries ?? [])].map((entry) => {
     const [tokenId, hash] = entry.split(':') as [string, string];
     return { tokenId, hash, entry };
   });
+}
+
+/** The token whose hash this is, without the table's key. */
+async function recordOf(hash: string): Promise<ServiceTokenRecord | undefined> {
+  const item = await readTokenItem<ServiceTokenRecord & { tokenKey: string }>(tokenItem(hash));
+  if (!item) return undefined;
+  const { tokenKey: _key, ...record } = item;
+  return record;
 }
 
 export const serviceTokens = {
@@ -56,18 +60,11 @@ export const serviceTokens = {
   },
 
   /** The client a token belongs to, or undefined: one consistent read. */
-  async find(token: string): Promise<ServiceTokenRecord | undefined> {
-    const item = await read<ServiceTokenRecord & { tokenKey: string }>(tokenItem(serviceTokenHash(token)));
-    if (!item) return undefined;
-    const { tokenKey: _key, ...record } = item;
-    return record;
-  },
+  find: (token: string): Promise<ServiceTokenRecord | undefined> => recordOf(serviceTokenHash(token)),
 
   async list(clientId: string): Promise<ServiceTokenRecord[]> {
-    const records = await Promise.all(
-      (await listed(clientId)).map(({ hash }) => read<ServiceTokenRecord & { tokenKey: string }>(tokenItem(hash))),
-    );
-    return records.filter((item) => item !== undefined).map(({ tokenKey: _key, ...record }) => record);
+    const records = await Promise.all((await listed(clientId)).map(({ hash }) => recordOf(hash)));
+    return records.filter((record) => record !== undefined);
   },
 
   async revoke(clientId: string, tokenId: string): Promise<void> {

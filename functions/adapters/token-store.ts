@@ -29,7 +29,8 @@ interface SigningKeyRecord {
   readonly createdAt: string;
 }
 
-async function read<T>(tokenKey: string): Promise<T | undefined> {
+/** One item of the tokens table, read consistently (also service-token-store.ts's). */
+export async function readTokenItem<T>(tokenKey: string): Promise<T | undefined> {
   const result = await dynamo().send(new GetCommand({ TableName: tableName('tokens'), Key: { tokenKey }, ConsistentRead: true }));
   return result.Item as T | undefined;
 }
@@ -37,7 +38,7 @@ async function read<T>(tokenKey: string): Promise<T | undefined> {
 export const signingKeys = {
   /** The key, opened; undefined when none was ever made. */
   async read(keyId: string): Promise<Buffer | undefined> {
-    const record = await read<SigningKeyRecord>(keyItem(keyId));
+    const record = await readTokenItem<SigningKeyRecord>(keyItem(keyId));
     if (!record) return undefined;
     return Buffer.from(await secretSealer().open(record.sealedKey, SIGNING_KEY_SEAL_CONTEXT), 'base64url');
   },
@@ -96,7 +97,7 @@ export const refreshTokenStore = {
   },
 
   async read(clientId: string, slot: number): Promise<RefreshSlot | undefined> {
-    const record = await read<SlotRecord>(slotKey(clientId, slot));
+    const record = await readTokenItem<SlotRecord>(slotKey(clientId, slot));
     if (!record) return undefined;
     const { tokenKey: _key, expiresAt: _ttl, tokenExpiresAt, ...value } = record;
     return { ...value, expiresAt: tokenExpiresAt };

@@ -8,9 +8,7 @@ import { taskNames } from '../adapters/task-names.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { panoramas } from './panoramas.ts';
 import { picJobs } from './pic-jobs.ts';
-import { enqueueTask } from './task-queue.ts';
-import { decidedAgainIfBusy } from './decided-again.ts';
-import { alreadyHandled, nameScopeOf, removeTask } from './tasks.ts';
+import { alreadyHandled, nameScopeOf, removeTask, startWith } from './tasks.ts';
 
 /** KooMap's limit (reference/kmp.md §5.2). */
 export const MAX_SUBTASKS = 10;
@@ -101,16 +99,7 @@ export const subtasks = {
   async start(client: Client, task: Task, subtask: Task): Promise<Task> {
     nextState(subtask.state, 'start', lifecycleOf(subtask));
     const paths = subtaskPaths(client, task, subtaskIdOf(subtask));
-    const spec = await specFor(client, task, paths);
-    const started = await decidedAgainIfBusy(subtask, (current) =>
-      taskStore.transition(current, 'start', {
-        version: current.version,
-        set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
-        remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
-      }),
-    );
-    await enqueueTask(started);
-    return started;
+    return startWith(subtask, await specFor(client, task, paths));
   },
 
   delete: removeTask,

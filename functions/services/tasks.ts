@@ -85,6 +85,19 @@ export async function removeTask(task: Task): Promise<void> {
 }
 
 /** Someone else removed it (or changed it) first: nothing is left to do here. */
+/** Starts a task (or subtask) with the work it will run: a fresh run's fields, then its queue message. */
+export async function startWith(task: Task, spec: Task['spec']): Promise<Task> {
+  const started = await decidedAgainIfBusy(task, (current) =>
+    taskStore.transition(current, 'start', {
+      version: current.version,
+      set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
+      remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
+    }),
+  );
+  await enqueueTask(started);
+  return started;
+}
+
 export const alreadyHandled = (error: unknown): void => {
   if (!isTesseraError(error) || (error.kind !== 'not-found' && error.kind !== 'conflict')) throw error;
 };
@@ -155,16 +168,7 @@ export const tasks = {
   /** Starts a task into the pipeline /panorama and /jobs use, its input checked again now. */
   async start(client: Client, task: Task): Promise<Task> {
     nextState(task.state, 'start', lifecycleOf(task));
-    const spec = await runnableSpec(client, task);
-    const started = await decidedAgainIfBusy(task, (current) =>
-      taskStore.transition(current, 'start', {
-        version: current.version,
-        set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
-        remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
-      }),
-    );
-    await enqueueTask(started);
-    return started;
+    return startWith(task, await runnableSpec(client, task));
   },
 
   /** Client actions that are one transition: stop, archive, unarchive. */

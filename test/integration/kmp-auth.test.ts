@@ -5,12 +5,12 @@ import { before, describe, it } from 'node:test';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { accessTokens } from '../../functions/services/access-tokens.ts';
+import { accessTokenOf } from '../support/access-token.ts';
 import { KmpClient, type KmpAnswer } from '../support/kmp.ts';
 import {
   KMP,
   UNKNOWN_TASK_ID,
   UNKNOWN_WORKSPACE_ID,
-  accessTokenOf,
   answeredAsUnknown,
   expectKmpError,
   expectOk,

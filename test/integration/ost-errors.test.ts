@@ -9,7 +9,7 @@ import { slicedUpload } from '../../functions/services/sliced-upload.ts';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { s3 } from '../../functions/adapters/aws-clients.ts';
 import { bucketName } from '../../functions/resources.ts';
-import { useLocalStack } from '../support/local-stack.ts';
+import { useLocalStack, withBodyLimit } from '../support/local-stack.ts';
 import { MiB, download, init, randomFile, sendSlice } from '../support/ost.ts';
 
 const APP = 'tcosterr000000000001';
@@ -38,18 +38,6 @@ async function rawPost(path: string, body: object, headers: Record<string, strin
     body: JSON.stringify(body),
   });
   return { status: response.status, ...((await response.json()) as Omit<OstAnswer, 'status'>) };
-}
-
-/** Runs `action` with the largeBodies limit set lower, as an operator may set it. */
-async function withBodyLimit<T>(bytes: number, action: () => Promise<T>): Promise<T> {
-  const before = process.env.TESSERA_MAX_BODY_BYTES;
-  process.env.TESSERA_MAX_BODY_BYTES = String(bytes);
-  try {
-    return await action();
-  } finally {
-    if (before === undefined) delete process.env.TESSERA_MAX_BODY_BYTES;
-    else process.env.TESSERA_MAX_BODY_BYTES = before;
-  }
 }
 
 describe('ost authentication', () => {

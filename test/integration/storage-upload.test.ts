@@ -3,23 +3,12 @@ import { describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { objectStore } from '../../functions/adapters/object-store.ts';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { postForm, useLocalStack, withBodyLimit } from '../support/local-stack.ts';
 import { solidPng } from '../support/images.ts';
 
 const stack = useLocalStack({ demo: { secret: 'storage-test-secret', namespace: 'demo' } });
 const SECRET = 'storage-test-secret';
 const upload = (fields: Parameters<typeof postForm>[1]) => postForm(`${stack.current.url}/upload`, fields);
-/** Runs `action` with the largeBodies limit set lower, as an operator may set it. */
-async function withBodyLimit<T>(bytes: number, action: () => Promise<T>): Promise<T> {
-  const before = process.env.TESSERA_MAX_BODY_BYTES;
-  process.env.TESSERA_MAX_BODY_BYTES = String(bytes);
-  try {
-    return await action();
-  } finally {
-    if (before === undefined) delete process.env.TESSERA_MAX_BODY_BYTES;
-    else process.env.TESSERA_MAX_BODY_BYTES = before;
-  }
-}
 
 const read = async (key: string) => {
   const url = await objectStore.downloadUrl(key, 60);

@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { serviceTokens } from '../../functions/adapters/service-token-store.ts';
 import { useLocalStack } from '../support/local-stack.ts';
-import { accessToken, objectsOf, persons, type PersonsImages, type PersonsMethod, type PersonsOptions } from '../support/vision.ts';
+import { accessTokenOf } from '../support/access-token.ts';
+import { objectsOf, persons, type PersonsImages, type PersonsMethod, type PersonsOptions } from '../support/vision.ts';
 
 const A = { id: 'tcvisionerr000000001', secret: 'vision-errors-secret-a' };
 const stack = useLocalStack({ demo: { clientId: A.id, secret: A.secret, namespace: 'visionerr' }, worker: false });
@@ -14,7 +15,7 @@ describe('vision: request-level errors, in VK’s words and envelope', () => {
   let token: string;
   let picture: Buffer;
   before(async () => {
-    token = await accessToken(stack.current.url, A.id, A.secret);
+    token = await accessTokenOf(stack.current.url, A.id, A.secret);
     picture = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
       .jpeg()
       .toBuffer();
@@ -126,7 +127,7 @@ describe('vision: request-level errors, in VK’s words and envelope', () => {
 
     const { client, secret } = await clientRegistry.create({ name: 'soon disabled', namespaces: ['visiondisabled'], workspaces: [] });
     const { token: other } = await serviceTokens.create(client.clientId, '');
-    const access = await accessToken(stack.current.url, client.clientId, secret);
+    const access = await accessTokenOf(stack.current.url, client.clientId, secret);
     await clientRegistry.setStatus(client.clientId, 'disabled');
     for (const given of [other, access]) assert.deepEqual((await call('truncate', given, { space: '1' })).body, 'this client is disabled');
   });

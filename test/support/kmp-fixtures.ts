@@ -182,18 +182,6 @@ export const kmpClientOf = (endpoint: string, client: { clientId: string; secret
   kmp: new KmpClient(endpoint, { accessKey: client.clientId, secretKey: client.secret }),
 });
 
-/** An access token from POST /auth/oauth/v1/token (docs/auth.md), for X-Auth-Token. */
-export async function accessTokenOf(endpoint: string, clientId: string, secret: string): Promise<string> {
-  const response = await fetch(`${endpoint}/auth/oauth/v1/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, client_secret: secret, grant_type: 'client_credentials' }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  assert.equal(response.status, 200, JSON.stringify(body));
-  return body.access_token!;
-}
-
 /** The files tasks work on: `<namespace>/in.jpg` (PICPROCESS) and `<namespace>/pano.jpg` (PANORAMA, 2:1). */
 export async function uploadTaskInputs(endpoint: string, client: { secret: string; namespace: string }): Promise<void> {
   const photo = { data: await gradientJpeg(256, 128), type: 'image/jpeg' };

@@ -48,3 +48,15 @@ export async function postForm(url: string, fields: Record<string, string | Form
   const response = await fetch(url, { method: 'POST', body: multipart(fields) });
   return { status: response.status, body: (await response.json()) as { message: unknown; msg_code: number } };
 }
+
+/** Runs `action` with the largeBodies limit set lower, as an operator may set it. */
+export async function withBodyLimit<T>(bytes: number, action: () => Promise<T>): Promise<T> {
+  const before = process.env.TESSERA_MAX_BODY_BYTES;
+  process.env.TESSERA_MAX_BODY_BYTES = String(bytes);
+  try {
+    return await action();
+  } finally {
+    if (before === undefined) delete process.env.TESSERA_MAX_BODY_BYTES;
+    else process.env.TESSERA_MAX_BODY_BYTES = before;
+  }
+}

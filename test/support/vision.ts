@@ -48,15 +48,3 @@ export function objectsOf(answer: VisionAnswer): Array<Record<string, unknown>> 
   assert.equal(answer.status, 200, JSON.stringify(answer.raw));
   return (answer.body as { objects: Array<Record<string, unknown>> }).objects;
 }
-
-/** An access token for a client, from the token endpoint. */
-export async function accessToken(baseUrl: string, clientId: string, secret: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/auth/oauth/v1/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, client_secret: secret, grant_type: 'client_credentials' }),
-  });
-  const body = (await response.json()) as { access_token?: string };
-  assert.ok(body.access_token, JSON.stringify(body));
-  return body.access_token;
-}
