@@ -5,3 +5,5 @@
 export type UploadedFile =
   | { readonly kind: 'held'; readonly filename: string; readonly contentType: string; readonly data: Buffer }
   | { readonly kind: 'spooled'; readonly filename: string; readonly contentType: string; readonly key: string; readonly size: number };
+
+export const sizeOf = (file: UploadedFile): number => (file.kind === 'held' ? file.data.length : file.size);

@@ -24,6 +24,12 @@ export interface RouteInputs<Path, Query, Body> {
 export interface RouteDeclaration<Path, Query, Body> extends RouteInputs<Path, Query, Body> {
   /** One line for the OpenAPI document. */
   readonly summary: string;
+  /**
+   * Work worth doing once per container before the first request (loading models): the Lambda and
+   * container entries (infra/group-entries.ts) run it at init. Never needed for correctness, so
+   * importing the module (synth, the API document, tests) costs nothing.
+   */
+  readonly warmUp?: () => Promise<void>;
 }
 
 export interface RouteRequest<Caller, Path, Query, Body> {

@@ -1,11 +1,11 @@
 import type { Client } from '../core/client.ts';
 import { affectOf, type Affect } from '../core/faces/affect.ts';
-import { MATCH_DISTANCE } from '../core/faces/space-index.ts';
+import { MATCH_DISTANCE, SpaceIndex } from '../core/faces/space-index.ts';
 import { MAX_FACES_PER_SPACE, spaceFull } from '../core/faces/space-limits.ts';
 import { isTesseraError } from '../core/errors.ts';
 import type { UploadedFile } from '../core/uploaded-file.ts';
 import { faceEngine, FaceImageProblem, type DetectedFace } from '../adapters/face-engine.ts';
-import { faceSpaces, isTransientStoreError, type SpaceSnapshot } from '../adapters/face-spaces.ts';
+import { faceSpaces, isTransientStoreError, type PlannedChange, type SpaceSnapshot } from '../adapters/face-spaces.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { logger } from '../logger.ts';
 
@@ -83,42 +83,25 @@ function attributesOf(face: DetectedFace): RecognizedFace['attributes'] {
  * against the persons this request creates, so one new person in two photos is one person.
  */
 function decideRecognition(snapshot: SpaceSnapshot, faces: readonly DetectedFace[], options: RecognizeOptions, space: string) {
-  const created: Array<{ personId: number; descriptor: Float32Array }> = [];
-  const changes: PlannedChanges = [];
-  let nextPersonId = snapshot.nextPersonId;
+  // The persons this request makes, searched like the space (their face ids are only local).
+  let created = SpaceIndex.empty();
+  const changes: PlannedChange[] = [];
   const people = faces.map((face) => {
     const stored = snapshot.index.nearest(face.descriptor);
-    const fresh = nearestCreated(created, face.descriptor);
+    const fresh = created.nearest(face.descriptor);
     if (stored && stored.distance <= MATCH_DISTANCE && (!fresh || stored.distance <= fresh.distance)) {
       if (options.updateEmbedding) changes.push({ op: 'refine', faceId: stored.faceId, descriptor: face.descriptor });
       return { personId: stored.personId, similarity: similarityOf(stored.distance) };
     }
     if (fresh && fresh.distance <= MATCH_DISTANCE) return { personId: fresh.personId, similarity: similarityOf(fresh.distance) };
     if (!options.createNew) return { personId: undefined, similarity: 1 };
-    if (snapshot.faceCount + created.length >= MAX_FACES_PER_SPACE) throw spaceFull(space, snapshot.faceCount + created.length + 1);
-    const personId = nextPersonId++;
-    created.push({ personId, descriptor: face.descriptor });
+    if (snapshot.faceCount + created.size >= MAX_FACES_PER_SPACE) throw spaceFull(space, snapshot.faceCount + created.size + 1);
+    const personId = snapshot.nextPersonId + created.size;
+    created = created.apply([{ op: 'add', faceId: created.size + 1, personId, descriptor: face.descriptor }]);
     changes.push({ op: 'add', personId, descriptor: face.descriptor });
     return { personId, similarity: 1 };
   });
   return { changes, result: people };
-}
-
-type PlannedChanges = Array<
-  | { op: 'add'; personId: number; descriptor: Float32Array }
-  | { op: 'refine'; faceId: number; descriptor: Float32Array }
-  | { op: 'deletePerson'; personId: number }
->;
-
-function nearestCreated(created: ReadonlyArray<{ personId: number; descriptor: Float32Array }>, descriptor: Float32Array) {
-  let best: { personId: number; distance: number } | undefined;
-  for (const candidate of created) {
-    let sum = 0;
-    for (let i = 0; i < descriptor.length; i++) sum += (descriptor[i]! - candidate.descriptor[i]!) ** 2;
-    const distance = Math.sqrt(sum);
-    if (!best || distance < best.distance) best = { personId: candidate.personId, distance };
-  }
-  return best;
 }
 
 export const persons = {

@@ -1,14 +1,14 @@
 import { persons } from '../services/persons.ts';
 import { visionDialect } from './dialect.ts';
 import { visionOk } from './envelope.ts';
-import { readMeta, requirePersonIds } from './meta.ts';
-import { metaText, objectOf, personsBody } from './request.ts';
+import { requirePersonIds } from './meta.ts';
+import { objectOf, personsBody, personsMeta } from './request.ts';
 
 /** POST /api/v1/persons/delete: removes persons from the space by person_id; no photo is needed, and any sent is ignored. */
 export const route = visionDialect.route(
   { summary: 'Remove persons from a space by person_id', body: personsBody },
   async ({ client, body, files }) => {
-    const meta = readMeta(metaText(body, files), 'required');
+    const meta = personsMeta(body, files, 'required');
     const images = requirePersonIds(meta);
     const outcomes = await persons.delete(
       client,

@@ -1,10 +1,12 @@
 import { invalidInput } from '../core/errors.ts';
-import type { UploadedFile } from '../http/form.ts';
+import { sizeOf, type UploadedFile } from '../core/uploaded-file.ts';
 
 /**
  * The `meta` part of every persons request, read as VK's server reads it: `space` parsed as Go's
  * strconv.Atoi would (so its refusals quote Atoi), images matched to file parts by name (an image
- * without a name is the file part `file_<index>`, as VK's tutorial sends it), person ids positive.
+ * without a name is the file part `file_<index>`, and meta without `images` means every image
+ * part sent, in order: VK's Python tutorial sends `{"space":"1","create_new":false}` with one
+ * photo and is answered for `file_0`), person ids positive.
  */
 export const MAX_IMAGES = 100;
 export const MAX_SPACE = 9;
@@ -38,8 +40,9 @@ function personIdOf(value: unknown): number | undefined {
   return value;
 }
 
-function imagesOf(value: unknown, required: boolean): ImageMeta[] {
+function imagesOf(value: unknown, required: boolean, sentParts: readonly string[]): ImageMeta[] {
   if (value === undefined && !required) return [];
+  if (value === undefined && sentParts.length) value = sentParts.map((name) => ({ name }));
   if (!Array.isArray(value) || value.length === 0) throw invalidInput('meta.images must be a non-empty array');
   if (value.length > MAX_IMAGES) throw invalidInput(`too many images: ${value.length}, at most ${MAX_IMAGES} per request`);
   return value.map((image: unknown, index) => {
@@ -51,8 +54,11 @@ function imagesOf(value: unknown, required: boolean): ImageMeta[] {
   });
 }
 
-/** Reads `meta`; `images` says whether the method needs them (truncate does not). */
-export function readMeta(text: string | undefined, images: 'required' | 'none'): Meta {
+/**
+ * Reads `meta`; `images` says whether the method needs them (truncate does not); `sentParts` are
+ * the image parts' names in the order sent, which stand for `images` when meta has none.
+ */
+export function readMeta(text: string | undefined, images: 'required' | 'none', sentParts: readonly string[] = []): Meta {
   if (text === undefined || text.trim() === '') throw invalidInput('meta is required: a form part named meta holding JSON');
   let raw: unknown;
   try {
@@ -62,7 +68,7 @@ export function readMeta(text: string | undefined, images: 'required' | 'none'):
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalidInput('could not parse meta: a JSON object is expected');
   const fields = raw as Record<string, unknown>;
-  return { space: spaceOf(fields.space), images: imagesOf(fields.images, images === 'required'), raw: fields };
+  return { space: spaceOf(fields.space), images: imagesOf(fields.images, images === 'required', sentParts), raw: fields };
 }
 
 /** Each image that names a person: VK's words for one that does not. */
@@ -89,10 +95,10 @@ export function filesOf(meta: Meta, files: Readonly<Record<string, UploadedFile>
   const found = meta.images.map((image) => {
     const file = files[image.name];
     if (!file) throw invalidInput(`could not get image by name ${image.name}: http: no such file`);
-    if ((file.kind === 'held' ? file.data.length : file.size) === 0) throw invalidInput('empty image');
+    if (sizeOf(file) === 0) throw invalidInput('empty image');
     return file;
   });
-  const total = [...new Set(found)].reduce((sum, file) => sum + (file.kind === 'held' ? file.data.length : file.size), 0);
+  const total = [...new Set(found)].reduce((sum, file) => sum + sizeOf(file), 0);
   if (total > MAX_REQUEST_IMAGE_BYTES)
     throw invalidInput(`images total ${total} bytes: at most ${MAX_REQUEST_IMAGE_BYTES} (30 MiB) per request`);
   return found;

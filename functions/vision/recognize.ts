@@ -2,8 +2,8 @@ import { invalidInput } from '../core/errors.ts';
 import { persons, type RecognizedFace } from '../services/persons.ts';
 import { visionDialect } from './dialect.ts';
 import { visionOk } from './envelope.ts';
-import { filesOf, flagOf, readMeta, type Meta } from './meta.ts';
-import { metaText, objectOf, personsBody } from './request.ts';
+import { filesOf, flagOf, type Meta } from './meta.ts';
+import { objectOf, personsBody, personsMeta } from './request.ts';
 
 /** `searcher`: 0 searches as the first model does; 1 adds sex, age, emotion, valence and arousal. */
 function searcherOf(meta: Meta): 0 | 1 {
@@ -25,9 +25,9 @@ function personOf(face: RecognizedFace): Record<string, unknown> {
 
 /** POST /api/v1/persons/recognize: who each image shows, by the persons stored in the space. */
 export const route = visionDialect.route(
-  { summary: 'Find stored persons in photos (optionally registering the unknown ones)', body: personsBody },
+  { summary: 'Find stored persons in photos (optionally registering the unknown ones)', body: personsBody, warmUp: persons.ready },
   async ({ client, body, files }) => {
-    const meta = readMeta(metaText(body, files), 'required');
+    const meta = personsMeta(body, files, 'required');
     const options = {
       createNew: flagOf(meta, 'create_new', false),
       updateEmbedding: flagOf(meta, 'update_embedding', true),
@@ -42,7 +42,5 @@ export const route = visionDialect.route(
     return visionOk({ objects, aliases_changed: false });
   },
 );
-
-await persons.ready();
 
 export const handler = route.handler;

@@ -1,14 +1,14 @@
 import { persons } from '../services/persons.ts';
 import { visionDialect } from './dialect.ts';
 import { visionOk } from './envelope.ts';
-import { filesOf, readMeta, requirePersonIds } from './meta.ts';
-import { metaText, objectOf, personsBody } from './request.ts';
+import { filesOf, requirePersonIds } from './meta.ts';
+import { objectOf, personsBody, personsMeta } from './request.ts';
 
 /** POST /api/v1/persons/set: each image's one face becomes a photo of its person_id in the space. */
 export const route = visionDialect.route(
-  { summary: 'Link photos to persons in a space (exactly one face per photo)', body: personsBody },
+  { summary: 'Link photos to persons in a space (exactly one face per photo)', body: personsBody, warmUp: persons.ready },
   async ({ client, body, files }) => {
-    const meta = readMeta(metaText(body, files), 'required');
+    const meta = personsMeta(body, files, 'required');
     const images = requirePersonIds(meta);
     const found = filesOf(meta, files);
     const outcomes = await persons.set(
@@ -19,7 +19,5 @@ export const route = visionDialect.route(
     return visionOk({ objects: outcomes.map((outcome, index) => objectOf(images[index]!.name, outcome)) });
   },
 );
-
-await persons.ready();
 
 export const handler = route.handler;

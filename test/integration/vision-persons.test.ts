@@ -5,7 +5,8 @@ import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { accessTokens } from '../../functions/services/access-tokens.ts';
 import { useLocalStack } from '../support/local-stack.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';
-import { accessToken, objectsOf, persons, type PersonsImages, type PersonsMethod } from '../support/vision.ts';
+import { accessTokenOf } from '../support/access-token.ts';
+import { objectsOf, persons, type PersonsImages, type PersonsMethod } from '../support/vision.ts';
 
 const A = { id: 'tcvisionaaaa00000001', secret: 'vision-persons-secret-a' };
 const stack = useLocalStack({ demo: { clientId: A.id, secret: A.secret, namespace: 'visiona' }, worker: false });
@@ -43,7 +44,7 @@ describe('vision persons: real faces', () => {
     call('recognize', { space, images: [{ name: 'photo' }], update_embedding: false, ...extra }, { photo: image }, as);
 
   before(async () => {
-    token = await accessToken(stack.current.url, A.id, A.secret);
+    token = await accessTokenOf(stack.current.url, A.id, A.secret);
     group = await sharp(SAMPLE).jpeg().toBuffer();
     faces = await Promise.all(CROPS.map((crop) => sharp(SAMPLE).extract(crop).jpeg({ quality: 90 }).toBuffer()));
     blank = await gradientJpeg(400, 300);
@@ -151,7 +152,7 @@ describe('vision persons: real faces', () => {
   it('keeps spaces apart, and clients apart', async () => {
     assert.deepEqual(tagsOf(await recognize('5', faces[0]!)), [['undefined']]);
     const { client, secret } = await clientRegistry.create({ name: 'vision b', namespaces: ['visionb'], workspaces: [] });
-    const other = await accessToken(stack.current.url, client.clientId, secret);
+    const other = await accessTokenOf(stack.current.url, client.clientId, secret);
     assert.deepEqual(tagsOf(await recognize('0', faces[0]!, {}, other)), [['undefined']], "another client's space 0 is its own");
     assert.deepEqual(tagsOf(await recognize('0', faces[0]!, { create_new: true }, other)), [['person1']], 'its ids are its own too');
     assert.deepEqual(objectsOf(await call('delete', { space: '0', images: [{ name: 'x', person_id: 1 }] }, {}, other)), [
@@ -191,6 +192,61 @@ describe('vision persons: real faces', () => {
     assert.deepEqual(tagsOf(await recognize(space, faces[1]!)), [['person12']]);
     assert.equal((await call('truncate', { space })).status, 200);
     assert.deepEqual(tagsOf(await recognize(space, faces[1]!)), [['undefined']]);
+  });
+
+  it('serves VK’s Python tutorial as it is sent: set with an unnamed image, recognize with no images in meta, each answered for file_0', async () => {
+    const space = '2';
+    const set = await call('set', { space, images: [{ person_id: 1 }] }, { file_0: faces[2]! });
+    assert.deepEqual(objectsOf(set), [{ status: 0, name: 'file_0' }]);
+    const recognized = objectsOf(await call('recognize', { space, create_new: false }, { file_0: group }));
+    assert.equal(recognized.length, 1);
+    assert.equal(recognized[0]!.name, 'file_0');
+    assert.deepEqual((recognized[0]!.persons as Array<{ tag: string }>).map((person) => person.tag).sort(), [
+      'person1',
+      'undefined',
+      'undefined',
+    ]);
+  });
+
+  it('stores nothing from a request refused as a whole, though some of its images were good', async () => {
+    const space = '3';
+    const refusals: Array<[unknown, PersonsImages, string]> = [
+      [
+        {
+          space,
+          images: [
+            { name: 'good', person_id: 1 },
+            { name: 'missing', person_id: 2 },
+          ],
+        },
+        { good: faces[0]! },
+        'could not get image by name missing: http: no such file',
+      ],
+      [
+        {
+          space,
+          images: [
+            { name: 'good', person_id: 1 },
+            { name: 'empty', person_id: 2 },
+          ],
+        },
+        { good: faces[0]!, empty: Buffer.alloc(0) },
+        'empty image',
+      ],
+      [{ space, images: [{ name: 'good', person_id: 1 }, { name: 'good' }] }, { good: faces[0]! }, 'no person_id has been provided'],
+      [
+        { space: '12', images: [{ name: 'good', person_id: 1 }] },
+        { good: faces[0]! },
+        'wrong space param : space 12 is out of range: a client has spaces 0 to 9',
+      ],
+    ];
+    for (const [meta, images, message] of refusals) {
+      const answer = await call('set', meta, images);
+      assert.deepEqual([answer.status, answer.body], [400, message]);
+    }
+    const created = await call('recognize', { space, images: [{ name: 'good' }], create_new: true }, { good: faces[1]! }, token);
+    assert.deepEqual(tagsOf(created), [['person1']], 'no face was stored, and no person id was taken, by the refused requests');
+    assert.deepEqual(tagsOf(await recognize(space, faces[0]!)), [['undefined']]);
   });
 
   it('refuses an expired token, changing nothing', async () => {

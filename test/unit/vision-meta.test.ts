@@ -39,6 +39,13 @@ describe('vision meta, read as VK’s Go server reads it', () => {
     );
   });
 
+  it('takes the image parts sent, in order, for a meta without images (VK’s Python tutorial sends none)', () => {
+    const names = (meta: ReturnType<typeof readMeta>) => meta.images.map((image) => image.name);
+    assert.deepEqual(names(readMeta('{"space":"1","create_new":false}', 'required', ['file_0', 'file_1'])), ['file_0', 'file_1']);
+    assert.deepEqual(names(readMeta('{"space":"1","images":[{"name":"b"}]}', 'required', ['a', 'b'])), ['b'], 'images listed win');
+    assert.throws(() => readMeta('{"space":"1"}', 'required', []), /meta.images must be a non-empty array/);
+  });
+
   it('needs images where the method does, at most 100', () => {
     assert.throws(() => readMeta('{"space":"0"}', 'required'), /meta.images must be a non-empty array/);
     assert.throws(() => readMeta('{"space":"0","images":[]}', 'required'), /non-empty/);
