@@ -1,7 +1,7 @@
 import type { Client, CosBucket } from '../core/client.ts';
 import { conflict, forbidden, invalidInput, notFound } from '../core/errors.ts';
 import { readImageHeader } from '../core/imagemogr2/image-header.ts';
-import { predictOutputs } from '../core/imagemogr2/output-size.ts';
+import { predictOutputs } from '../core/imagemogr2/predict.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import type { Plan } from '../core/imagemogr2/plan.ts';
 import { validateObjectName } from '../core/object-name.ts';

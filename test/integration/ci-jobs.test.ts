@@ -283,7 +283,7 @@ describe('ci refuses bad requests in its <Error> form and creates nothing', () =
     const cases: Array<[string, number, string, RegExp]> = [
       [jobXml({}).replace('PicProcess</Tag>', 'Transcode</Tag>'), 400, 'InvalidArgument', /Tag Transcode is not supported/],
       [jobXml({ rule: 'imageMogr2/thumbnail/abc' }), 400, 'InvalidArgument', /invalid imageMogr2 rule: thumbnail "abc" is not one of/],
-      [jobXml({ rule: 'imageView2/1/w/200' }), 400, 'InvalidArgument', /only imageMogr2 is supported/],
+      [jobXml({ rule: 'imageSlim' }), 400, 'InvalidArgument', /uses processor "imageSlim"/],
       [jobXml({ userData: 'x'.repeat(1025) }), 400, 'InvalidArgument', /UserData must be printable ASCII, at most 1024 characters/],
       [jobXml({ userData: 'tab\there' }), 400, 'InvalidArgument', /UserData must be printable ASCII/],
       [jobXml({ level: 3 }), 400, 'InvalidArgument', /JobLevel must be 0, 1 or 2/],

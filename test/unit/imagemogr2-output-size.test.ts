@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { rotatedSize } from '../../functions/core/imagemogr2/geometry.ts';
 import { readImageHeader, type ImageHeader } from '../../functions/core/imagemogr2/image-header.ts';
-import { predictOutputs } from '../../functions/core/imagemogr2/output-size.ts';
+import { predictOutputs } from '../../functions/core/imagemogr2/predict.ts';
 import { parseRule } from '../../functions/core/imagemogr2/parse.ts';
 import { executePlan } from '../../functions/worker/imagemogr2.ts';
 import { coordinatePng, gradientJpeg } from '../support/synthetic-images.ts';

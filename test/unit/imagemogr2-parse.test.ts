@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TesseraError } from '../../functions/core/errors.ts';
-import { parseRule, parseThumbnail } from '../../functions/core/imagemogr2/parse.ts';
+import { parseThumbnail } from '../../functions/core/imagemogr2/mogr-rule.ts';
+import { parseRule as parseAny } from '../../functions/core/imagemogr2/parse.ts';
+import type { MogrStage, Plan } from '../../functions/core/imagemogr2/plan.ts';
+
+/** A rule of imageMogr2 stages only, typed as such. */
+const parseRule = (rule: string) => parseAny(rule) as Plan & { stages: MogrStage[] };
 
 const refused = (rule: string, message: string) =>
   assert.throws(
@@ -65,8 +70,8 @@ describe('imageMogr2 parser', () => {
   it('refuses every malformed rule with a precise message', () => {
     refused('', 'the rule is empty');
     refused('imageMogr2/thumbnail/300x 200', 'a rule contains no spaces or line breaks');
-    refused('imageView2/1/w/200', 'stage 1 uses processor "imageView2"; only imageMogr2 is supported');
-    refused('imageMogr2/rotate/90|watermark/2/text/abc', 'stage 2 uses processor "watermark"; only imageMogr2 is supported');
+    refused('imageSlim/1', 'stage 1 uses processor "imageSlim"; the processors are imageMogr2');
+    refused('imageMogr2/rotate/90|ImageMogr2/rotate/90', 'stage 2 uses processor "ImageMogr2"; the processors are imageMogr2');
     refused(Array.from({ length: 11 }, () => 'imageMogr2/strip').join('|'), 'at most 10 stages may be joined with "|", got 11');
     refused('imageMogr2', 'stage 1 has no operations');
     refused('imageMogr2/thumbnail', 'thumbnail needs a value');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { readImageHeader } from '../../functions/core/imagemogr2/image-header.ts';
-import { predictOutputs } from '../../functions/core/imagemogr2/output-size.ts';
+import { predictOutputs } from '../../functions/core/imagemogr2/predict.ts';
 import { parseRule } from '../../functions/core/imagemogr2/parse.ts';
 import { executePlan } from '../../functions/worker/imagemogr2.ts';
 import { coordinatePng, gradientJpeg, originOf } from '../support/synthetic-images.ts';

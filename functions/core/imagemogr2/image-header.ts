@@ -1,5 +1,5 @@
 import { imageSize } from 'image-size';
-import type { OutputFormat, Stage } from './plan.ts';
+import type { OutputFormat } from './plan.ts';
 
 /** What the executor knows of an image before decoding it. */
 export interface ImageHeader {
@@ -49,4 +49,5 @@ const FORMAT_OF_INPUT: Record<string, OutputFormat> = {
 };
 
 /** A stage writes the format it names, else its input's, else JPEG. */
-export const outputFormatOf = (stage: Stage, input: ImageHeader): OutputFormat => stage.format ?? FORMAT_OF_INPUT[input.format] ?? 'jpg';
+export const outputFormatOf = (stage: { readonly format?: OutputFormat }, input: ImageHeader): OutputFormat =>
+  stage.format ?? FORMAT_OF_INPUT[input.format] ?? 'jpg';

@@ -1,7 +1,7 @@
 import { outputFormatOf, type ImageHeader } from './image-header.ts';
 import { checkOutputSize } from './limits.ts';
 import { planPasses, type Pass } from './passes.ts';
-import type { OutputFormat, Plan, Stage } from './plan.ts';
+import type { MogrStage, OutputFormat } from './plan.ts';
 
 export interface StagePlan {
   readonly format: OutputFormat;
@@ -19,7 +19,7 @@ const HEADER_FORMAT: Partial<Record<OutputFormat, string>> = { jpg: 'jpeg', avif
  * Plans one stage on an input with this header, and throws, before any pixel is decoded, what
  * running it would: a crop or cut outside the image, a size over the limits.
  */
-export function planStage(stage: Stage, input: ImageHeader): StagePlan {
+export function planStage(stage: MogrStage, input: ImageHeader): StagePlan {
   const format = outputFormatOf(stage, input);
   const passes = planPasses(stage, input, input.orientation, format);
   const size = passes.flatMap((pass) => pass.steps).at(-1)?.output ?? input;
@@ -40,23 +40,4 @@ export function planStage(stage: Stage, input: ImageHeader): StagePlan {
       orientation: orientationKept ? input.orientation : 1,
     },
   };
-}
-
-/**
- * The header of every stage's output, from the input's header alone, as the executor will
- * produce them; throws the first error running the plan would meet. A failing stage marked
- * ignore-error passes its input on, as it does when run.
- */
-export function predictOutputs(plan: Plan, input: ImageHeader): ImageHeader[] {
-  const outputs: ImageHeader[] = [];
-  let current = input;
-  for (const stage of plan.stages) {
-    try {
-      current = planStage(stage, current).output;
-    } catch (error) {
-      if (!stage.ignoreError) throw error;
-    }
-    outputs.push(current);
-  }
-  return outputs;
 }

@@ -1,6 +1,6 @@
 import { cropWindow, cutWindow, rotatedSize, thumbnailSize, type Size, type Window } from './geometry.ts';
 import { checkIntermediateSize, checkOutputSize } from './limits.ts';
-import type { Gravity, Operation, OutputFormat, Stage } from './plan.ts';
+import type { Gravity, MogrStage, Operation, OutputFormat } from './plan.ts';
 
 /** One operation as the executor runs it: the size it takes and the size it leaves. */
 export interface Step {
@@ -87,7 +87,7 @@ const sameSize = (a: Size, b: Size) => a.width === b.width && a.height === b.hei
  * an operation makes larger than an input may be. Only the first pass sees the input's EXIF
  * orientation: later ones start from raw pixels.
  */
-export function planPasses(stage: Stage, start: Size, orientation: number, format: OutputFormat): Pass[] {
+export function planPasses(stage: MogrStage, start: Size, orientation: number, format: OutputFormat): Pass[] {
   const passes: OpenPass[] = [];
   const open = (): OpenPass => ({ steps: [], lastSlot: -1, resized: false, rotatedFreely: false });
   let pass = open();

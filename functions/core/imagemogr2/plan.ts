@@ -1,4 +1,4 @@
-/** A parsed imageMogr2 rule: what to do, validated, before any image is seen. */
+/** A parsed CI rule (imageMogr2 and the processors reachable through `|`): what to do, validated, before any image is seen. */
 
 export const GRAVITIES = ['northwest', 'north', 'northeast', 'west', 'center', 'east', 'southwest', 'south', 'southeast'] as const;
 export type Gravity = (typeof GRAVITIES)[number];
@@ -37,7 +37,18 @@ export type Operation =
   | { readonly op: 'sharpen'; readonly amount: number }
   | { readonly op: 'grayscale' }
   | { readonly op: 'bright'; readonly value: number }
-  | { readonly op: 'contrast'; readonly value: number };
+  | { readonly op: 'contrast'; readonly value: number }
+  | { readonly op: 'iradius'; readonly radius: number }
+  | { readonly op: 'rradius'; readonly radius: number }
+  | { readonly op: 'scrop'; readonly width: number; readonly height: number };
+
+/** A colour as the rules write it (URL-safe Base64 of `#RRGGBB` or `#RRGGBBAA`, or a name); alpha 0–255. */
+export interface Colour {
+  readonly red: number;
+  readonly green: number;
+  readonly blue: number;
+  readonly alpha: number;
+}
 
 export type QualitySetting =
   | { readonly mode: 'absolute'; readonly value: number }
@@ -46,7 +57,8 @@ export type QualitySetting =
   | { readonly mode: 'floor'; readonly value: number };
 
 /** One `imageMogr2/…` between pipes: operations in order, and settings for the whole stage. */
-export interface Stage {
+export interface MogrStage {
+  readonly processor: 'imageMogr2';
   readonly operations: readonly Operation[];
   readonly gravity: Gravity;
   readonly format?: OutputFormat;
@@ -54,7 +66,75 @@ export interface Stage {
   readonly strip: boolean;
   readonly interlace: boolean;
   readonly ignoreError: boolean;
+  /** pad/1: a thumbnail into a W×H box fills the rest of the box with this colour (color/…). */
+  readonly pad?: Colour;
+  /** What transparent pixels become where the output has no alpha, and what a free rotation fills with. */
+  readonly background?: Colour;
+  /** size-limit/<n>k|m: the JPEG's most bytes; `!` also keeps the input when the input is smaller. */
+  readonly sizeLimit?: { readonly bytes: number; readonly keepSmallerInput: boolean };
+  /** cgif/<n>: a GIF keeps at most n frames. */
+  readonly cgif?: number;
+  /** minisize/1: the input is kept when the result would be larger. */
+  readonly minisize: boolean;
+  /** density/<dpi> (dpi/<dpi>): the resolution written into the output's metadata. */
+  readonly density?: number;
 }
+
+export const VIEW_MODES = [0, 1, 2, 3, 4, 5] as const;
+export type ViewMode = (typeof VIEW_MODES)[number];
+
+/** `imageView2/<mode>/w/<W>/h/<H>/…`: Qiniu's six thumbnail modes. */
+export interface ViewStage {
+  readonly processor: 'imageView2';
+  readonly mode: ViewMode;
+  readonly width?: number;
+  readonly height?: number;
+  readonly format?: OutputFormat;
+  readonly quality?: QualitySetting;
+  readonly interlace: boolean;
+  readonly ignoreError: boolean;
+}
+
+export interface ImageMark {
+  readonly kind: 'image';
+  /** The watermark image as the rule names it (decoded): an object of the same client. */
+  readonly image: string;
+  /** scatype/spcent: the mark scaled to spcent ‰ of the input's width (1), height (2) or area (3). */
+  readonly scale?: { readonly type: 1 | 2 | 3; readonly permille: number };
+}
+
+export interface TextMark {
+  readonly kind: 'text';
+  readonly text: string;
+  readonly font: string;
+  readonly fontSize: number;
+  readonly fill: Colour;
+  /** Shadow opacity, percent; 0 is none. */
+  readonly shadow: number;
+}
+
+/** `watermark/1/image/…` or `watermark/2/text/…`: one mark, placed or tiled over the image. */
+export interface WatermarkStage {
+  readonly processor: 'watermark';
+  readonly mark: ImageMark | TextMark;
+  readonly gravity: Gravity;
+  readonly dx: number;
+  readonly dy: number;
+  /** Opacity of the mark, percent. */
+  readonly dissolve: number;
+  /** batch/1: the mark tiled over the whole image, turned by `degree`. */
+  readonly batch: boolean;
+  readonly degree: number;
+  readonly ignoreError: boolean;
+}
+
+/** `imageInfo`: the image's facts as JSON (numbers as strings), written instead of an image. */
+export interface InfoStage {
+  readonly processor: 'imageInfo';
+  readonly ignoreError: boolean;
+}
+
+export type Stage = MogrStage | ViewStage | WatermarkStage | InfoStage;
 
 export interface Plan {
   readonly rule: string;

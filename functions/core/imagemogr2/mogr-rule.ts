@@ -1,0 +1,261 @@
+import {
+  GRAVITIES,
+  OUTPUT_FORMATS,
+  type CropSpec,
+  type Gravity,
+  type MogrStage,
+  type Operation,
+  type OutputFormat,
+  type QualitySetting,
+  type ThumbnailSpec,
+} from './plan.ts';
+import { decimal, fail, integer, oneOf, valueOf } from './rule-values.ts';
+
+const MAX_SIDE = 10_000;
+const MAX_PERCENT = 1_000;
+const MAX_AREA = 250_000_000;
+
+const NOT_YET = new Set(['iradius', 'rradius', 'scrop', 'pad', 'color', 'size-limit', 'cgif', 'minisize', 'dpi', 'density', 'background']);
+
+const side = (value: string, what: string) => integer(value, what, 1, MAX_SIDE);
+
+export function parseThumbnail(value: string): ThumbnailSpec {
+  let match: RegExpExecArray | null;
+  if ((match = /^!([\d.]+)p$/.exec(value))) return { kind: 'percent', percent: decimal(match[1]!, 'thumbnail percentage', 0, MAX_PERCENT) };
+  if ((match = /^!([\d.]+)px$/.exec(value)))
+    return { kind: 'percentWidth', percent: decimal(match[1]!, 'thumbnail width percentage', 0, MAX_PERCENT) };
+  if ((match = /^!x([\d.]+)p$/.exec(value)))
+    return { kind: 'percentHeight', percent: decimal(match[1]!, 'thumbnail height percentage', 0, MAX_PERCENT) };
+  if ((match = /^!(\d+)x(\d+)r$/.exec(value)))
+    return { kind: 'cover', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height') };
+  if ((match = /^(\d+)x(\d+)!$/.exec(value)))
+    return { kind: 'exact', width: side(match[1]!, 'thumbnail width'), height: side(match[2]!, 'thumbnail height') };
+  if ((match = /^(\d+)x(\d+)([<>]?)$/.exec(value))) {
+    const only = match[3] === '>' ? 'shrink' : match[3] === '<' ? 'enlarge' : undefined;
+    return {
+      kind: 'fit',
+      width: side(match[1]!, 'thumbnail width'),
+      height: side(match[2]!, 'thumbnail height'),
+      ...(only ? { only } : {}),
+    };
+  }
+  if ((match = /^(\d+)x$/.exec(value))) return { kind: 'width', width: side(match[1]!, 'thumbnail width') };
+  if ((match = /^x(\d+)$/.exec(value))) return { kind: 'height', height: side(match[1]!, 'thumbnail height') };
+  if ((match = /^(\d+)@$/.exec(value))) return { kind: 'area', area: integer(match[1]!, 'thumbnail area', 1, MAX_AREA) };
+  return fail(
+    `thumbnail "${value}" is not one of !<S>p, !<S>px, !x<S>p, <W>x, x<H>, <W>x<H>, <W>x<H>>, <W>x<H><, !<W>x<H>r, <W>x<H>!, <Area>@`,
+  );
+}
+
+export function parseCrop(value: string): CropSpec {
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d+)x(\d+)$/.exec(value)))
+    return { width: side(match[1]!, 'crop width'), height: side(match[2]!, 'crop height'), dx: 0, dy: 0 };
+  if ((match = /^(\d+)x$/.exec(value))) return { width: side(match[1]!, 'crop width'), dx: 0, dy: 0 };
+  if ((match = /^x(\d+)$/.exec(value))) return { height: side(match[1]!, 'crop height'), dx: 0, dy: 0 };
+  if ((match = /^!(\d+)x(\d+)([a-])(\d+)([a-])(\d+)$/.exec(value))) {
+    const signed = (sign: string, amount: string, what: string) => (sign === '-' ? -1 : 1) * integer(amount, what, 0, MAX_SIDE);
+    return {
+      width: side(match[1]!, 'crop width'),
+      height: side(match[2]!, 'crop height'),
+      dx: signed(match[3]!, match[4]!, 'crop x offset'),
+      dy: signed(match[5]!, match[6]!, 'crop y offset'),
+    };
+  }
+  return fail(`crop "${value}" is not one of <W>x, x<H>, <W>x<H>, !<W>x<H>a<dx>a<dy>`);
+}
+
+function parseCut(value: string): Operation {
+  const match = /^(\d+)x(\d+)x(\d+)x(\d+)$/.exec(value);
+  if (!match) return fail(`cut "${value}" is not <width>x<height>x<dx>x<dy>`);
+  return {
+    op: 'cut',
+    width: side(match[1]!, 'cut width'),
+    height: side(match[2]!, 'cut height'),
+    dx: integer(match[3]!, 'cut x offset', 0, MAX_SIDE),
+    dy: integer(match[4]!, 'cut y offset', 0, MAX_SIDE),
+  };
+}
+
+function parseQuality(name: string, value: string): QualitySetting {
+  if (name === 'quality') {
+    const match = /^(\d+)(!?)$/.exec(value);
+    if (!match) fail(`quality "${value}" is not <0-100> or <0-100>!`);
+    return { mode: match![2] ? 'forced' : 'absolute', value: integer(match![1]!, 'quality', 1, 100) };
+  }
+  return { mode: name === 'rquality' ? 'relative' : 'floor', value: integer(value, name, 1, 100) };
+}
+
+const ARGUMENTLESS = new Set(['auto-orient', 'strip']);
+
+/** The operations and settings of one `imageMogr2/…` stage, from its `/`-separated tokens after the processor's name. */
+export function parseMogrStage(tokens: readonly string[], index: number): MogrStage {
+  const operations: Operation[] = [];
+  let gravity: Gravity = 'northwest';
+  let format: OutputFormat | undefined;
+  let quality: QualitySetting | undefined;
+  let strip = false;
+  let interlace = false;
+  let ignoreError = false;
+  for (let position = 0; position < tokens.length; position++) {
+    const name = tokens[position]!;
+    if (name === '') fail('empty operation name ("//")');
+    if (ARGUMENTLESS.has(name)) {
+      if (name === 'auto-orient') operations.push({ op: 'autoOrient' });
+      else strip = true;
+      continue;
+    }
+    if (NOT_YET.has(name)) fail(`operation "${name}" is not supported yet`);
+    const value = valueOf(name, tokens[++position]);
+    switch (name) {
+      case 'thumbnail':
+        operations.push({ op: 'thumbnail', spec: parseThumbnail(value) });
+        break;
+      case 'crop':
+        operations.push({ op: 'crop', spec: parseCrop(value) });
+        break;
+      case 'cut':
+        operations.push(parseCut(value));
+        break;
+      case 'gravity':
+        gravity = oneOf(value, GRAVITIES, 'gravity');
+        break;
+      case 'rotate':
+        operations.push({ op: 'rotate', degrees: integer(value, 'rotate', 0, 360) });
+        break;
+      case 'flip':
+        if (value !== 'vertical' && value !== 'horizontal') fail(`flip "${value}" is not vertical or horizontal`);
+        operations.push({ op: 'flip', direction: value as 'vertical' | 'horizontal' });
+        break;
+      case 'format':
+        format = oneOf(value, OUTPUT_FORMATS, 'format');
+        break;
+      case 'quality':
+      case 'rquality':
+      case 'lquality':
+        quality = parseQuality(name, value);
+        break;
+      case 'interlace':
+        if (value !== '0' && value !== '1') fail(`interlace "${value}" is not 0 or 1`);
+        interlace = value === '1';
+        break;
+      case 'ignore-error':
+        if (value !== '0' && value !== '1') fail(`ignore-error "${value}" is not 0 or 1`);
+        ignoreError = value === '1';
+        break;
+      case 'blur': {
+        const match = /^(\d+)x([\d.]+)$/.exec(value);
+        if (!match) fail(`blur "${value}" is not <radius>x<sigma>`);
+        operations.push({ op: 'blur', radius: integer(match![1]!, 'blur radius', 1, 50), sigma: decimal(match![2]!, 'blur sigma', 0, 50) });
+        break;
+      }
+      case 'sharpen':
+        operations.push({ op: 'sharpen', amount: integer(value, 'sharpen', 10, 300) });
+        break;
+      case 'grayscale':
+        if (value !== '0' && value !== '1') fail(`grayscale "${value}" is not 0 or 1`);
+        if (value === '1') operations.push({ op: 'grayscale' });
+        break;
+      case 'bright':
+      case 'contrast': {
+        if (!/^-?\d+$/.test(value) || Math.abs(Number(value)) > 100)
+          fail(`${name} must be a whole number from -100 to 100, got "${value}"`);
+        operations.push({ op: name, value: Number(value) });
+        break;
+      }
+      default:
+        fail(`unknown operation "${name}"`);
+    }
+  }
+  if (tokens.length === 0) fail(`stage ${index + 1} has no operations`);
+  return {
+    processor: 'imageMogr2',
+    operations,
+    gravity,
+    ...(format ? { format } : {}),
+    ...(quality ? { quality } : {}),
+    strip,
+    interlace,
+    ignoreError,
+    minisize: false,
+  };
+}
+
+function thumbnailText(spec: ThumbnailSpec): string {
+  switch (spec.kind) {
+    case 'percent':
+      return `!${spec.percent}p`;
+    case 'percentWidth':
+      return `!${spec.percent}px`;
+    case 'percentHeight':
+      return `!x${spec.percent}p`;
+    case 'width':
+      return `${spec.width}x`;
+    case 'height':
+      return `x${spec.height}`;
+    case 'fit':
+      return `${spec.width}x${spec.height}${spec.only === 'shrink' ? '>' : spec.only === 'enlarge' ? '<' : ''}`;
+    case 'cover':
+      return `!${spec.width}x${spec.height}r`;
+    case 'exact':
+      return `${spec.width}x${spec.height}!`;
+    case 'area':
+      return `${spec.area}@`;
+  }
+}
+
+function cropText(spec: CropSpec): string {
+  const signed = (offset: number) => (offset < 0 ? `-${-offset}` : `a${offset}`);
+  if (spec.dx !== 0 || spec.dy !== 0) return `!${spec.width}x${spec.height}${signed(spec.dx)}${signed(spec.dy)}`;
+  return `${spec.width ?? ''}x${spec.height ?? ''}`;
+}
+
+function operationText(operation: Operation): string {
+  switch (operation.op) {
+    case 'thumbnail':
+      return `thumbnail/${encodeURIComponent(thumbnailText(operation.spec))}`;
+    case 'crop':
+      return `crop/${cropText(operation.spec)}`;
+    case 'cut':
+      return `cut/${operation.width}x${operation.height}x${operation.dx}x${operation.dy}`;
+    case 'rotate':
+      return `rotate/${operation.degrees}`;
+    case 'autoOrient':
+      return 'auto-orient';
+    case 'flip':
+      return `flip/${operation.direction}`;
+    case 'blur':
+      return `blur/${operation.radius}x${operation.sigma}`;
+    case 'sharpen':
+      return `sharpen/${operation.amount}`;
+    case 'grayscale':
+      return 'grayscale/1';
+    case 'bright':
+    case 'contrast':
+      return `${operation.op}/${operation.value}`;
+    case 'iradius':
+    case 'rradius':
+      return `${operation.op}/${operation.radius}`;
+    case 'scrop':
+      return `scrop/${operation.width}x${operation.height}`;
+  }
+}
+
+const QUALITY_TEXT: Record<QualitySetting['mode'], (value: number) => string> = {
+  absolute: (value) => `quality/${value}`,
+  forced: (value) => `quality/${value}!`,
+  relative: (value) => `rquality/${value}`,
+  floor: (value) => `lquality/${value}`,
+};
+
+/** The one text of a stage that parses back to it: operations in order, then each setting that is not its default. */
+export function renderMogrStage(stage: MogrStage): string {
+  const parts = ['imageMogr2', ...stage.operations.map(operationText)];
+  if (stage.gravity !== 'northwest') parts.push(`gravity/${stage.gravity}`);
+  if (stage.format) parts.push(`format/${stage.format}`);
+  if (stage.quality) parts.push(QUALITY_TEXT[stage.quality.mode](stage.quality.value));
+  if (stage.interlace) parts.push('interlace/1');
+  if (stage.strip) parts.push('strip');
+  if (stage.ignoreError) parts.push('ignore-error/1');
+  return parts.join('/');
+}
