@@ -4,12 +4,10 @@ import { readImageHeader, type ImageHeader } from '../core/imagemogr2/image-head
 import { checkOutputSize, MAX_INPUT_PIXELS } from '../core/imagemogr2/limits.ts';
 import { planStage } from '../core/imagemogr2/output-size.ts';
 import type { Step } from '../core/imagemogr2/passes.ts';
-import type { MogrStage, OutputFormat, QualitySetting } from '../core/imagemogr2/plan.ts';
+import type { MogrStage, OutputFormat } from '../core/imagemogr2/plan.ts';
 import { jpegQuality } from '../core/jpeg-quality.ts';
+import { encode, outputQuality } from './encode.ts';
 import type { ImageResult } from './image-result.ts';
-
-/** Used where the input's own quality cannot be read (PNG, WebP, …). */
-const UNKNOWN_INPUT_QUALITY = 90;
 
 /** The sharp call for one planned operation, or undefined where sharp has nothing to do. */
 function sharpStep(step: Step, format: OutputFormat): ((image: Sharp) => Sharp) | undefined {
@@ -48,39 +46,6 @@ function sharpStep(step: Step, format: OutputFormat): ((image: Sharp) => Sharp) 
   }
 }
 
-function outputQuality(setting: QualitySetting | undefined, input: number | undefined): number {
-  const known = input ?? UNKNOWN_INPUT_QUALITY;
-  if (!setting) return known;
-  switch (setting.mode) {
-    case 'absolute':
-      return Math.min(known, setting.value);
-    case 'forced':
-      return setting.value;
-    case 'relative':
-      return Math.max(1, Math.round((known * setting.value) / 100));
-    case 'floor':
-      return Math.max(known, setting.value);
-  }
-}
-
-function encode(image: Sharp, format: OutputFormat, quality: number, stage: MogrStage): Sharp {
-  switch (format) {
-    case 'jpg':
-    case 'jpeg':
-      return image.jpeg({ quality, progressive: stage.interlace, mozjpeg: false });
-    case 'png':
-      return image.png();
-    case 'webp':
-      return image.webp({ quality });
-    case 'avif':
-      return image.avif({ quality });
-    case 'gif':
-      return image.gif();
-    case 'tiff':
-      return image.tiff({ quality });
-  }
-}
-
 /**
  * Size, format and EXIF orientation from image-size where it knows the format, sharp's metadata()
  * for the rest. Nothing is decoded here either way.
@@ -110,7 +75,7 @@ export async function runMogrStage(input: Buffer, stage: MogrStage): Promise<Ima
     }
   }
   if (keepsMetadata) image = image.keepMetadata();
-  const { data, info } = await encode(image, format, quality, stage).toBuffer({ resolveWithObject: true });
+  const { data, info } = await encode(image, format, quality, stage.interlace).toBuffer({ resolveWithObject: true });
   // The plan trusts the header; where a decoder disagrees with it (a HEIF's rotation box), the
   // encoded size is the one that counts.
   checkOutputSize(info, format);

@@ -1,0 +1,40 @@
+import type { Sharp } from 'sharp';
+import type { OutputFormat, QualitySetting } from '../core/imagemogr2/plan.ts';
+
+/** Used where the input's own quality cannot be read (PNG, WebP, …). */
+const UNKNOWN_INPUT_QUALITY = 90;
+
+/** The quality a stage writes, from its setting and the input's own (Tencent's quality/rquality/lquality). */
+export function outputQuality(setting: QualitySetting | undefined, input: number | undefined): number {
+  const known = input ?? UNKNOWN_INPUT_QUALITY;
+  if (!setting) return known;
+  switch (setting.mode) {
+    case 'absolute':
+      return Math.min(known, setting.value);
+    case 'forced':
+      return setting.value;
+    case 'relative':
+      return Math.max(1, Math.round((known * setting.value) / 100));
+    case 'floor':
+      return Math.max(known, setting.value);
+  }
+}
+
+/** The encoder for an output format; `interlace` makes a progressive JPEG. */
+export function encode(image: Sharp, format: OutputFormat, quality: number, interlace: boolean): Sharp {
+  switch (format) {
+    case 'jpg':
+    case 'jpeg':
+      return image.jpeg({ quality, progressive: interlace, mozjpeg: false });
+    case 'png':
+      return image.png();
+    case 'webp':
+      return image.webp({ quality });
+    case 'avif':
+      return image.avif({ quality });
+    case 'gif':
+      return image.gif();
+    case 'tiff':
+      return image.tiff({ quality });
+  }
+}
