@@ -16,6 +16,7 @@ import { taskStore } from '../adapters/task-store.ts';
 import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';
 import { headerOf } from './object-headers.ts';
+import { checkWatermarksExist, watermarkKeys } from './watermark-images.ts';
 
 export interface PicJobRequest {
   readonly inputObject: string;
@@ -81,6 +82,7 @@ export const picJobs = {
     const picProcess = template ? { isPicInfo: template.isPicInfo, processRule: template.processRule } : request.picProcess;
     if (!picProcess?.processRule) throw invalidInput('Operation needs PicProcess.ProcessRule or a TemplateId');
     const plan = parseRule(picProcess.processRule);
+    const overlays = watermarkKeys(client, plan);
     if (request.userData !== undefined && (request.userData.length > 1024 || !PRINTABLE_ASCII.test(request.userData))) {
       throw invalidInput('Operation.UserData must be printable ASCII, at most 1024 characters');
     }
@@ -92,6 +94,7 @@ export const picJobs = {
           ? { url: checkCallbackUrl(request.callBack), format: request.callBackFormat }
           : queueNotify && { url: queueNotify.url!, format: queueNotify.resultFormat };
     await checkInput(input, plan);
+    await checkWatermarksExist(overlays);
     const task = await taskStore.create({
       taskId: newTaskId('j'),
       clientId: client.clientId,
@@ -103,6 +106,7 @@ export const picJobs = {
         input,
         output,
         rule: picProcess.processRule,
+        ...(Object.keys(overlays).length ? { overlays } : {}),
         describeOriginal: picProcess.isPicInfo,
         ...(template ? { template: { id: template.templateId, name: template.name } } : {}),
         ...(request.userData !== undefined ? { userData: request.userData } : {}),
@@ -122,7 +126,7 @@ export const picJobs = {
     client: Client,
     work: { input: string; output: string; rule: string; describeOriginal: boolean; template?: { id: string; name: string } },
   ): PicProcessSpec {
-    parseRule(work.rule);
+    const overlays = watermarkKeys(client, parseRule(work.rule));
     const [input, output] = [work.input, work.output].map((name) => {
       const key = validateObjectName(name, client.namespaces);
       return { key, address: addressOf(client, key) };
@@ -131,13 +135,17 @@ export const picJobs = {
       input,
       output,
       rule: work.rule,
+      ...(Object.keys(overlays).length ? { overlays } : {}),
       describeOriginal: work.describeOriginal,
       ...(work.template ? { template: work.template } : {}),
     };
   },
 
-  /** Whether a job can run now: its input exists and its rule's output fits the limits. */
-  checkRunnable: (spec: PicProcessSpec): Promise<void> => checkInput(spec.input, parseRule(spec.rule)),
+  /** Whether a job can run now: its input and watermark images exist and its rule's output fits the limits. */
+  async checkRunnable(spec: PicProcessSpec): Promise<void> {
+    await checkInput(spec.input, parseRule(spec.rule));
+    await checkWatermarksExist(spec.overlays);
+  },
 
   async get(client: Client, jobId: string): Promise<PicJob | undefined> {
     if (!TASK_ID_PATTERN.test(jobId)) return undefined;

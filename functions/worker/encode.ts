@@ -20,8 +20,15 @@ export function outputQuality(setting: QualitySetting | undefined, input: number
   }
 }
 
+/** An animation's frame delays (ms) and loop count, for an encoder that gets its frames as raw pixels. */
+export interface Animation {
+  readonly delay: readonly number[];
+  readonly loop: number;
+}
+
 /** The encoder for an output format; `interlace` makes a progressive JPEG. */
-export function encode(image: Sharp, format: OutputFormat, quality: number, interlace: boolean): Sharp {
+export function encode(image: Sharp, format: OutputFormat, quality: number, interlace: boolean, animation?: Animation): Sharp {
+  const timing = animation ? { delay: [...animation.delay], loop: animation.loop } : {};
   switch (format) {
     case 'jpg':
     case 'jpeg':
@@ -29,11 +36,11 @@ export function encode(image: Sharp, format: OutputFormat, quality: number, inte
     case 'png':
       return image.png();
     case 'webp':
-      return image.webp({ quality });
+      return image.webp({ quality, ...timing });
     case 'avif':
       return image.avif({ quality });
     case 'gif':
-      return image.gif();
+      return image.gif(timing);
     case 'tiff':
       return image.tiff({ quality });
   }

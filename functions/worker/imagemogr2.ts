@@ -3,7 +3,10 @@ import { readImageHeader } from '../core/imagemogr2/image-header.ts';
 import type { Plan, Stage } from '../core/imagemogr2/plan.ts';
 import { predictOutputs } from '../core/imagemogr2/predict.ts';
 import type { ImageResult } from './image-result.ts';
+import { runInfoStage } from './image-info.ts';
 import { runMogrStage } from './mogr-stage.ts';
+import { runViewStage } from './view-stage.ts';
+import { runWatermarkStage } from './watermark-stage.ts';
 
 /** What a plan may read besides its input: the objects its watermarks name. */
 export interface PlanSources {
@@ -18,8 +21,12 @@ function runStage(input: Buffer, stage: Stage, sources: PlanSources): Promise<Im
   switch (stage.processor) {
     case 'imageMogr2':
       return runMogrStage(input, stage);
-    default:
-      return Promise.reject(new Error(`no executor for ${stage.processor} (${typeof sources})`));
+    case 'imageView2':
+      return runViewStage(input, stage);
+    case 'watermark':
+      return runWatermarkStage(input, stage, sources);
+    case 'imageInfo':
+      return runInfoStage(input);
   }
 }
 

@@ -7,7 +7,7 @@ import { jpegQuality } from '../core/jpeg-quality.ts';
 import type { PicProcessResult, PicProcessSpec } from '../core/tasks/picprocess.ts';
 import { workerConfig } from '../config.ts';
 import { objectStore } from '../adapters/object-store.ts';
-import { executePlan } from './imagemogr2.ts';
+import { executePlan, type PlanSources } from './imagemogr2.ts';
 import { JobFailure } from './job-failure.ts';
 
 /** The dominant colour as Tencent reports it ("0xRRGGBB"), from a small copy so it costs little. */
@@ -19,6 +19,23 @@ async function averageColour(input: Buffer): Promise<string> {
     .join('');
   return `0x${hex.length === 6 ? hex : hex.padEnd(6, hex)}`;
 }
+
+/** The watermark images a job may read: the keys resolved at submit, never what the rule's text names. */
+const sourcesOf = (spec: PicProcessSpec): PlanSources => ({
+  async readObject(reference) {
+    const key = spec.overlays?.[reference];
+    if (!key) throw new JobFailure('InvalidArgument', `watermark image "${reference}" was not checked when the job was submitted`);
+    const stored = await objectStore.head(key);
+    if (!stored) throw new JobFailure('InvalidArgument', `watermark image "${reference}" does not exist`);
+    if (stored.size > workerConfig.maxInputBytes()) {
+      throw new JobFailure(
+        'InvalidArgument',
+        `watermark image "${reference}" is ${stored.size} bytes, over the ${workerConfig.maxInputBytes()}-byte limit`,
+      );
+    }
+    return objectStore.read(key);
+  },
+});
 
 /**
  * Runs one PicProcess job: reads the input object, applies the rule, writes the output object
@@ -33,8 +50,9 @@ export async function runPicProcess(spec: PicProcessSpec, stillRunning: () => Pr
   const input = await objectStore.read(spec.input.key);
   let result;
   try {
-    result = await executePlan(input, parseRule(spec.rule));
+    result = await executePlan(input, parseRule(spec.rule), sourcesOf(spec));
   } catch (error) {
+    if (error instanceof JobFailure) throw error;
     if (error instanceof TesseraError) throw new JobFailure('InvalidArgument', error.message);
     const message = (error as Error).message;
     if (/pixel limit|too large|exceeds/i.test(message))
@@ -43,7 +61,9 @@ export async function runPicProcess(spec: PicProcessSpec, stillRunning: () => Pr
   }
   // A job stopped while it worked writes nothing.
   await stillRunning();
-  await objectStore.put(spec.output.key, result.data, { contentType: imageContentType(result.format), createOnly: false });
+  // imageInfo's output is its JSON.
+  const contentType = result.format === 'json' ? 'application/json' : imageContentType(result.format);
+  await objectStore.put(spec.output.key, result.data, { contentType, createOnly: false });
   const written = await objectStore.head(spec.output.key);
   const output = {
     etag: written?.etag ?? '',

@@ -4,13 +4,14 @@ import type { LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { CONSUMERS } from '../../functions/consumers.ts';
+import { FONT_ENVIRONMENT } from '../font-files.ts';
 import { TesseraFunction, type SharedResources } from './tessera-function.ts';
 
 const entry = (path: string) => fileURLToPath(new URL(`../../functions/${path}`, import.meta.url));
 
 /**
- * The asynchronous side, from the consumer table (functions/consumers.ts): the worker (sharp from
- * the layer) on the three job queues, callback delivery, and the dead-letter consumers that end
+ * The asynchronous side, from the consumer table (functions/consumers.ts): the worker (sharp and
+ * its fonts from the layer) on the three job queues, callback delivery, and the dead-letter consumers that end
  * what could not be processed.
  *
  * Priority on AWS: each JobLevel queue has its own event source mapping, and a higher level may
@@ -27,7 +28,7 @@ export class Pipeline extends Construct {
         description: consumer.description,
         timeout: Duration.seconds(consumer.timeoutSeconds),
         ...(consumer.memoryMB ? { memorySize: consumer.memoryMB } : {}),
-        ...(consumer.imageWork ? { layers: [resources.sharpLayer] } : {}),
+        ...(consumer.imageWork ? { layers: [resources.sharpLayer], environment: FONT_ENVIRONMENT } : {}),
         resources,
       });
       for (const { queue, maxConcurrency } of consumer.queues) {

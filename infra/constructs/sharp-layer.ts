@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Architecture, Code, LayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { buildFontsLayer, FONTS_DIR } from '../font-files.ts';
 
 const LAYER_DIR = fileURLToPath(new URL('../../layers/sharp', import.meta.url));
 
 /**
  * sharp and libvips for linux-arm64, installed from npm into layers/sharp/nodejs by the
- * package's postinstall (npm ci --cpu=arm64 --os=linux --libc=glibc), so no Docker is needed.
+ * package's postinstall (npm ci --cpu=arm64 --os=linux --libc=glibc), so no Docker is needed;
+ * and the fonts its text rendering draws watermarks with, copied into layers/sharp/fonts at synth
+ * (infra/font-files.ts), as Lambda has none.
  */
 export class SharpLayer extends Construct {
   readonly layer: LayerVersion;
@@ -17,11 +20,14 @@ export class SharpLayer extends Construct {
     if (!existsSync(`${LAYER_DIR}/nodejs/node_modules/@img/sharp-linux-arm64`)) {
       throw new Error('layers/sharp/nodejs has no linux-arm64 sharp: run `npm install` (its postinstall fills it)');
     }
+    buildFontsLayer();
     this.layer = new LayerVersion(this, 'Layer', {
-      code: Code.fromAsset(LAYER_DIR, { exclude: ['nodejs/package-lock.json', 'nodejs/node_modules/.package-lock.json'] }),
+      code: Code.fromAsset(LAYER_DIR, {
+        exclude: ['nodejs/package-lock.json', 'nodejs/node_modules/.package-lock.json', 'fonts/*.writing-*'],
+      }),
       compatibleArchitectures: [Architecture.ARM_64],
       compatibleRuntimes: [Runtime.NODEJS_22_X, Runtime.NODEJS_24_X],
-      description: 'sharp (libvips) for linux-arm64',
+      description: `sharp (libvips) for linux-arm64, and the watermark fonts at ${FONTS_DIR}`,
     });
   }
 }

@@ -33,3 +33,19 @@ export async function originOf(png: Buffer): Promise<{ x: number; y: number }> {
   const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
   return { x: ((data[2]! >> 4) << 8) | data[0]!, y: ((data[2]! & 15) << 8) | data[1]! };
 }
+
+/**
+ * An animation (GIF or WebP) of `frames` frames, each shown for `delay` ms, looping forever. Each
+ * frame is one flat colour far from its neighbours' (a GIF encoder merges frames it cannot tell
+ * apart); its red, (97 × index) mod 256, says which frame it is.
+ */
+export async function animation(format: 'gif' | 'webp', width: number, height: number, frames: number, delay = 100): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * frames * 3);
+  for (let frame = 0; frame < frames; frame++) {
+    const colour = Buffer.from([(frame * 97) % 256, (frame * 53) % 256, (frame * 29) % 256]);
+    pixels.fill(colour, frame * width * height * 3, (frame + 1) * width * height * 3);
+  }
+  const image = sharp(pixels, { raw: { width, height: height * frames, channels: 3, pageHeight: height } });
+  const timing = { delay: Array.from({ length: frames }, () => delay), loop: 0 };
+  return (format === 'gif' ? image.gif(timing) : image.webp({ ...timing, lossless: true })).toBuffer();
+}

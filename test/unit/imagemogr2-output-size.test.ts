@@ -178,3 +178,18 @@ describe('imageMogr2 output sizes predicted from the header alone', () => {
     assert.equal(predicted, actual);
   });
 });
+
+describe('a stage that may hand its input back (minisize, size-limit !)', () => {
+  it('has the stages after it checked on its input too: whichever header they get, none fails for a reason the header shows', () => {
+    const small = jpeg(100, 100);
+    assert.deepEqual(predict(small, 'imageMogr2/thumbnail/200x|imageMogr2/iradius/60'), ['200x200', '120x120']);
+    for (const handsBack of ['minisize/1', 'format/jpg/size-limit/5k!']) {
+      assert.throws(
+        () => predict(small, `imageMogr2/thumbnail/200x/${handsBack}|imageMogr2/iradius/60`),
+        /iradius must be from 1 to 49 on a 100x100 image/,
+        handsBack,
+      );
+    }
+    assert.deepEqual(predict(small, 'imageMogr2/thumbnail/200x/minisize/1|imageMogr2/iradius/40'), ['200x200', '80x80']);
+  });
+});

@@ -70,8 +70,11 @@ describe('imageMogr2 parser', () => {
   it('refuses every malformed rule with a precise message', () => {
     refused('', 'the rule is empty');
     refused('imageMogr2/thumbnail/300x 200', 'a rule contains no spaces or line breaks');
-    refused('imageSlim/1', 'stage 1 uses processor "imageSlim"; the processors are imageMogr2');
-    refused('imageMogr2/rotate/90|ImageMogr2/rotate/90', 'stage 2 uses processor "ImageMogr2"; the processors are imageMogr2');
+    refused('imageSlim/1', 'stage 1 uses processor "imageSlim"; the processors are imageMogr2, imageView2, watermark, imageInfo');
+    refused(
+      'imageMogr2/rotate/90|ImageMogr2/rotate/90',
+      'stage 2 uses processor "ImageMogr2"; the processors are imageMogr2, imageView2, watermark, imageInfo',
+    );
     refused(Array.from({ length: 11 }, () => 'imageMogr2/strip').join('|'), 'at most 10 stages may be joined with "|", got 11');
     refused('imageMogr2', 'stage 1 has no operations');
     refused('imageMogr2/thumbnail', 'thumbnail needs a value');
@@ -101,7 +104,6 @@ describe('imageMogr2 parser', () => {
     refused('imageMogr2/blur/60x2', 'blur radius must be from 1 to 50, got 60');
     refused('imageMogr2/sharpen/5', 'sharpen must be from 10 to 300, got 5');
     refused('imageMogr2/bright/101', 'bright must be a whole number from -100 to 100, got "101"');
-    refused('imageMogr2/iradius/10', 'operation "iradius" is not supported yet');
     refused('imageMogr2/frobnicate/1', 'unknown operation "frobnicate"');
     refused('imageMogr2//rotate/90', 'empty operation name ("//")');
     refused('imageMogr2/thumbnail/%E0%A4%A', 'thumbnail value "%E0%A4%A" is not valid URL encoding');

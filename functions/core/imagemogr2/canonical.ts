@@ -1,12 +1,19 @@
+import { renderInfoStage } from './info-rule.ts';
 import { renderMogrStage } from './mogr-rule.ts';
 import type { Plan, Stage } from './plan.ts';
+import { renderViewStage } from './view-rule.ts';
+import { renderWatermarkStage } from './watermark-rule.ts';
 
 function renderStage(stage: Stage): string {
   switch (stage.processor) {
     case 'imageMogr2':
       return renderMogrStage(stage);
-    default:
-      throw new Error(`no canonical form for ${stage.processor} yet`);
+    case 'imageView2':
+      return renderViewStage(stage);
+    case 'watermark':
+      return renderWatermarkStage(stage);
+    case 'imageInfo':
+      return renderInfoStage();
   }
 }
 

@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors.ts';
-import type { CropSpec, Gravity, ThumbnailSpec } from './plan.ts';
+import type { CropSpec, Gravity, Operation, ThumbnailSpec } from './plan.ts';
 
 /**
  * Output sizes as ImageMagick computes them for the same geometry (imageMogr2 is named after
@@ -104,4 +104,41 @@ export function rotatedSize(size: Size, degrees: number): Size {
   const cos = Math.abs(Math.cos(radians));
   const sin = Math.abs(Math.sin(radians));
   return { width: round(size.width * cos + size.height * sin), height: round(size.width * sin + size.height * cos) };
+}
+
+/**
+ * The region an iradius keeps (the circle's bounding square, centred as a centre crop is) or an
+ * rradius rounds (the whole image). Tencent: "0 < radius < half the shorter side", integers.
+ */
+export function maskWindow(mask: Extract<Operation, { op: 'iradius' | 'rradius' }>, input: Size): Window {
+  const largest = Math.ceil(Math.min(input.width, input.height) / 2) - 1;
+  if (largest < 1) throw invalidInput(`${mask.op} needs an image at least 3 px on its shorter side, got ${input.width}x${input.height}`);
+  if (mask.radius > largest) {
+    throw invalidInput(
+      `${mask.op} must be from 1 to ${largest} on a ${input.width}x${input.height} image (less than half its shorter side), got ${mask.radius}`,
+    );
+  }
+  if (mask.op === 'rradius') return { left: 0, top: 0, ...input };
+  const side = 2 * mask.radius;
+  return { left: Math.trunc((input.width - side) / 2), top: Math.trunc((input.height - side) / 2), width: side, height: side };
+}
+
+/**
+ * pad/1: where a box thumbnail's image sits in its W×H box, centred as ImageMagick's
+ * `-gravity center -extent` places it. An image a `<` box leaves larger than the box cannot be padded.
+ */
+export function paddedThumbnail(spec: Extract<ThumbnailSpec, { kind: 'fit' }>, input: Size): Window {
+  const inner = thumbnailSize(spec, input.width, input.height);
+  if (inner.width > spec.width || inner.height > spec.height) {
+    throw invalidInput(
+      `pad/1 needs the image inside its box, but thumbnail/${spec.width}x${spec.height}< leaves the ${input.width}x${input.height} image as it is`,
+    );
+  }
+  return { left: Math.trunc((spec.width - inner.width) / 2), top: Math.trunc((spec.height - inner.height) / 2), ...inner };
+}
+
+/** The size a scrop scales the image to before cutting its box out: the smallest that covers the box. */
+export function scropScale(box: Size, input: Size): Size {
+  const scale = Math.max(box.width / input.width, box.height / input.height);
+  return { width: Math.max(box.width, round(input.width * scale)), height: Math.max(box.height, round(input.height * scale)) };
 }

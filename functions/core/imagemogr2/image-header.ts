@@ -1,4 +1,5 @@
 import { imageSize } from 'image-size';
+import { gifFrames, webpFrames } from './frame-count.ts';
 import type { OutputFormat } from './plan.ts';
 
 /** What the executor knows of an image before decoding it. */
@@ -9,7 +10,13 @@ export interface ImageHeader {
   readonly format: string;
   /** The EXIF orientation, 1 when there is none. */
   readonly orientation: number;
+  /** Frames of an animated GIF or WebP (a lower bound when only the first bytes were read); absent is one. */
+  readonly frames?: number;
 }
+
+const FRAME_COUNTERS: Record<string, (bytes: Uint8Array) => number> = { gif: gifFrames, webp: webpFrames };
+
+export const framesOf = (header: ImageHeader) => header.frames ?? 1;
 
 const HEADER_FORMATS: Record<string, string> = {
   jpg: 'jpeg',
@@ -30,7 +37,14 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | undefined {
     const header = imageSize(bytes);
     const format = HEADER_FORMATS[header.type ?? ''];
     if (format && header.width && header.height) {
-      return { width: header.width, height: header.height, format, orientation: header.orientation ?? 1 };
+      const frames = FRAME_COUNTERS[format]?.(bytes) ?? 1;
+      return {
+        width: header.width,
+        height: header.height,
+        format,
+        orientation: header.orientation ?? 1,
+        ...(frames > 1 ? { frames } : {}),
+      };
     }
   } catch {
     // Not a format image-size knows, or its header lies past these bytes.

@@ -2,8 +2,9 @@ import { invalidInput } from '../errors.ts';
 import type { Size } from './geometry.ts';
 import type { OutputFormat } from './plan.ts';
 
-/** Tencent's limits: 250 M input pixels, 9,999 px per output side (16,383 for WebP). */
+/** Tencent's limits: 250 M input pixels (all frames of an animation together), 300 frames, 9,999 px per output side (16,383 for WebP). */
 export const MAX_INPUT_PIXELS = 250_000_000;
+export const MAX_FRAMES = 300;
 const MAX_OUTPUT_SIDE = 9_999;
 const MAX_WEBP_SIDE = 16_383;
 
@@ -18,11 +19,21 @@ export function checkOutputSize(size: Size, format: OutputFormat): void {
  * Every image between two operations is held whole in memory (and handed between pipelines as raw
  * pixels), so none may be larger than an input may be.
  */
-export function checkIntermediateSize(size: Size): void {
-  const pixels = size.width * size.height;
+export function checkIntermediateSize(size: Size, frames = 1): void {
+  const pixels = size.width * size.height * frames;
+  if (pixels > MAX_INPUT_PIXELS) {
+    const what = frames > 1 ? `${size.width}x${size.height} × ${frames} frames` : `${size.width}x${size.height}`;
+    throw invalidInput(`an intermediate image would be ${what} (${pixels} pixels), over the ${MAX_INPUT_PIXELS} pixel limit`);
+  }
+}
+
+/** An animation is decoded whole, every frame at once: Tencent's frame limit, and the pixel limit over all frames. */
+export function checkAnimation(size: Size, frames: number): void {
+  if (frames > MAX_FRAMES) throw invalidInput(`the input has ${frames} frames, over the ${MAX_FRAMES} frame limit`);
+  const pixels = size.width * size.height * frames;
   if (pixels > MAX_INPUT_PIXELS) {
     throw invalidInput(
-      `an intermediate image would be ${size.width}x${size.height} (${pixels} pixels), over the ${MAX_INPUT_PIXELS} pixel limit`,
+      `the input is ${size.width}x${size.height} × ${frames} frames (${pixels} pixels), over the ${MAX_INPUT_PIXELS} pixel limit`,
     );
   }
 }

@@ -1,6 +1,9 @@
+import { parseColour, renderColour } from './colour.ts';
+import { CGIF_VALUES, flag, parseSizeLimit, sameColour, sizeLimitText, WHITE } from './mogr-settings.ts';
 import {
   GRAVITIES,
   OUTPUT_FORMATS,
+  type Colour,
   type CropSpec,
   type Gravity,
   type MogrStage,
@@ -15,8 +18,8 @@ const MAX_SIDE = 10_000;
 const MAX_PERCENT = 1_000;
 const MAX_AREA = 250_000_000;
 
-const NOT_YET = new Set(['iradius', 'rradius', 'scrop', 'pad', 'color', 'size-limit', 'cgif', 'minisize', 'dpi', 'density', 'background']);
-
+/** A radius is checked against the image's size when the stage is planned (output-size.ts); this bounds what a rule may say. */
+const MAX_RADIUS = MAX_SIDE / 2;
 const side = (value: string, what: string) => integer(value, what, 1, MAX_SIDE);
 
 export function parseThumbnail(value: string): ThumbnailSpec {
@@ -54,7 +57,9 @@ export function parseCrop(value: string): CropSpec {
   if ((match = /^(\d+)x$/.exec(value))) return { width: side(match[1]!, 'crop width'), dx: 0, dy: 0 };
   if ((match = /^x(\d+)$/.exec(value))) return { height: side(match[1]!, 'crop height'), dx: 0, dy: 0 };
   if ((match = /^!(\d+)x(\d+)([a-])(\d+)([a-])(\d+)$/.exec(value))) {
-    const signed = (sign: string, amount: string, what: string) => (sign === '-' ? -1 : 1) * integer(amount, what, 0, MAX_SIDE);
+    // 0 - n, not -1 × n: a2-0 means an offset of 0, never -0.
+    const signed = (sign: string, amount: string, what: string) =>
+      sign === '-' ? 0 - integer(amount, what, 0, MAX_SIDE) : integer(amount, what, 0, MAX_SIDE);
     return {
       width: side(match[1]!, 'crop width'),
       height: side(match[2]!, 'crop height'),
@@ -86,6 +91,22 @@ function parseQuality(name: string, value: string): QualitySetting {
   return { mode: name === 'rquality' ? 'relative' : 'floor', value: integer(value, name, 1, 100) };
 }
 
+function parseScrop(value: string): Operation {
+  const match = /^(\d+)x(\d+)$/.exec(value);
+  if (!match) return fail(`scrop "${value}" is not <W>x<H>`);
+  return { op: 'scrop', width: side(match[1]!, 'scrop width'), height: side(match[2]!, 'scrop height') };
+}
+
+const padsInto = (operation: Operation) => operation.op === 'thumbnail' && operation.spec.kind === 'fit';
+
+/** pad/1 and color/… are read apart and mean something only together, with a box to pad into. */
+function padColour(pad: boolean, colour: Colour | undefined, operations: readonly Operation[]): Colour | undefined {
+  if (colour && !pad) fail('color needs pad/1');
+  if (!pad) return undefined;
+  if (!operations.some(padsInto)) fail('pad/1 needs a thumbnail into a box (<W>x<H>, <W>x<H>> or <W>x<H><) in its stage');
+  return colour ?? WHITE;
+}
+
 const ARGUMENTLESS = new Set(['auto-orient', 'strip']);
 
 /** The operations and settings of one `imageMogr2/…` stage, from its `/`-separated tokens after the processor's name. */
@@ -97,6 +118,13 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
   let strip = false;
   let interlace = false;
   let ignoreError = false;
+  let pad = false;
+  let padWith: Colour | undefined;
+  let background: Colour | undefined;
+  let sizeLimit: MogrStage['sizeLimit'];
+  let cgif: number | undefined;
+  let minisize = false;
+  let density: number | undefined;
   for (let position = 0; position < tokens.length; position++) {
     const name = tokens[position]!;
     if (name === '') fail('empty operation name ("//")');
@@ -105,7 +133,6 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
       else strip = true;
       continue;
     }
-    if (NOT_YET.has(name)) fail(`operation "${name}" is not supported yet`);
     const value = valueOf(name, tokens[++position]);
     switch (name) {
       case 'thumbnail':
@@ -136,12 +163,39 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
         quality = parseQuality(name, value);
         break;
       case 'interlace':
-        if (value !== '0' && value !== '1') fail(`interlace "${value}" is not 0 or 1`);
-        interlace = value === '1';
+        interlace = flag(name, value);
         break;
       case 'ignore-error':
-        if (value !== '0' && value !== '1') fail(`ignore-error "${value}" is not 0 or 1`);
-        ignoreError = value === '1';
+        ignoreError = flag(name, value);
+        break;
+      case 'iradius':
+      case 'rradius':
+        operations.push({ op: name, radius: integer(value, name, 1, MAX_RADIUS) });
+        break;
+      case 'scrop':
+        operations.push(parseScrop(value));
+        break;
+      case 'pad':
+        pad = flag(name, value);
+        break;
+      case 'color':
+        padWith = parseColour(value, 'color');
+        break;
+      case 'background':
+        background = parseColour(value, 'background');
+        break;
+      case 'size-limit':
+        sizeLimit = parseSizeLimit(value);
+        break;
+      case 'cgif':
+        cgif = integer(value, 'cgif', CGIF_VALUES.min, CGIF_VALUES.max);
+        break;
+      case 'minisize':
+        minisize = flag(name, value);
+        break;
+      case 'density':
+      case 'dpi':
+        density = integer(value, name, 1, 1200);
         break;
       case 'blur': {
         const match = /^(\d+)x([\d.]+)$/.exec(value);
@@ -153,8 +207,7 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
         operations.push({ op: 'sharpen', amount: integer(value, 'sharpen', 10, 300) });
         break;
       case 'grayscale':
-        if (value !== '0' && value !== '1') fail(`grayscale "${value}" is not 0 or 1`);
-        if (value === '1') operations.push({ op: 'grayscale' });
+        if (flag(name, value)) operations.push({ op: 'grayscale' });
         break;
       case 'bright':
       case 'contrast': {
@@ -168,6 +221,7 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
     }
   }
   if (tokens.length === 0) fail(`stage ${index + 1} has no operations`);
+  const padding = padColour(pad, padWith, operations);
   return {
     processor: 'imageMogr2',
     operations,
@@ -177,7 +231,12 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
     strip,
     interlace,
     ignoreError,
-    minisize: false,
+    ...(padding ? { pad: padding } : {}),
+    ...(background ? { background } : {}),
+    ...(sizeLimit ? { sizeLimit } : {}),
+    ...(cgif !== undefined ? { cgif } : {}),
+    minisize,
+    ...(density !== undefined ? { density } : {}),
   };
 }
 
@@ -257,5 +316,13 @@ export function renderMogrStage(stage: MogrStage): string {
   if (stage.interlace) parts.push('interlace/1');
   if (stage.strip) parts.push('strip');
   if (stage.ignoreError) parts.push('ignore-error/1');
+  if (stage.pad) parts.push(sameColour(stage.pad, WHITE) ? 'pad/1' : `pad/1/color/${renderColour(stage.pad)}`);
+  if (stage.background) parts.push(`background/${renderColour(stage.background)}`);
+  if (stage.sizeLimit) parts.push(`size-limit/${sizeLimitText(stage.sizeLimit.bytes)}${stage.sizeLimit.keepSmallerInput ? '!' : ''}`);
+  if (stage.cgif !== undefined) parts.push(`cgif/${stage.cgif}`);
+  if (stage.minisize) parts.push('minisize/1');
+  if (stage.density !== undefined) parts.push(`density/${stage.density}`);
+  // A stage that changes nothing (grayscale/0, say) still needs a token to parse.
+  if (parts.length === 1) parts.push('ignore-error/0');
   return parts.join('/');
 }

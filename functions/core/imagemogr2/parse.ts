@@ -1,13 +1,19 @@
 import { invalidInput } from '../errors.ts';
+import { parseInfoStage } from './info-rule.ts';
 import { parseMogrStage } from './mogr-rule.ts';
 import type { Plan, Stage } from './plan.ts';
 import { CONTROL_CHARACTERS, RuleProblem } from './rule-values.ts';
+import { parseViewStage } from './view-rule.ts';
+import { parseWatermarkStage } from './watermark-rule.ts';
 
 export const MAX_STAGES = 10;
 
 /** Each processor reachable in a rule, and the parser of the `/`-separated tokens after its name. */
 const PROCESSORS: Record<string, (tokens: readonly string[], index: number) => Stage> = {
   imageMogr2: parseMogrStage,
+  imageView2: parseViewStage,
+  watermark: parseWatermarkStage,
+  imageInfo: parseInfoStage,
 };
 
 const refuse = (processor: string, message: string): never => {
@@ -43,5 +49,10 @@ export function parseRule(rule: string): Plan {
   if (rule.length > 4096) refuse('imageMogr2', 'the rule is longer than 4096 characters');
   const parts = rule.split('|');
   if (parts.length > MAX_STAGES) refuse('imageMogr2', `at most ${MAX_STAGES} stages may be joined with "|", got ${parts.length}`);
-  return { rule, stages: parts.map(parseStage) };
+  const stages = parts.map(parseStage);
+  const info = stages.findIndex((stage) => stage.processor === 'imageInfo');
+  if (info !== -1 && info < stages.length - 1) {
+    refuse('imageInfo', `imageInfo writes JSON, not an image, so it must be the last stage; stage ${info + 2} follows it`);
+  }
+  return { rule, stages };
 }

@@ -83,10 +83,10 @@ export interface MogrStage {
 export const VIEW_MODES = [0, 1, 2, 3, 4, 5] as const;
 export type ViewMode = (typeof VIEW_MODES)[number];
 
-/** `imageView2/<mode>/w/<W>/h/<H>/…`: Qiniu's six thumbnail modes. */
+/** `imageView2/<mode>/w/<W>/h/<H>/…`: Qiniu's six thumbnail modes; without a mode, only a format and quality change. */
 export interface ViewStage {
   readonly processor: 'imageView2';
-  readonly mode: ViewMode;
+  readonly mode?: ViewMode;
   readonly width?: number;
   readonly height?: number;
   readonly format?: OutputFormat;
@@ -97,16 +97,18 @@ export interface ViewStage {
 
 export interface ImageMark {
   readonly kind: 'image';
-  /** The watermark image as the rule names it (decoded): an object of the same client. */
+  /** The watermark image as the rule names it (decoded): a URL or a name of an object of the same client. */
   readonly image: string;
-  /** scatype/spcent: the mark scaled to spcent ‰ of the input's width (1), height (2) or area (3). */
-  readonly scale?: { readonly type: 1 | 2 | 3; readonly permille: number };
+  /** What a mark larger than the image becomes: scaled (1) or cropped (2) to fit it; otherwise placed as it is and clipped. */
+  readonly blogo?: 1 | 2;
 }
 
 export interface TextMark {
   readonly kind: 'text';
   readonly text: string;
+  /** One of the documented font names, in its canonical spelling (watermark-fonts.ts). */
   readonly font: string;
+  /** Points, rendered at 72 dpi: one point is one pixel. */
   readonly fontSize: number;
   readonly fill: Colour;
   /** Shadow opacity, percent; 0 is none. */
@@ -122,16 +124,17 @@ export interface WatermarkStage {
   readonly dy: number;
   /** Opacity of the mark, percent. */
   readonly dissolve: number;
-  /** batch/1: the mark tiled over the whole image, turned by `degree`. */
-  readonly batch: boolean;
-  readonly degree: number;
+  /** scatype/spcent: the mark scaled to spcent ‰ of the input's width (1), height (2) or area (3). */
+  readonly scale?: { readonly type: 1 | 2 | 3; readonly permille: number };
+  /** batch/1: the mark tiled over the whole image, each turned by `degree`, `spacing` % of the mark apart. */
+  readonly tile?: { readonly degree: number; readonly spacing: number };
   readonly ignoreError: boolean;
 }
 
-/** `imageInfo`: the image's facts as JSON (numbers as strings), written instead of an image. */
+/** `imageInfo`: the image's facts as JSON (numbers as strings), written instead of an image; always the last stage. */
 export interface InfoStage {
   readonly processor: 'imageInfo';
-  readonly ignoreError: boolean;
+  readonly ignoreError: false;
 }
 
 export type Stage = MogrStage | ViewStage | WatermarkStage | InfoStage;

@@ -5,11 +5,13 @@ export interface ObjectRef {
   readonly address: { readonly bucket: string; readonly region: string; readonly object: string };
 }
 
-/** An image-processing job: one imageMogr2 rule run on one object, written to another. */
+/** An image-processing job: one rule (imageMogr2 and the processors piped after it) run on one object, written to another. */
 export interface PicProcessSpec {
   readonly input: ObjectRef;
   readonly output: ObjectRef;
   readonly rule: string;
+  /** The object key of each watermark image the rule names, by its reference in the rule; resolved and checked at submit. */
+  readonly overlays?: Readonly<Record<string, string>>;
   /** Whether the result describes the original too. */
   readonly describeOriginal: boolean;
   readonly template?: { readonly id: string; readonly name: string };
