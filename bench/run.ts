@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { startLocalStack } from '../local/local-stack.ts';
 import { measureBundles } from './bundles.ts';
 import { benchCiJobs } from './ci.ts';
+import { benchConsole } from './console.ts';
 import { benchImageMogr2 } from './imagemogr2.ts';
 import { benchKmp } from './kmp.ts';
 import { benchLargeBodies } from './large-bodies.ts';
@@ -14,7 +15,7 @@ import { ms, printTable, verdict, type Row } from './stats.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,vision,large,imagemogr2,panorama,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,vision,large,imagemogr2,panorama,console,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
@@ -31,6 +32,7 @@ try {
 if (only.has('large')) results.large = await benchLargeBodies();
 if (only.has('imagemogr2')) results.imagemogr2 = await benchImageMogr2();
 if (only.has('panorama')) results.panorama = await benchPanorama();
+if (only.has('console')) results.console = await benchConsole();
 
 if (only.has('bundles')) {
   results.bundles = (await measureBundles()).flatMap((bundle) => [

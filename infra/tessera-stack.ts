@@ -1,9 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { CfnApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Construct } from 'constructs';
 import { bodyConfig } from '../functions/config.ts';
 import { oversizeAnswers, type OversizeTemplate } from '../functions/platform/oversize-answers.ts';
 import { ROUTES } from '../functions/routes.ts';
+import { buildConsole } from '../console/build.ts';
+import { CONSOLE_ORIGIN_ENV, CORS_RULE } from '../server/cors.ts';
 import { ApiFrontDoor, largeBodyPathPatterns } from './constructs/api-front-door.ts';
+import { ConsoleSite } from './constructs/console-site.ts';
 import { FacesLayer } from './constructs/faces-layer.ts';
 import { FileStorage } from './constructs/file-storage.ts';
 import { HttpRoutes } from './constructs/http-routes.ts';
@@ -33,6 +40,19 @@ export interface TesseraStackProps extends StackProps {
   readonly oversize: ReadonlyMap<string, OversizeTemplate>;
   /** HTTPS from CloudFront to the container's load balancer (context largeBodiesOriginDomain + largeBodiesOriginCertificateArn). */
   readonly largeBodiesOrigin?: { readonly domainName: string; readonly certificateArn: string };
+  /** The web console, built by Vite for this synth (console/build.ts), deployed by ConsoleSite. */
+  readonly consoleDir: string;
+}
+
+let consoleBuild: Promise<string> | undefined;
+/** One build of the console per process, in a folder of its own (removed when the process ends). */
+function buildConsoleForSynth(): Promise<string> {
+  consoleBuild ??= (() => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-console-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return buildConsole(join(dir, 'site'));
+  })();
+  return consoleBuild;
 }
 
 /** A boolean context value: `-c name=false` on the command line is the string "false". */
@@ -62,6 +82,7 @@ export async function tesseraStackProps(scope: Construct, props: StackProps = {}
     largeBodies,
     maxLargeBodyBytes,
     oversize: await oversizeAnswers({ largeBodies, maxLargeBodyBytes }),
+    consoleDir: await buildConsoleForSynth(),
     ...(domainName ? { largeBodiesOrigin: { domainName: String(domainName), certificateArn: String(certificateArn) } } : {}),
   };
 }
@@ -114,6 +135,21 @@ export class TesseraStack extends Stack {
     });
     for (const fn of api.functions.values()) fn.addEnvironment(API_HOSTS_ENV, front.domainName);
     container?.container.addEnvironment(API_HOSTS_ENV, front.domainName);
+    // The web console, and the API's CORS for its origin only: API Gateway answers preflights for
+    // the Lambda routes, the container (server/cors.ts) for the largeBodies ones.
+    const consoleSite = new ConsoleSite(this, 'Console', {
+      siteDir: props.consoleDir,
+      apiUrl: front.baseUrl,
+      logBucket: storage.accessLogs,
+    });
+    (api.api.node.defaultChild as CfnApi).corsConfiguration = {
+      allowOrigins: [consoleSite.url],
+      allowMethods: [...CORS_RULE.allowMethods],
+      allowHeaders: [...CORS_RULE.allowHeaders],
+      exposeHeaders: [...CORS_RULE.exposeHeaders],
+      maxAge: CORS_RULE.maxAgeSeconds,
+    };
+    container?.container.addEnvironment(CONSOLE_ORIGIN_ENV, consoleSite.url);
     new ScheduledJobs(this, 'Jobs', resources);
     new Pipeline(this, 'Pipeline', { ...resources, sharpLayer: sharp.layer });
 
@@ -121,6 +157,10 @@ export class TesseraStack extends Stack {
     new CfnOutput(this, 'ApiGatewayUrl', {
       value: api.url,
       description: "The HTTP API itself, behind ApiUrl: Lambda's limits, and the largeBodies routes only with largeBodies=false",
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: consoleSite.url,
+      description: 'The web console (CloudFront); the only origin the API allows to call it from a browser',
     });
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName });
     new CfnOutput(this, 'PublicFilesUrl', {

@@ -5,6 +5,7 @@ import type { HttpHandler, HttpResult } from '../functions/http/http-handler.ts'
 import { bodyConfig } from '../functions/config.ts';
 import { loadRouteModule, renderOversize, routeLimit } from '../functions/platform/oversize-answers.ts';
 import { lambdaContext, toEvent } from '../server/http-event.ts';
+import { applyCors } from '../server/cors.ts';
 import { answerNotFound } from '../server/not-found-route.ts';
 import { MalformedPathError, matchRoute } from '../server/route-matcher.ts';
 import { serveStreamed } from '../server/streamed-route.ts';
@@ -84,6 +85,8 @@ export async function startApiGateway(options: {
 }): Promise<ApiGateway> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // API Gateway's corsPreflight in AWS: the console's origin only (TESSERA_CONSOLE_ORIGIN).
+    if (applyCors(request, response)) return;
     let match;
     try {
       match = matchRoute(options.routes, request.method ?? 'GET', path);

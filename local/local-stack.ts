@@ -9,6 +9,8 @@ import { SCHEDULES } from '../functions/schedules.ts';
 import { generateClientId, generateSecret } from '../functions/core/secret.ts';
 import { startApiGateway, type ApiGateway } from './api-gateway.ts';
 import { startPublicFiles } from './public-files.ts';
+import { startS3Cors, type S3Cors } from './s3-cors.ts';
+import { CONSOLE_ORIGIN_ENV } from '../server/cors.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
 import { provisionResources } from './provision.ts';
 import { startWorkerLoop, type WorkerLoopOptions } from './worker-loop.ts';
@@ -51,6 +53,11 @@ export interface LocalStackOptions {
   readonly deployedStack?: string;
   /** Record the endpoints for `npm run client` (npm start does; tests do not). */
   readonly record?: boolean;
+  /**
+   * The web console's origin (docs/console.md): the only one the API's CORS allows. With the
+   * embedded emulators, S3 then also answers CORS as the deployed bucket does (local/s3-cors.ts).
+   */
+  readonly consoleOrigin?: string;
 }
 
 const setDefault = (name: string, value: string) => {
@@ -134,8 +141,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const target = options.deployedStack ? 'deployed' : process.env.AWS_ENDPOINT_URL ? 'endpoint' : 'embedded';
   if (options.deployedStack) await useDeployedStack(options.deployedStack);
   const emulators = target === 'embedded' ? await startEmulators() : undefined;
+  let s3Cors: S3Cors | undefined;
   try {
     configureEnvironment(emulators);
+    if (options.consoleOrigin) process.env[CONSOLE_ORIGIN_ENV] = options.consoleOrigin;
+    if (options.consoleOrigin && emulators) {
+      s3Cors = await startS3Cors(emulators.awsEndpoint);
+      process.env.AWS_ENDPOINT_URL_S3 = s3Cors.url;
+    }
     resetAwsClients();
     if (target !== 'deployed') await provisionResources();
     const demo = target === 'deployed' ? undefined : await seedDemoClient(options.demo ?? {});
@@ -166,10 +179,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await publicFiles.close();
         if (options.record) forgetLocalStack();
         resetAwsClients();
+        await s3Cors?.close();
         await emulators?.stop();
       },
     };
   } catch (error) {
+    await s3Cors?.close();
     await emulators?.stop();
     throw error;
   }

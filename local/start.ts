@@ -1,8 +1,18 @@
 import { parseArgs } from 'node:util';
+import { buildConsole, consoleOrigins, startConsoleServer } from './console-server.ts';
 import { startLocalStack } from './local-stack.ts';
 
 const { values } = parseArgs({ options: { stack: { type: 'string' } } });
 const port = Number(process.env.PORT ?? 3000);
+const consolePort = Number(process.env.CONSOLE_PORT ?? port + 2);
+// The web console is built while the stack starts; a failed build leaves the API running.
+const consoleBuilt = buildConsole().then(
+  () => true,
+  (error: unknown) => {
+    console.error(`the web console was not built (${(error as Error).message}); the API runs without it`);
+    return false;
+  },
+);
 const stack = await startLocalStack({
   port,
   publicPort: Number(process.env.PUBLIC_PORT ?? port + 1),
@@ -18,7 +28,14 @@ const stack = await startLocalStack({
   onError: (error) => console.error('request failed:', error),
   record: !values.stack,
   deployedStack: values.stack,
+  consoleOrigin: consoleOrigins(consolePort),
 });
+const consoleServer = (await consoleBuilt)
+  ? await startConsoleServer({ apiUrl: stack.url, port: consolePort, host: process.env.HOST ?? '127.0.0.1' }).catch((error: unknown) => {
+      console.error(`the web console could not be served on port ${consolePort}: ${(error as Error).message}`);
+      return undefined;
+    })
+  : undefined;
 
 const where = {
   embedded: 'embedded emulators (fauxqs + dynalite)',
@@ -34,6 +51,7 @@ if (stack.demo) {
   console.log(`  namespace : ${stack.demo.namespace}/${stack.demo.public ? ' (public)' : ''}`);
   console.log(`  COS bucket: ${stack.demo.cosBucket} (${stack.demo.cosRegion}), for the ci dialect`);
 }
+if (consoleServer) console.log(`Web console: ${consoleServer.url}/ (sign in with a client id and secret)`);
 console.log(`Try: curl http://127.0.0.1:${port}/health`);
 
 let stopping = false;
@@ -41,6 +59,7 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping Tessera…');
+  await consoleServer?.close();
   await stack.stop();
   process.exit(0);
 };

@@ -9,6 +9,7 @@ import { lambdaContext, toEvent } from './http-event.ts';
 import { answerNotFound } from './not-found-route.ts';
 import { MalformedPathError, matchRoute } from './route-matcher.ts';
 import { serveStreamed } from './streamed-route.ts';
+import { applyCors } from './cors.ts';
 
 /** How long one streamed request may take (the load balancer's idle timeout bounds silences within it). */
 const REQUEST_MS = 10 * 60_000;
@@ -37,6 +38,7 @@ export async function serveRoutes(
 ): Promise<Server> {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (applyCors(request, response)) return;
     if (request.method === 'GET' && path === '/health') return send(response, { statusCode: 200, body: '{"status":"ok"}' });
     let match;
     try {

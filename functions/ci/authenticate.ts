@@ -9,9 +9,12 @@ import { viewerHeaders } from '../http/viewer-host.ts';
 /**
  * COS-signed requests: SecretId is the client id, SecretKey its secret. The signature comes in
  * the Authorization header or, for presigned requests, in the query string (then it is not
- * itself a signed parameter).
+ * itself a signed parameter). Tessera's extension: an `X-Auth-Token` (an access token,
+ * docs/auth.md) instead, for callers that must not hold the secret (the web console).
  */
 export async function authenticateCos(event: HttpEvent, now = Date.now()): Promise<Client> {
+  const token = event.headers['x-auth-token'];
+  if (token) return clientAuth.byAccessToken(token, { now });
   const params = queryOf(event);
   const fromQuery = params['q-sign-algorithm']
     ? new URLSearchParams(Object.entries(params).filter(([name]) => name.startsWith('q-'))).toString()

@@ -22,7 +22,8 @@ const taskType = z.custom<KmpTaskType>((value) => typeof value === 'string' && v
 /**
  * KooMap's CreateReal3DTaskDto fields (reference/kmp.md §3) and, beside them, the work's own
  * parameters (docs/kmp.md): `input_object`; for PANORAMA the five `*_quality` fields; for
- * PICPROCESS `output_object`, `process_rule` or `template_id`, `is_pic_info`, `job_level`.
+ * PICPROCESS `output_object`, `process_rule` or `template_id`, `is_pic_info`, `job_level`, and
+ * Tessera's `callback_url` (+ `callback_format`), signed and retried as ci's CallBack.
  */
 const fields = {
   task_name: kmpName('task_name', 1, 50),
@@ -46,6 +47,8 @@ const fields = {
   template_id: z.optional(z.string().check(z.maxLength(64))),
   is_pic_info: z.optional(z.boolean('is_pic_info must be true or false')),
   job_level: z.optional(z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'job_level must be 0, 1 or 2' })),
+  callback_url: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  callback_format: z.optional(z.enum(['JSON', 'XML'], { error: 'callback_format must be JSON or XML' })),
   fallback_quality: quality('fallback_quality'),
   '01_quality': quality('01_quality'),
   '02_quality': quality('02_quality'),
@@ -65,6 +68,8 @@ const WORK_FIELDS = [
   'template_id',
   'is_pic_info',
   'job_level',
+  'callback_url',
+  'callback_format',
   'fallback_quality',
   '01_quality',
   '02_quality',
@@ -103,6 +108,7 @@ export function workOf(type: KmpTaskType, body: Fields): WorkRequest {
     ...(body.template_id ? { templateId: body.template_id } : {}),
     describeOriginal: body.is_pic_info ?? false,
     level: body.job_level ?? 0,
+    ...(body.callback_url ? { callback: { url: body.callback_url, format: body.callback_format ?? 'JSON' } } : {}),
   };
 }
 

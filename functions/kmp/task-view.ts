@@ -45,6 +45,7 @@ function workFields(task: Task): Record<string, unknown> {
         output_object: task.spec.output.key,
         ...(task.spec.template ? { template_id: task.spec.template.id } : { process_rule: task.spec.rule }),
         is_pic_info: task.spec.describeOriginal,
+        ...(task.callback ? { callback_url: task.callback.url, callback_format: task.callback.format } : {}),
       };
     default:
       return {};

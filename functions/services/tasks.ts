@@ -7,6 +7,7 @@ import { lifecycleOf, type JobLevel, type Task, type TaskKinds } from '../core/t
 import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
 import { taskNames } from '../adapters/task-names.ts';
 import { panoramas } from './panoramas.ts';
+import { checkCallbackUrl } from './callback-url.ts';
 import { picJobs } from './pic-jobs.ts';
 import { picTemplates } from './pic-templates.ts';
 import { countMatching, listTasks } from './task-lists.ts';
@@ -25,6 +26,8 @@ export type WorkRequest =
       readonly templateId?: string;
       readonly describeOriginal: boolean;
       readonly level: JobLevel;
+      /** Where the finished job is told, as ci's CallBack (signed, retried; docs/ci.md). */
+      readonly callback?: { readonly url: string; readonly format: 'JSON' | 'XML' };
     };
 
 /** What a client says about a task: its name, description, and attributes its dialect echoes. */
@@ -129,6 +132,9 @@ export const tasks = {
         ...description,
         ...made,
         level: work.kind === 'picprocess' ? work.level : 0,
+        ...(work.kind === 'picprocess' && work.callback
+          ? { callback: { url: checkCallbackUrl(work.callback.url), format: work.callback.format, status: 'none' as const, attempts: 0 } }
+          : {}),
       });
     } catch (error) {
       await taskNames.release(names, description.name, taskId);

@@ -85,6 +85,27 @@ describe('the HTTP API', () => {
     });
     template.hasOutput('ApiGatewayUrl', { Value: Match.anyValue() });
   });
+
+  it("allows the web console's origin alone (CORS), on API Gateway and in the container", () => {
+    const consoleOrigin = {
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] }]],
+    };
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: [consoleOrigin],
+        AllowHeaders: ['content-type', 'x-auth-token'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+        ExposeHeaders: ['x-request-id'],
+        MaxAge: 600,
+      },
+    });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({ Environment: Match.arrayWith([{ Name: 'TESSERA_CONSOLE_ORIGIN', Value: consoleOrigin }]) }),
+      ],
+    });
+    template.hasOutput('ConsoleUrl', { Value: consoleOrigin });
+  });
 });
 
 describe('the functions', () => {
@@ -206,7 +227,12 @@ describe('public panorama sets', () => {
     const statements = resources('AWS::S3::BucketPolicy').flatMap(
       (policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
     );
-    const cloudFront = statements.filter((statement) => JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com'));
+    // The files bucket's (the console's own bucket has its own, tested in console-site.test.ts).
+    const cloudFront = statements.filter(
+      (statement) =>
+        JSON.stringify(statement.Principal ?? '').includes('cloudfront.amazonaws.com') &&
+        JSON.stringify(statement.Resource).includes(JSON.stringify(filesBucketArn())),
+    );
     assert.equal(cloudFront.length, 2);
     for (const statement of cloudFront) {
       assert.deepEqual(statement.Action, 's3:GetObject');
@@ -226,7 +252,11 @@ describe('public panorama sets', () => {
   });
 
   it("deploy Pannellum's viewer page under its prefix only, never pruning or deleting client files", () => {
-    const [deployment, ...others] = resources('Custom::CDKBucketDeployment');
+    // Into the files bucket (the console's deployment writes to a bucket of its own).
+    const filesBucket = filesBucketArn()['Fn::GetAtt'][0]!;
+    const [deployment, ...others] = resources('Custom::CDKBucketDeployment').filter((resource) =>
+      JSON.stringify(resource.Properties.DestinationBucketName).includes(filesBucket),
+    );
     assert.equal(others.length, 0);
     assert.equal(deployment!.Properties.DestinationBucketKeyPrefix, BUCKET.viewer.prefix);
     assert.equal(deployment!.Properties.Prune, false);

@@ -1,3 +1,4 @@
+import { base64Bytes, base64UrlOf } from './base64.ts';
 import type { Colour } from './plan.ts';
 import { fail } from './rule-values.ts';
 
@@ -29,10 +30,14 @@ function fromHex(hex: string): Colour | undefined {
 /** URL-safe Base64 as the rules write it: `-`/`_` or `+`/`/`, padding optional. */
 export function decodeBase64Url(value: string, what: string): string {
   if (!/^[A-Za-z0-9_+/-]+={0,2}$/.test(value)) fail(`${what} "${value}" is not URL-safe Base64`);
-  return Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  try {
+    return new TextDecoder().decode(base64Bytes(value));
+  } catch {
+    return fail(`${what} "${value}" is not URL-safe Base64`);
+  }
 }
 
-export const encodeBase64Url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+export const encodeBase64Url = base64UrlOf;
 
 /** A colour written as URL-safe Base64 of `#RRGGBB` or `#RRGGBBAA`, or as one of the documented names. */
 export function parseColour(value: string, what: string): Colour {

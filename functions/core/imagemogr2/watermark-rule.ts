@@ -1,3 +1,4 @@
+import { base64Bytes } from './base64.ts';
 import { decodeBase64Url, encodeBase64Url, parseColour, renderColour } from './colour.ts';
 import { GRAVITIES, type Colour, type Gravity, type ImageMark, type TextMark, type WatermarkStage } from './plan.ts';
 import { CONTROL_CHARACTERS, fail, integer, oneOf, valueOf } from './rule-values.ts';
@@ -20,7 +21,7 @@ const ONLY = { image: ['image', 'blogo'], text: ['text', 'font', 'fontsize', 'fi
 /** UTF-8 text in URL-safe or standard Base64, padded or not (every form Tencent's SDKs send). */
 function decodeText(value: string, what: string): string {
   decodeBase64Url(value, what);
-  const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const bytes = base64Bytes(value);
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
