@@ -8,6 +8,7 @@ import { benchKmp } from './kmp.ts';
 import { benchLargeBodies } from './large-bodies.ts';
 import { benchOst } from './ost.ts';
 import { benchPanorama } from './panorama.ts';
+import { benchPanoramaFidelity } from './panorama-fidelity.ts';
 import { benchStorage } from './storage.ts';
 import { benchVision } from './vision.ts';
 import { ms, printTable, verdict, type Row } from './stats.ts';
@@ -15,7 +16,7 @@ import { ms, printTable, verdict, type Row } from './stats.ts';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const SECRET = 'bench-secret';
 const APP_ID = 'tcbench0000000000001';
-const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,vision,large,imagemogr2,panorama,console,bundles').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'storage,ost,ci,kmp,vision,large,imagemogr2,panorama,fidelity,console,bundles').split(','));
 const results: Record<string, Row[]> = {};
 
 const stack = await startLocalStack({ demo: { clientId: APP_ID, secret: SECRET, namespace: 'bench' } });
@@ -32,6 +33,7 @@ try {
 if (only.has('large')) results.large = await benchLargeBodies();
 if (only.has('imagemogr2')) results.imagemogr2 = await benchImageMogr2();
 if (only.has('panorama')) results.panorama = await benchPanorama();
+if (only.has('fidelity')) results.fidelity = await benchPanoramaFidelity();
 if (only.has('console')) results.console = await benchConsole();
 
 if (only.has('bundles')) {
