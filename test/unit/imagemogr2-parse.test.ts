@@ -98,7 +98,7 @@ describe('imageMogr2 parser', () => {
     refused('imageMogr2/flip/diagonal', 'flip "diagonal" is not vertical or horizontal');
     refused('imageMogr2/format/bmp', 'format "bmp" is not one of jpg, jpeg, png, webp, avif, gif, tiff');
     refused('imageMogr2/quality/101', 'quality must be from 1 to 100, got 101');
-    refused('imageMogr2/quality/high', 'quality "high" is not <0-100> or <0-100>!');
+    refused('imageMogr2/quality/high', 'quality "high" is not <1-100> or <1-100>!');
     refused('imageMogr2/rquality/0', 'rquality must be from 1 to 100, got 0');
     refused('imageMogr2/interlace/2', 'interlace "2" is not 0 or 1');
     refused('imageMogr2/blur/60x2', 'blur radius must be from 1 to 50, got 60');

@@ -12,6 +12,7 @@ import {
   type QualitySetting,
   type ThumbnailSpec,
 } from './plan.ts';
+import { MOGR_QUALITY, parseQuality, renderQuality } from './quality-rule.ts';
 import { decimal, fail, integer, oneOf, valueOf } from './rule-values.ts';
 
 const MAX_SIDE = 10_000;
@@ -80,15 +81,6 @@ function parseCut(value: string): Operation {
     dx: integer(match[3]!, 'cut x offset', 0, MAX_SIDE),
     dy: integer(match[4]!, 'cut y offset', 0, MAX_SIDE),
   };
-}
-
-function parseQuality(name: string, value: string): QualitySetting {
-  if (name === 'quality') {
-    const match = /^(\d+)(!?)$/.exec(value);
-    if (!match) fail(`quality "${value}" is not <0-100> or <0-100>!`);
-    return { mode: match![2] ? 'forced' : 'absolute', value: integer(match![1]!, 'quality', 1, 100) };
-  }
-  return { mode: name === 'rquality' ? 'relative' : 'floor', value: integer(value, name, 1, 100) };
 }
 
 function parseScrop(value: string): Operation {
@@ -160,7 +152,7 @@ export function parseMogrStage(tokens: readonly string[], index: number): MogrSt
       case 'quality':
       case 'rquality':
       case 'lquality':
-        quality = parseQuality(name, value);
+        quality = parseQuality(MOGR_QUALITY, name, value);
         break;
       case 'interlace':
         interlace = flag(name, value);
@@ -300,19 +292,12 @@ function operationText(operation: Operation): string {
   }
 }
 
-const QUALITY_TEXT: Record<QualitySetting['mode'], (value: number) => string> = {
-  absolute: (value) => `quality/${value}`,
-  forced: (value) => `quality/${value}!`,
-  relative: (value) => `rquality/${value}`,
-  floor: (value) => `lquality/${value}`,
-};
-
 /** The one text of a stage that parses back to it: operations in order, then each setting that is not its default. */
 export function renderMogrStage(stage: MogrStage): string {
   const parts = ['imageMogr2', ...stage.operations.map(operationText)];
   if (stage.gravity !== 'northwest') parts.push(`gravity/${stage.gravity}`);
   if (stage.format) parts.push(`format/${stage.format}`);
-  if (stage.quality) parts.push(QUALITY_TEXT[stage.quality.mode](stage.quality.value));
+  if (stage.quality) parts.push(renderQuality(MOGR_QUALITY, stage.quality));
   if (stage.interlace) parts.push('interlace/1');
   if (stage.strip) parts.push('strip');
   if (stage.ignoreError) parts.push('ignore-error/1');

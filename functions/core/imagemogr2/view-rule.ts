@@ -1,19 +1,11 @@
 import { OUTPUT_FORMATS, VIEW_MODES, type OutputFormat, type QualitySetting, type ViewMode, type ViewStage } from './plan.ts';
+import { VIEW_QUALITY, parseQuality, renderQuality } from './quality-rule.ts';
 import { fail, integer, oneOf, valueOf } from './rule-values.ts';
 
 const MAX_SIDE = 10_000;
 
 /** imageView2's formats: Tessera's writable ones, and Tencent's `yjpeg` ("本质为jpg格式"). */
 const VIEW_FORMATS = [...OUTPUT_FORMATS, 'yjpeg'] as const;
-
-function parseQuality(name: string, value: string): QualitySetting {
-  if (name === 'q') {
-    const match = /^(\d+)(!?)$/.exec(value);
-    if (!match) fail(`q "${value}" is not <1-100> or <1-100>!`);
-    return { mode: match![2] ? 'forced' : 'absolute', value: integer(match![1]!, 'q', 1, 100) };
-  }
-  return { mode: name === 'rq' ? 'relative' : 'floor', value: integer(value, name, 1, 100) };
-}
 
 function parseFormat(value: string): OutputFormat {
   if (value.toLowerCase() === 'bmp') fail('format "bmp" is not supported: Tessera writes jpg, jpeg, png, webp, avif, gif, tiff');
@@ -56,7 +48,7 @@ export function parseViewStage(tokens: readonly string[]): ViewStage {
       case 'q':
       case 'rq':
       case 'lq':
-        quality = parseQuality(name, value);
+        quality = parseQuality(VIEW_QUALITY, name, value);
         break;
       case 'interlace':
       case 'ignore-error':
@@ -84,13 +76,6 @@ export function parseViewStage(tokens: readonly string[]): ViewStage {
   };
 }
 
-const QUALITY_TEXT: Record<QualitySetting['mode'], (value: number) => string> = {
-  absolute: (value) => `q/${value}`,
-  forced: (value) => `q/${value}!`,
-  relative: (value) => `rq/${value}`,
-  floor: (value) => `lq/${value}`,
-};
-
 /** The one text of a stage that parses back to it. */
 export function renderViewStage(stage: ViewStage): string {
   const parts = ['imageView2'];
@@ -98,7 +83,7 @@ export function renderViewStage(stage: ViewStage): string {
   if (stage.width !== undefined) parts.push(`w/${stage.width}`);
   if (stage.height !== undefined) parts.push(`h/${stage.height}`);
   if (stage.format) parts.push(`format/${stage.format}`);
-  if (stage.quality) parts.push(QUALITY_TEXT[stage.quality.mode](stage.quality.value));
+  if (stage.quality) parts.push(renderQuality(VIEW_QUALITY, stage.quality));
   if (stage.interlace) parts.push('interlace/1');
   if (stage.ignoreError) parts.push('ignore-error/1');
   return parts.join('/');
