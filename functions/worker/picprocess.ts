@@ -20,20 +20,25 @@ async function averageColour(input: Buffer): Promise<string> {
   return `0x${hex.length === 6 ? hex : hex.padEnd(6, hex)}`;
 }
 
+/**
+ * An object a job reads, as long as it still exists and is within the worker's input limit
+ * (checked from its head, so an oversized object is never read).
+ */
+async function readWithinLimit(key: string, what: string, missingCode: string): Promise<{ bytes: Buffer; etag: string }> {
+  const stored = await objectStore.head(key);
+  if (!stored) throw new JobFailure(missingCode, `${what} does not exist`);
+  if (stored.size > workerConfig.maxInputBytes()) {
+    throw new JobFailure('InvalidArgument', `${what} is ${stored.size} bytes, over the ${workerConfig.maxInputBytes()}-byte limit`);
+  }
+  return { bytes: await objectStore.read(key), etag: stored.etag };
+}
+
 /** The watermark images a job may read: the keys resolved at submit, never what the rule's text names. */
 const sourcesOf = (spec: PicProcessSpec): PlanSources => ({
   async readObject(reference) {
     const key = spec.overlays?.[reference];
     if (!key) throw new JobFailure('InvalidArgument', `watermark image "${reference}" was not checked when the job was submitted`);
-    const stored = await objectStore.head(key);
-    if (!stored) throw new JobFailure('InvalidArgument', `watermark image "${reference}" does not exist`);
-    if (stored.size > workerConfig.maxInputBytes()) {
-      throw new JobFailure(
-        'InvalidArgument',
-        `watermark image "${reference}" is ${stored.size} bytes, over the ${workerConfig.maxInputBytes()}-byte limit`,
-      );
-    }
-    return objectStore.read(key);
+    return (await readWithinLimit(key, `watermark image "${reference}"`, 'InvalidArgument')).bytes;
   },
 });
 
@@ -42,12 +47,11 @@ const sourcesOf = (spec: PicProcessSpec): PlanSources => ({
  * in one PutObject (so a retried job overwrites it whole, never half), and describes both.
  */
 export async function runPicProcess(spec: PicProcessSpec, stillRunning: () => Promise<void>): Promise<PicProcessResult> {
-  const stored = await objectStore.head(spec.input.key);
-  if (!stored) throw new JobFailure('ResourceNotFound', `input object ${spec.input.address.object} does not exist`);
-  if (stored.size > workerConfig.maxInputBytes()) {
-    throw new JobFailure('InvalidArgument', `input object is ${stored.size} bytes, over the ${workerConfig.maxInputBytes()}-byte limit`);
-  }
-  const input = await objectStore.read(spec.input.key);
+  const { bytes: input, etag: inputEtag } = await readWithinLimit(
+    spec.input.key,
+    `input object ${spec.input.address.object}`,
+    'ResourceNotFound',
+  );
   let result;
   try {
     result = await executePlan(input, parseRule(spec.rule), sourcesOf(spec));
@@ -79,7 +83,7 @@ export async function runPicProcess(spec: PicProcessSpec, stillRunning: () => Pr
   return {
     output,
     original: {
-      etag: stored.etag,
+      etag: inputEtag,
       format: metadata.format ?? 'unknown',
       width: metadata.width ?? 0,
       height: metadata.height ?? 0,
