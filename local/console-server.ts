@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { CONSOLE_DIR } from '../console/build.ts';
 
 export { buildConsole } from '../console/build.ts';
@@ -37,7 +37,13 @@ export async function startConsoleServer(options: {
   const apiUrl = options.apiUrl;
   const config = () => Buffer.from(JSON.stringify({ apiUrl: typeof apiUrl === 'string' ? apiUrl : apiUrl() }));
   const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad path');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -47,7 +53,7 @@ export async function startConsoleServer(options: {
       return;
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(root)) {
+    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
       response.writeHead(403).end();
       return;
     }
