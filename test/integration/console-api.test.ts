@@ -5,7 +5,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
+import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { accessTokenOf } from '../support/access-token.ts';
+import { tag } from '../support/ci.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 
 /**
@@ -173,5 +175,103 @@ describe('a kmp PICPROCESS task with callback_url (the console’s callback fiel
     } finally {
       receiver.close();
     }
+  });
+});
+
+describe('bad input through the console’s ways in: each dialect’s own envelope, nothing changed', () => {
+  const OTHER = { id: 'tcconsoleother00001', secret: 'console-other-secret', namespace: 'other' };
+  const forgedToken = async () => `${(await token()).slice(0, -4)}AAAA`;
+  const uploadForm = () => {
+    const form = new FormData();
+    form.append('filename', 'demo/forged.txt');
+    form.append('filedata', new Blob(['x']), 'forged.txt');
+    return form;
+  };
+  const jobsListed = async () =>
+    (await (await fetch(`${stack.current.url}/jobs?tag=PicProcess&size=100`, { headers: { 'x-auth-token': await token() } })).text()).split(
+      '<JobsDetail>',
+    ).length - 1;
+
+  it('a forged token is refused by storage, ci and ost in their own envelopes, and nothing is stored or queued', async () => {
+    const forged = await forgedToken();
+    const stored = await fetch(`${stack.current.url}/upload`, { method: 'POST', headers: { 'x-auth-token': forged }, body: uploadForm() });
+    assert.equal(stored.status, 401);
+    assert.deepEqual(await stored.json(), { message: 'access token is not valid', msg_code: 0 });
+    const info = await postForm(`${stack.current.url}/get_file_info`, { secret_key: SECRET, filename: 'demo/forged.txt' });
+    assert.deepEqual(info.body, { message: 'file demo/forged.txt does not exist', msg_code: 0 });
+
+    const jobsBefore = await jobsListed();
+    const job = await fetch(`${stack.current.url}/jobs`, {
+      method: 'POST',
+      headers: { 'x-auth-token': forged, 'content-type': 'application/xml' },
+      body: '<Request><Tag>PicProcess</Tag><Input><Object>t.txt</Object></Input></Request>',
+    });
+    const error = await job.text();
+    assert.equal(job.status, 401);
+    assert.deepEqual([tag(error, 'Code'), tag(error, 'Message')], ['InvalidAuthorization', 'access token is not valid']);
+    assert.equal(await jobsListed(), jobsBefore);
+
+    const ost = await ostInit({ 'x-auth-token': forged }, stack.current.demo!.clientId);
+    assert.equal(ost.status, 401);
+    const ostBody = (await ost.json()) as { code: number; message: string };
+    assert.deepEqual([ostBody.code, ostBody.message], [10001, 'access token is not valid']);
+  });
+
+  it("another client's token learns nothing of this client's files: a stored one answers exactly like a missing one", async () => {
+    await clientRegistry.create({ clientId: OTHER.id, name: 'other', namespaces: [OTHER.namespace], secret: OTHER.secret });
+    const otherToken = await accessTokenOf(stack.current.url, OTHER.id, OTHER.secret);
+    await postForm(`${stack.current.url}/upload`, {
+      secret_key: SECRET,
+      filename: 'demo/mine.txt',
+      filedata: { data: 'mine' },
+      overwrite: '1',
+    });
+    const ask = async (filename: string) => {
+      const answer = await fetch(`${stack.current.url}/get_file_info`, {
+        method: 'POST',
+        headers: { 'x-auth-token': otherToken },
+        body: new URLSearchParams({ filename }),
+      });
+      return [answer.status, await answer.json()];
+    };
+    const [stored, missing] = [await ask('demo/mine.txt'), await ask('demo/never-stored.txt')];
+    assert.deepEqual(stored, missing);
+    assert.equal((stored[1] as { msg_code: number }).msg_code, 0);
+  });
+
+  it('a PICPROCESS task with a bad callback_url or callback_format is refused in kmp’s envelope and not created', async () => {
+    const headers = { 'x-auth-token': await token(), 'content-type': 'application/json' };
+    const workspaces = (await (await fetch(`${stack.current.url}/v1/workspaces`, { headers })).json()) as {
+      data: Array<{ workspace_id: string }>;
+    };
+    const tasks = `${stack.current.url}/v1/real3d/${workspaces.data[0]!.workspace_id}/tasks`;
+    const task = {
+      task_type: 'PICPROCESS',
+      input_object: 'demo/t.txt',
+      output_object: 'demo/t-out.jpg',
+      process_rule: 'imageMogr2/thumbnail/50x',
+    };
+    for (const [name, extra] of [
+      ['bad_callback_url', { callback_url: 'not a url' }],
+      ['private_callback_url', { callback_url: 'http://169.254.169.254/latest/meta-data' }],
+      ['bad_callback_format', { callback_url: 'https://example.com/hook', callback_format: 'YAML' }],
+    ] as const) {
+      const answer = await fetch(tasks, { method: 'POST', headers, body: JSON.stringify({ ...task, task_name: name, ...extra }) });
+      const body = (await answer.json()) as { error_code: string; error_msg: string };
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.match(body.error_code, /^KMP\./, JSON.stringify(body));
+      if (name === 'bad_callback_format') assert.match(body.error_msg, /callback_format must be JSON or XML/);
+      const listed = (await (await fetch(`${tasks}?task_name=${name}`, { headers })).json()) as { tasks: unknown[] };
+      assert.deepEqual(listed.tasks, [], name);
+    }
+    // The same filter finds a task that was made, so the empty lists above say something.
+    const made = await fetch(tasks, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...task, task_name: 'good_callback', callback_url: 'https://example.com/hook', callback_format: 'XML' }),
+    });
+    assert.equal(made.status, 200, await made.clone().text());
+    const found = (await (await fetch(`${tasks}?task_name=good_callback`, { headers })).json()) as { tasks: unknown[] };
+    assert.equal(found.tasks.length, 1);
   });
 });
