@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { PRESIGN_BATCH, presignedSliceUrls, type SignedSlice } from '../functions/core/presigned-slice-urls.ts';
 import { chooseSliceSize } from '../functions/core/slices.ts';
 import { OstClient, OstError } from './ost-client.ts';
 import { forgetState, loadState, matches, saveState, type UploadState } from './upload-state.ts';
@@ -29,8 +30,6 @@ export interface UploadResult {
 }
 
 const MiB = 1024 * 1024;
-const PRESIGN_BATCH = 100;
-const URL_MARGIN_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -101,28 +100,20 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
   const done: Record<string, string> = { ...current.done };
   const resumedSlices = sliceCount - pending.length;
 
-  const urls = new Map<number, { url: string; expiresAt: number }>();
-  const presign = async (from: number) => {
-    const batch = pending.filter((id) => id >= from).slice(0, PRESIGN_BATCH);
-    const answer = await withRetry('presign', retries, log, async () =>
-      OstClient.ok(
-        await client.json<{ urls: Array<{ slice_id: number; url: string; expires_at: string }> }>('/file/mpupload/presign', {
-          upload_id: current.uploadId,
-          slices: batch.map((id) => ({ slice_id: id, size: sizeOf(id) })),
-        }),
-      ),
-    );
-    for (const entry of answer.data!.urls) urls.set(entry.slice_id, { url: entry.url, expiresAt: Date.parse(entry.expires_at) });
-  };
-  let presigning: Promise<void> | undefined;
-  const urlFor = async (sliceId: number): Promise<string> => {
-    const known = urls.get(sliceId);
-    if (known && known.expiresAt - URL_MARGIN_MS > Date.now()) return known.url;
-    // One batch request at a time serves every worker waiting for it.
-    presigning ??= presign(sliceId).finally(() => (presigning = undefined));
-    await presigning;
-    return urls.get(sliceId)?.url ?? urlFor(sliceId);
-  };
+  const { urlFor, forget } = presignedSliceUrls({
+    batchFrom: (from) => pending.filter((id) => id >= from).slice(0, PRESIGN_BATCH),
+    presign: async (batch) =>
+      (
+        await withRetry('presign', retries, log, async () =>
+          OstClient.ok(
+            await client.json<{ urls: SignedSlice[] }>('/file/mpupload/presign', {
+              upload_id: current.uploadId,
+              slices: batch.map((id) => ({ slice_id: id, size: sizeOf(id) })),
+            }),
+          ),
+        )
+      ).data!.urls,
+  });
 
   const bar = options.quiet
     ? undefined
@@ -148,7 +139,7 @@ export async function uploadFile(options: UploadOptions): Promise<UploadResult> 
         done[sliceId] = await withRetry(`slice ${sliceId}`, retries, log, async () => {
           const response = await fetch(await urlFor(sliceId), { method: 'PUT', body });
           // An expired or refused URL is signed again on the next try.
-          if (response.status === 403) urls.delete(sliceId);
+          if (response.status === 403) forget(sliceId);
           if (!response.ok) throw new Error(`S3 answered ${response.status}`);
           return response.headers.get('etag') ?? '';
         });

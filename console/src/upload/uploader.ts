@@ -1,3 +1,4 @@
+import { PRESIGN_BATCH, presignedSliceUrls, type SignedSlice } from '../../../functions/core/presigned-slice-urls.ts';
 import { chooseSliceSize } from '../../../functions/core/slices.ts';
 import { api, ApiError } from '../api.ts';
 import { requestId } from '../format.ts';
@@ -31,8 +32,6 @@ export interface UploadJob {
   readonly onResume?: (state: UploadState) => void;
 }
 
-const PRESIGN_BATCH = 100;
-const URL_MARGIN_MS = 60_000;
 const RETRIES = 5;
 
 interface OstAnswer<T> {
@@ -106,25 +105,18 @@ export async function upload(job: UploadJob): Promise<string> {
     });
   report();
 
-  const urls = new Map<number, { url: string; expiresAt: number }>();
-  let presigning: Promise<void> | undefined;
-  const presign = async (from: number) => {
-    const batch = pending.filter((id) => id >= from && !done[id]).slice(0, PRESIGN_BATCH);
-    const answer = await withRetry(signal, () =>
-      ost<{ urls: Array<{ slice_id: number; url: string; expires_at: string }> }>(clientId, 'presign', {
-        upload_id: current.uploadId,
-        slices: batch.map((id) => ({ slice_id: id, size: sizeOf(id) })),
-      }),
-    );
-    for (const entry of answer.urls) urls.set(entry.slice_id, { url: entry.url, expiresAt: Date.parse(entry.expires_at) });
-  };
-  const urlFor = async (id: number): Promise<string> => {
-    const known = urls.get(id);
-    if (known && known.expiresAt - URL_MARGIN_MS > Date.now()) return known.url;
-    presigning ??= presign(id).finally(() => (presigning = undefined));
-    await presigning;
-    return urls.get(id)?.url ?? urlFor(id);
-  };
+  const { urlFor, forget } = presignedSliceUrls({
+    batchFrom: (from) => pending.filter((id) => id >= from && !done[id]).slice(0, PRESIGN_BATCH),
+    presign: async (batch) =>
+      (
+        await withRetry(signal, () =>
+          ost<{ urls: SignedSlice[] }>(clientId, 'presign', {
+            upload_id: current.uploadId,
+            slices: batch.map((id) => ({ slice_id: id, size: sizeOf(id) })),
+          }),
+        )
+      ).urls,
+  });
 
   let next = 0;
   const worker = async () => {
@@ -133,7 +125,7 @@ export async function upload(job: UploadJob): Promise<string> {
       const body = file.slice((id - 1) * current.sliceSize, (id - 1) * current.sliceSize + sizeOf(id));
       done[id] = await withRetry(signal, async () => {
         const response = await fetch(await urlFor(id), { method: 'PUT', body, signal });
-        if (response.status === 403) urls.delete(id); // expired or refused: signed again on the next try
+        if (response.status === 403) forget(id); // expired or refused: signed again on the next try
         if (!response.ok) throw new Error(`S3 answered ${response.status} for slice ${id}`);
         return response.headers.get('etag') ?? '';
       });
