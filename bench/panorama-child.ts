@@ -12,7 +12,7 @@ import { buildPanorama } from '../functions/worker/panorama/tiler.ts';
 
 const [mode, path] = process.argv.slice(2);
 const input = readFileSync(path!);
-const { width = 0, height = 0 } = await sharp(input).metadata();
+const { width = 0, height = 0 } = await sharp(input, { limitInputPixels: false }).metadata();
 const layout = panoramaLayout(width, height);
 const outputPixels = 6 * layout.levels.reduce((sum, level) => sum + level.size ** 2, 0) + 6 * layout.fallbackSize ** 2;
 const limitInputPixels = width * height;
@@ -36,7 +36,8 @@ if (mode === 'build') {
   for (let top = 0; top < raw.height; top += 512) {
     for (let left = 0; left < raw.width; left += 512) {
       const region = { left, top, width: Math.min(512, raw.width - left), height: Math.min(512, raw.height - top) };
-      tiles.push(sharp(pixels, { raw }).extract(region).jpeg({ quality: 75 }).toBuffer());
+      // Encoded as the tiler encodes its JPEG tiles.
+      tiles.push(sharp(pixels, { raw }).extract(region).jpeg({ quality: 75, overshootDeringing: true }).toBuffer());
     }
   }
   await Promise.all(tiles);

@@ -1,44 +1,25 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import sharp from 'sharp';
 import { PROJECT_ROOT } from '../infra/group-entries.ts';
+import { diagnosticPanorama, photographPanorama } from '../test/support/panorama-images.ts';
 
 const INPUT_DIR = `${PROJECT_ROOT}.bench/panorama`;
 
-/**
- * A procedural equirectangular JPEG (q90): broad colour waves, enlarged with Lanczos, under fine
- * grain, so it decodes and compresses like a photograph (its size is printed with the results). Made once and kept in .bench/panorama.
- */
-export async function panoramaInput(width: number): Promise<string> {
-  const height = width / 2;
-  const path = `${INPUT_DIR}/procedural-${width}x${height}.jpg`;
+/** `name`, made by `make` the first time and kept in .bench/panorama. */
+async function kept(name: string, make: () => Promise<Buffer>): Promise<string> {
+  const path = `${INPUT_DIR}/${name}`;
   if (existsSync(path)) return path;
   mkdirSync(INPUT_DIR, { recursive: true });
-  const coarseWidth = width / 8;
-  const coarseHeight = height / 8;
-  const coarse = Buffer.alloc(coarseWidth * coarseHeight * 3);
-  for (let y = 0; y < coarseHeight; y++) {
-    for (let x = 0; x < coarseWidth; x++) {
-      const offset = (y * coarseWidth + x) * 3;
-      coarse[offset] = 128 + 100 * Math.sin(x / 37) * Math.cos(y / 23);
-      coarse[offset + 1] = 128 + 100 * Math.sin((x + y) / 51);
-      coarse[offset + 2] = (x * y) & 255;
-    }
-  }
-  const raw = { width, height, channels: 3 as const };
-  const base = await sharp(coarse, { raw: { width: coarseWidth, height: coarseHeight, channels: 3 } })
-    .resize(width, height, { kernel: 'lanczos3' })
-    .raw()
-    .toBuffer();
-  // Grain is made once at 1024² and tiled: generating Gaussian noise for 134 MP costs more than the bench.
-  const grainTile = { width: 1024, height: 1024, channels: 3 as const };
-  const grain = await sharp({ create: { ...grainTile, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 7 } } })
-    .blur(0.8)
-    .raw()
-    .toBuffer();
-  const jpeg = await sharp(base, { raw, limitInputPixels: false })
-    .composite([{ input: grain, raw: grainTile, tile: true, blend: 'soft-light' }])
-    .jpeg({ quality: 90 })
-    .toBuffer();
-  writeFileSync(path, jpeg);
+  writeFileSync(path, await make());
   return path;
 }
+
+/**
+ * The procedural photograph of test/support/panorama-images.ts (a JPEG q90 that decodes and
+ * compresses like a photograph; its size is printed with the results) as a file.
+ */
+export const panoramaInput = (width: number): Promise<string> =>
+  kept(`procedural-${width}x${width / 2}.jpg`, () => photographPanorama(width));
+
+/** The hard-edged diagnostic PNG (grid, thick lines, checker blocks, labels) of test/support/panorama-images.ts as a file. */
+export const diagnosticPanoramaInput = (width: number): Promise<string> =>
+  kept(`diagnostic-labelled-${width}x${width / 2}.png`, () => diagnosticPanorama(width));

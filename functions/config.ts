@@ -79,11 +79,17 @@ export const callbackConfig = {
   timeoutMs: () => int('TESSERA_CALLBACK_TIMEOUT_MS', 10_000),
 };
 
+/**
+ * The largest panorama accepted unless TESSERA_PANORAMA_MAX_PIXELS says otherwise: 32768×16384
+ * (537 MP). The worker's memory and scratch space are sized for one build of it (functions/consumers.ts).
+ */
+export const PANORAMA_MAX_PIXELS = 32768 * 16384;
+
 export const panoramaConfig = {
   /** Quality of every level and the fallback when the request names none (the seed's example: 90). */
   defaultQuality: () => int('TESSERA_PANORAMA_QUALITY', 90),
-  /** Inputs with more pixels are refused from their header, before any decode (fits 16384×8192). */
-  maxInputPixels: () => int('TESSERA_PANORAMA_MAX_PIXELS', 16384 * 8192),
+  /** Inputs with more pixels are refused from their header, before any decode. */
+  maxInputPixels: () => int('TESSERA_PANORAMA_MAX_PIXELS', PANORAMA_MAX_PIXELS),
   /** Inputs larger than this are refused before the worker reads them. */
   maxInputBytes: () => int('TESSERA_PANORAMA_MAX_BYTES', 256 * 1024 * 1024),
   /** Where public namespaces are served (CloudFront in AWS, the local file server in npm start); empty: not published. */

@@ -1,3 +1,4 @@
+import { PANORAMA_MAX_PIXELS } from './config.ts';
 import type { QueueName } from './resources.ts';
 
 /**
@@ -17,6 +18,8 @@ export interface Consumer {
   readonly batchSize: number;
   readonly timeoutSeconds: number;
   readonly memoryMB?: number;
+  /** Scratch space in /tmp, when it needs more than Lambda's 512 MB. */
+  readonly ephemeralStorageMB?: number;
   /** Runs image work: needs the sharp layer, and takes the worker loop's limited slots locally. */
   readonly imageWork?: boolean;
   /** Consumes a dead-letter queue: what it cannot handle stays there for an operator. */
@@ -35,13 +38,17 @@ export const CONSUMERS: readonly Consumer[] = [
       { queue: 'jobsLevel1', maxConcurrency: 10 },
       { queue: 'jobsLevel0', maxConcurrency: 4 },
     ],
-    batchSize: 2,
-    // Sized from `npm run bench` (panorama section): a 16384×8192 build peaks at ~1.16 GB RSS and
-    // takes 4.3–5.5 s on 2 cores. 3008 MB leaves 2.6× that memory and gets Lambda's ~2 vCPUs; the
-    // timeout leaves >20× the build time for reading the original and writing ~1000 tiles, and the
-    // queues' 720 s visibility is six times it, as AWS recommends.
-    timeoutSeconds: 120,
-    memoryMB: 3008,
+    // One message per instance: the memory below is sized for one build of the largest panorama.
+    batchSize: 1,
+    // Sized from `npm run bench` (panorama section): a 32768×16384 build (the default pixel limit)
+    // peaks at ~2.9 GB RSS; 3584 MB leaves a quarter more and gets Lambda's 2 vCPUs (the projection
+    // runs on two threads beside sharp's). The decoder streams the panorama through /tmp (3 bytes
+    // a pixel) into the kernel's memory: 1.5 GiB at the limit, plus room. The build there takes
+    // ~25-50 s on 2 cores; the timeout leaves room for reading the original and writing ~3,500
+    // tiles, and the queues' 1800 s visibility is six times it, as AWS recommends.
+    timeoutSeconds: 300,
+    memoryMB: 3584,
+    ephemeralStorageMB: Math.ceil((PANORAMA_MAX_PIXELS * 3) / 2 ** 20) + 512,
     imageWork: true,
   },
   {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Validations } from 'aws-cdk-lib';
 import type { LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -28,6 +28,7 @@ export class Pipeline extends Construct {
         description: consumer.description,
         timeout: Duration.seconds(consumer.timeoutSeconds),
         ...(consumer.memoryMB ? { memorySize: consumer.memoryMB } : {}),
+        ...(consumer.ephemeralStorageMB ? { ephemeralStorageSize: Size.mebibytes(consumer.ephemeralStorageMB) } : {}),
         ...(consumer.imageWork ? { layers: [resources.sharpLayer], environment: FONT_ENVIRONMENT } : {}),
         resources,
       });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -33,6 +33,7 @@ export interface TesseraFunctionProps {
   /** The exported function name (default `handler`). */
   readonly handler?: string;
   readonly memorySize?: number;
+  readonly ephemeralStorageSize?: Size;
   readonly layers?: readonly ILayerVersion[];
   /** Variables on top of sharedEnvironment (the face groups' TESSERA_FACE_* paths). */
   readonly environment?: Readonly<Record<string, string>>;
@@ -69,6 +70,7 @@ export class TesseraFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
+      ...(props.ephemeralStorageSize ? { ephemeralStorageSize: props.ephemeralStorageSize } : {}),
       timeout: props.timeout,
       handler: props.handler ?? 'handler',
       layers: props.layers ? [...props.layers] : undefined,

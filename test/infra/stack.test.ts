@@ -132,7 +132,10 @@ describe('the functions', () => {
       JSON.stringify(mapping.Properties.FunctionName).includes(worker[0]),
     );
     assert.equal(mappings.length, 3);
-    for (const mapping of mappings) assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    for (const mapping of mappings) {
+      assert.deepEqual(mapping.Properties.FunctionResponseTypes, ['ReportBatchItemFailures']);
+      assert.equal(mapping.Properties.BatchSize, 1, 'one build at a time in an instance sized for one');
+    }
     const concurrency = mappings
       .map((mapping) => (mapping.Properties.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency)
       .sort((a, b) => a - b);
@@ -287,8 +290,13 @@ describe('public panorama sets', () => {
 
   it('gives the worker the memory and time the panorama bench measured, with headroom', () => {
     const worker = resources('AWS::Lambda::Function').find((fn) => String(fn.Properties.Description).includes('job worker'))!;
-    assert.equal(worker.Properties.MemorySize, 3008);
-    assert.equal(worker.Properties.Timeout, 120);
+    assert.equal(worker.Properties.MemorySize, 3584);
+    assert.equal(worker.Properties.Timeout, 300);
+    // The decoded panorama streams through /tmp: 3 bytes a pixel at the default limit, and room.
+    assert.deepEqual(worker.Properties.EphemeralStorage, { Size: 2048 });
+    const jobQueues = Object.entries(template.findResources('AWS::SQS::Queue')).filter(([id]) => /JobsLevel\dQueue/.test(id));
+    assert.equal(jobQueues.length, 3);
+    for (const [, queue] of jobQueues) assert.ok(queue.Properties.VisibilityTimeout >= 6 * 300, 'six times the worker timeout');
   });
 });
 

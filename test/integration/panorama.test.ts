@@ -322,7 +322,7 @@ describe('POST /panorama', () => {
         'huge declared dimensions',
         async () => ({ filedata: { data: declaredPng(40000, 20000), type: 'image/png' } }),
         400,
-        'the panorama is 40000x20000 (800000000 pixels); at most 134217728 pixels are accepted',
+        'the panorama is 40000x20000 (800000000 pixels); at most 536870912 pixels are accepted',
       ],
       [
         'a quality of 0',

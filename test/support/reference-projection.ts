@@ -1,8 +1,40 @@
 import type { Face } from '../../functions/core/panorama/layout.ts';
 import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
 
+/** The kernel's a: Keys' cubic convolution with a = −0.75, as Panorama Tools' "poly3". */
+export const CUBIC_A = -0.75;
+
+/** Keys' cubic convolution kernel at distance d. */
+export function cubic(d: number, a = CUBIC_A): number {
+  const x = Math.abs(d);
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return 0;
+}
+
 /**
- * The plain per-pixel projection: each face pixel's own direction, its own atan2s, bilinear.
+ * The pixel at column x, row y of the panorama extended past its edges: columns wrap, and a row
+ * beyond a pole is the row across it, half a turn of longitude away (row −1 − k is row k turned by
+ * width/2; row height + k is row height − 1 − k turned).
+ */
+export function extendedPixel(source: RawImage, x: number, y: number): number {
+  const { width, height, channels } = source;
+  let row = y;
+  let column = x;
+  if (row < 0) {
+    row = -1 - row;
+    column += width / 2;
+  } else if (row >= height) {
+    row = 2 * height - 1 - row;
+    column += width / 2;
+  }
+  column = ((column % width) + width) % width;
+  return (row * width + column) * channels;
+}
+
+/**
+ * The plain per-pixel projection: each face pixel's own direction, its own atan2s, bicubic over
+ * 4 × 4 source pixels in double precision, clamped to 0…255.
  * Slow, obviously right: the fast table-driven renderer is checked against it.
  */
 export function projectFace(
@@ -14,35 +46,28 @@ export function projectFace(
   const { data, width, height, channels } = source;
   const scaleX = width / (2 * Math.PI);
   const scaleY = height / Math.PI;
+  const sum = new Float64Array(channels);
   let out = 0;
   for (let row = 0; row < size; row++) {
     const b = (2 * (row + 0.5)) / size - 1;
     for (let column = 0; column < size; column++) {
       const a = (2 * (column + 0.5)) / size - 1;
       const [lon, lat] = toLonLat(faceDirection(face, a, b));
-      // Pixel centres: column x covers longitude ((x + 0.5) / W - 0.5) · 2π.
+      // Pixel centres: column x covers longitude ((x + 0.5) / W - 0.5) · 2π; row y latitude π/2 − (y + 0.5) / H · π.
       const u = (lon + Math.PI) * scaleX - 0.5;
       const v = (Math.PI / 2 - lat) * scaleY - 0.5;
-      let x0 = Math.floor(u);
-      const fx = u - x0;
-      const y0f = Math.floor(v);
-      const fy = v - y0f;
-      x0 = ((x0 % width) + width) % width;
-      const x1 = x0 + 1 === width ? 0 : x0 + 1;
-      const y0 = y0f < 0 ? 0 : y0f >= height ? height - 1 : y0f;
-      const y1 = y0f + 1 < 0 ? 0 : y0f + 1 >= height ? height - 1 : y0f + 1;
-      const p00 = (y0 * width + x0) * channels;
-      const p01 = (y0 * width + x1) * channels;
-      const p10 = (y1 * width + x0) * channels;
-      const p11 = (y1 * width + x1) * channels;
-      const w00 = (1 - fx) * (1 - fy);
-      const w01 = fx * (1 - fy);
-      const w10 = (1 - fx) * fy;
-      const w11 = fx * fy;
-      for (let channel = 0; channel < channels; channel++) {
-        target[out++] =
-          data[p00 + channel]! * w00 + data[p01 + channel]! * w01 + data[p10 + channel]! * w10 + data[p11 + channel]! * w11 + 0.5;
+      const x0 = Math.floor(u);
+      const y0 = Math.floor(v);
+      sum.fill(0);
+      for (let dy = -1; dy <= 2; dy++) {
+        const wy = cubic(v - (y0 + dy));
+        for (let dx = -1; dx <= 2; dx++) {
+          const weight = wy * cubic(u - (x0 + dx));
+          const at = extendedPixel(source, x0 + dx, y0 + dy);
+          for (let channel = 0; channel < channels; channel++) sum[channel]! += weight * data[at + channel]!;
+        }
       }
+      for (let channel = 0; channel < channels; channel++) target[out++] = Math.min(255, Math.max(0, Math.round(sum[channel]!)));
     }
   }
   return target;

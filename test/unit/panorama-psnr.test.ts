@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { FACES, panoramaLayout, type Face } from '../../functions/core/panorama/layout.ts';
 import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
 import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
+import { cubic, extendedPixel } from '../support/reference-projection.ts';
 
 /**
  * A panorama with detail everywhere (a few octaves of smooth waves over the sphere, in three
@@ -26,23 +27,19 @@ function texturedPanorama(width: number, height: number): RawImage {
   return { data, width, height, channels: 3 };
 }
 
-/** Adds `weight` × the bilinear sample at (u, v), in double precision (longitude wraps, latitude clamps), into out[at…at+2]. */
+/**
+ * Adds `weight` × the bicubic sample at (u, v), in double precision (longitude wraps, rows past a
+ * pole are the rows across it), into out[at…at+2].
+ */
 function addSample(source: RawImage, u: number, v: number, weight: number, out: Float64Array, at: number): void {
-  const { data, width, height } = source;
   const x0 = Math.floor(u);
   const y0 = Math.floor(v);
-  const fx = u - x0;
-  const fy = v - y0;
-  const left = ((x0 % width) + width) % width;
-  const right = (left + 1) % width;
-  const top = Math.min(height - 1, Math.max(0, y0));
-  const bottom = Math.min(height - 1, Math.max(0, y0 + 1));
-  for (let channel = 0; channel < 3; channel++) {
-    const at00 = data[(top * width + left) * 3 + channel]!;
-    const at01 = data[(top * width + right) * 3 + channel]!;
-    const at10 = data[(bottom * width + left) * 3 + channel]!;
-    const at11 = data[(bottom * width + right) * 3 + channel]!;
-    out[at + channel]! += weight * ((at00 * (1 - fx) + at01 * fx) * (1 - fy) + (at10 * (1 - fx) + at11 * fx) * fy);
+  for (let dy = -1; dy <= 2; dy++) {
+    for (let dx = -1; dx <= 2; dx++) {
+      const tap = weight * cubic(u - (x0 + dx)) * cubic(v - (y0 + dy));
+      const pixel = extendedPixel(source, x0 + dx, y0 + dy);
+      for (let channel = 0; channel < 3; channel++) out[at + channel]! += tap * source.data[pixel + channel]!;
+    }
   }
 }
 
@@ -98,7 +95,7 @@ describe('cube face fidelity', () => {
     const sampler = createCubeSampler(size, source.width, source.height);
     const faces = new Map<Face, Uint8Array>();
     try {
-      sampler.source.set(source.data);
+      sampler.setSource(source.data);
       for (const face of FACES) faces.set(face, (await sampler.render(face, 0)).slice());
     } finally {
       await sampler.close();
@@ -143,7 +140,7 @@ describe('cube face fidelity', () => {
     const { cubeSize } = panoramaLayout(source.width, source.height);
     const sampler = createCubeSampler(cubeSize, source.width, source.height);
     try {
-      sampler.source.set(source.data);
+      sampler.setSource(source.data);
       for (const face of FACES) {
         const quality = psnr(await sampler.render(face, 0), referenceFace(source, face, cubeSize));
         assert.ok(quality >= 40, `${face}: ${quality.toFixed(1)} dB`);

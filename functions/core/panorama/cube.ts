@@ -1,7 +1,7 @@
 import { invalidInput } from '../errors.ts';
 import { fastAtan, fastAtan2 } from './fast-atan.ts';
 
-/** Bilinear weights are fixed point: a fraction f is stored as floor(f · 256). */
+/** Positions are fixed point: p is stored as round(p · 256), an integer and an 8-bit fraction. */
 const WEIGHT_ONE = 256;
 /** Positions are stored as 16-bit integers, which bounds the source width. */
 export const MAX_SOURCE_WIDTH = 65536;
@@ -16,7 +16,10 @@ export const MAX_SOURCE_WIDTH = 65536;
  * - zenith: y is the same in all four; x (longitude) is reflected about W − 1 in the mirrored
  *   column, about W/2 − 1 in the mirrored row, and the same in the opposite quadrant.
  * "Reflected about K" maps x + f to K − (x + f). Positions are integers plus an 8-bit fraction,
- * so the sampling kernel (worker/panorama/kernel) runs on integer arithmetic only.
+ * so the sampling kernel (worker/panorama/kernel) runs on integer arithmetic only. Its bicubic taps
+ * (whole − 1 … whole + 2, weighted by the fraction) mirror with the position: K − p has the mirrored
+ * taps and the mirrored weights. Positions are rounded to the nearest 1/256, so a reflected table
+ * entry is the entry of the reflected position.
  */
 export interface SampleTables {
   readonly size: number;
@@ -26,13 +29,16 @@ export interface SampleTables {
   readonly height: number;
   /** Side faces: x (before the face's turn) per face column, as a double. */
   readonly sideX: Float64Array;
-  /** Side faces, per quadrant pixel: y and its fraction. */
-  readonly sideY: Uint16Array;
+  /**
+   * Side faces, per quadrant pixel: y and its fraction. Rows are not clamped: y is −1 within half a
+   * row of the north pole (the kernel reads the rows across a pole).
+   */
+  readonly sideY: Int16Array;
   readonly sideFy: Uint8Array;
-  /** Zenith face, per quadrant pixel: x, y and their fractions. */
+  /** Zenith face, per quadrant pixel: x (wrapped to 0 … width − 1), y (−1 … height − 1) and their fractions. */
   readonly topX: Uint16Array;
   readonly topFx: Uint8Array;
-  readonly topY: Uint16Array;
+  readonly topY: Int16Array;
   readonly topFy: Uint8Array;
 }
 
@@ -44,20 +50,24 @@ export interface TableArrays {
 
 const NEW_ARRAYS: TableArrays = { uint16: (length) => new Uint16Array(length), uint8: (length) => new Uint8Array(length) };
 
-/** A row position as one small integer: the clamped row times 256 plus its 8-bit fraction (0 at the clamped poles). */
+/**
+ * A row position as one small integer: the row times 256 plus its 8-bit fraction. Rows run from
+ * −0.5 (the north pole) to height − 0.5 (the south pole), so the row is −1 … height − 1.
+ */
 function rowSample(v: number, height: number): number {
-  const whole = Math.floor(v);
-  if (whole < 0) return 0;
-  if (whole >= height - 1) return (height - 1) * WEIGHT_ONE;
-  return whole * WEIGHT_ONE + Math.floor((v - whole) * WEIGHT_ONE);
+  return Math.round(Math.min(height - 0.5, Math.max(-0.5, v)) * WEIGHT_ONE);
 }
 
 /** A column position as one small integer: the wrapped column times 256 plus its 8-bit fraction. */
 export function columnSample(u: number, width: number): number {
-  const whole = Math.floor(u);
+  const fixed = Math.round(u * WEIGHT_ONE);
+  const whole = Math.floor(fixed / WEIGHT_ONE);
   const wrapped = whole >= 0 && whole < width ? whole : ((whole % width) + width) % width;
-  return wrapped * WEIGHT_ONE + Math.floor((u - whole) * WEIGHT_ONE);
+  return wrapped * WEIGHT_ONE + (fixed - whole * WEIGHT_ONE);
 }
+
+/** A Uint16Array's memory as signed 16-bit integers (rows, which may be −1; the height is at most 32768). */
+const signed = (array: Uint16Array) => new Int16Array(array.buffer, array.byteOffset, array.length);
 
 /** Builds the quadrant tables for a `size`² face over a `width`×`height` panorama. */
 export function sampleTables(size: number, width: number, height: number, arrays: TableArrays = NEW_ARRAYS): SampleTables {
@@ -72,11 +82,11 @@ export function sampleTables(size: number, width: number, height: number, arrays
     width,
     height,
     sideX: new Float64Array(size),
-    sideY: arrays.uint16(quadrant),
+    sideY: signed(arrays.uint16(quadrant)),
     sideFy: arrays.uint8(quadrant),
     topX: arrays.uint16(quadrant),
     topFx: arrays.uint8(quadrant),
-    topY: arrays.uint16(quadrant),
+    topY: signed(arrays.uint16(quadrant)),
     topFy: arrays.uint8(quadrant),
   };
   const { sideY, sideFy, topX, topFx, topY, topFy } = tables;

@@ -1,7 +1,8 @@
 import type { Face } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
-import { BILINEAR_WASM_BASE64 } from './kernel/bilinear-module.ts';
-import { startKernelHelper } from './kernel-helper.ts';
+import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
+import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, startKernelHelper, type FollowJob } from './kernel-helper.ts';
+import { readFileInto } from './read-file-into.ts';
 
 /** Renders rows `from`..`to` of a face (byte offsets into the kernel's memory, sizes in pixels). */
 type RowsRenderer = (
@@ -27,7 +28,7 @@ interface KernelExports {
 
 const PAGE = 65536;
 let compiled: WebAssembly.Module | undefined;
-const kernelModule = () => (compiled ??= new WebAssembly.Module(Buffer.from(BILINEAR_WASM_BASE64, 'base64')));
+const kernelModule = () => (compiled ??= new WebAssembly.Module(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64')));
 
 /** Quarter turns of longitude from face f, for the side faces. */
 const SIDE_TURNS: Partial<Record<Face, number>> = { f: 0, r: 1, b: 2, l: -1 };
@@ -52,15 +53,22 @@ class Arena {
 /** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
 export const FACE_SLOTS = 2;
 
-/** Bytes of linear memory a sampler needs: the panorama (plus the row the kernel reads past it), the quadrant tables, the face slots. */
-function memoryBytes(size: number, width: number, height: number): number {
-  return 1024 + width * (height + 1) * 3 + size * 5 + 9 * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
+/** Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots. */
+export function samplerMemoryBytes(size: number, width: number, height: number): number {
+  return 1024 + width * height * 3 + size * 5 + 9 * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
 }
 
 export interface CubeSampler {
-  /** The panorama's RGB bytes go here (width × height × 3) before any face is rendered. */
-  readonly source: Uint8Array;
   readonly size: number;
+  /** Copies in the panorama's RGB bytes (width × height × 3), before any face is rendered. */
+  setSource(pixels: Uint8Array): void;
+  /**
+   * Reads the panorama's RGB bytes from the file at `path`, from byte `fileOffset` on, while a
+   * decoder is still writing it (on the helper thread, which meanwhile also touches the face
+   * slots' pages); `written` settles when the writer has finished or failed. Rejects with the
+   * writer's error, or when the file holds fewer bytes than the panorama.
+   */
+  loadSource(path: string, fileOffset: number, written: Promise<void>): Promise<void>;
   /**
    * Renders rows [from, to) of a face into face slot `slot` (0 or 1), half of them on this thread
    * and half on the helper thread, and returns that slot's view of the whole face. The view stays
@@ -80,11 +88,13 @@ export interface CubeSampler {
  * half of every face beside this one.
  */
 export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
-  const pages = Math.ceil(memoryBytes(size, width, height) / PAGE);
+  const pages = Math.ceil(samplerMemoryBytes(size, width, height) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory, abort: () => undefined } }).exports as unknown as KernelExports;
   const arena = new Arena(memory);
-  const sourceOffset = arena.take(width * (height + 1) * 3, 8);
+  const sourceBytes = width * height * 3;
+  const source = arena.uint8(sourceBytes);
+  const sourceOffset = source.byteOffset;
   const columns = arena.int32(size);
   const columnFractions = arena.uint8(size);
   const tables: SampleTables = sampleTables(size, width, height, arena satisfies TableArrays);
@@ -93,9 +103,34 @@ export function createCubeSampler(size: number, width: number, height: number): 
   let turnedFor: number | undefined;
   const helper = startKernelHelper(kernelModule(), memory);
 
+  const slotPages = { prefaultFrom: slots[0]!.byteOffset, prefaultTo: slots.at(-1)!.byteOffset + size * size * 3 };
+
   return {
-    source: new Uint8Array(memory.buffer, sourceOffset, width * height * 3),
     size,
+    setSource(pixels) {
+      if (pixels.length !== sourceBytes) throw new Error(`the panorama has ${pixels.length} bytes, not ${sourceBytes}`);
+      source.set(pixels);
+    },
+    async loadSource(path, fileOffset, written) {
+      const control = new Int32Array(new SharedArrayBuffer(4));
+      const job: FollowJob = { path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control, ...slotPages };
+      const following = helper.follow(job);
+      following.catch(() => undefined);
+      const signal = (state: number) => {
+        Atomics.store(control, 0, state);
+        Atomics.notify(control, 0);
+      };
+      try {
+        await written;
+      } catch (error) {
+        signal(FOLLOW_ABANDONED);
+        await following.catch(() => undefined);
+        throw error;
+      }
+      signal(FOLLOW_WRITTEN);
+      // The file is whole now: should the helper have failed, reading it here gives the same bytes.
+      await following.catch(() => readFileInto(path, fileOffset, source));
+    },
     async render(name, slot, from = 0, to = size) {
       const face = slots[slot];
       if (!face) throw new Error(`face slot ${slot} does not exist`);

@@ -1,15 +1,54 @@
 import { Worker } from 'node:worker_threads';
 
+/** States of a FollowJob's control word, set by the thread that waits for the writer. */
+export const FOLLOW_WRITING = 0;
+export const FOLLOW_WRITTEN = 1;
+export const FOLLOW_ABANDONED = 2;
+
 /**
  * A second thread running the same kernel on the same (shared) memory, so a face is projected on
  * two cores. Its source is inline, so the worker bundle needs no second file. One call at a time.
+ *
+ * Besides the kernel's exports it runs follow (see FollowJob), which copies a file into the
+ * memory while another thread is still writing it: the decoder writes the panorama to a file and
+ * this thread reads it in behind it, so the pixels never sit in a second buffer. Whenever it has
+ * caught up with the writer it touches the next pages of [prefaultFrom, prefaultTo), so the face
+ * slots cost no page faults later, on the critical path.
  */
 const HELPER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { openSync, readSync, closeSync } = require('node:fs');
 const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() {} } }).exports;
+const CHUNK = 8 << 20;
+const PAGE = 4096;
+function follow({ path, fileOffset, offset, bytes, control, prefaultFrom, prefaultTo }) {
+  const memory = new Uint8Array(workerData.memory.buffer);
+  const fd = openSync(path, 'r');
+  let done = 0;
+  let touched = prefaultFrom;
+  try {
+    while (done < bytes) {
+      const state = Atomics.load(control, 0);
+      if (state === ${FOLLOW_ABANDONED}) return;
+      const read = readSync(fd, memory, offset + done, Math.min(CHUNK, bytes - done), fileOffset + done);
+      if (read > 0) {
+        done += read;
+      } else if (state === ${FOLLOW_WRITTEN}) {
+        throw new Error('the decoded image ended after ' + done + ' of ' + bytes + ' bytes');
+      } else if (touched < prefaultTo) {
+        for (const end = Math.min(prefaultTo, touched + 64 * PAGE); touched < end; touched += PAGE) memory[touched] = 0;
+      } else {
+        Atomics.wait(control, 0, ${FOLLOW_WRITING}, 2);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 parentPort.on('message', ({ name, args }) => {
   try {
-    kernel[name](...args);
+    if (name === 'follow') follow(args);
+    else kernel[name](...args);
     parentPort.postMessage({ ok: true });
   } catch (error) {
     parentPort.postMessage({ ok: false, message: String(error && error.message || error) });
@@ -17,9 +56,25 @@ parentPort.on('message', ({ name, args }) => {
 });
 `;
 
+/**
+ * Copies `bytes` bytes of the file at `path`, from `fileOffset`, to `offset` in the shared memory,
+ * reading behind a writer until control[0] says it has written all (then a short file is an
+ * error) or the job is abandoned.
+ */
+export interface FollowJob {
+  readonly path: string;
+  readonly fileOffset: number;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly control: Int32Array;
+  readonly prefaultFrom: number;
+  readonly prefaultTo: number;
+}
+
 export interface KernelHelper {
   /** Runs kernel export `name` with `args` on the helper thread. */
   call(name: string, args: readonly number[]): Promise<void>;
+  follow(job: FollowJob): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,18 +98,21 @@ export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembl
     settle(new Error(`the kernel helper exited (${code})`));
   });
   return {
-    call(name, args) {
-      if (exited) return Promise.reject(new Error('the kernel helper has exited'));
-      if (waiting) return Promise.reject(new Error('the kernel helper is busy'));
-      return new Promise((resolve, reject) => {
-        waiting = { resolve, reject };
-        // Held while it works, so the process does not exit under an await on it.
-        worker.ref();
-        worker.postMessage({ name, args });
-      });
-    },
+    call: (name, args) => send(name, args),
+    follow: (job) => send('follow', job),
     async close() {
       await worker.terminate();
     },
   };
+
+  function send(name: string, args: unknown): Promise<void> {
+    if (exited) return Promise.reject(new Error('the kernel helper has exited'));
+    if (waiting) return Promise.reject(new Error('the kernel helper is busy'));
+    return new Promise((resolve, reject) => {
+      waiting = { resolve, reject };
+      // Held while it works, so the process does not exit under an await on it.
+      worker.ref();
+      worker.postMessage({ name, args });
+    });
+  }
 }

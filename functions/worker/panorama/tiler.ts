@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
 import {
@@ -12,6 +15,7 @@ import {
 } from '../../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, type TileFormat } from '../../core/panorama/submission.ts';
 import { createCubeSampler, FACE_SLOTS, type CubeSampler } from './cube-sampler.ts';
+import { checkVipsHeader, VIPS_HEADER_BYTES } from './vips-file.ts';
 
 export interface TileFile {
   readonly path: string;
@@ -36,7 +40,9 @@ export interface TilerOptions {
 function encode(image: Sharp, format: TileFormat, quality: number): Promise<Buffer> {
   if (format === 'png') return image.png().toBuffer();
   if (format === 'webp') return image.webp({ quality }).toBuffer();
-  return image.jpeg({ quality }).toBuffer();
+  // Deringing keeps hard edges against black or white from ringing at the same quality and size:
+  // on a diagnostic grid +0.1 to +0.3 dB over plain JPEG, photographs unchanged (docs/panorama.md).
+  return image.jpeg({ quality, overshootDeringing: true }).toBuffer();
 }
 
 interface SquareImage {
@@ -53,7 +59,8 @@ const rawInput = (face: SquareImage) => ({ raw: { width: face.size, height: face
 async function inspect(input: Buffer, options: TilerOptions): Promise<{ width: number; height: number }> {
   let metadata;
   try {
-    metadata = await sharp(input).metadata();
+    // A header read decodes nothing: the limit is checked below, with the error that names it.
+    metadata = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     throw notAnImage();
   }
@@ -64,7 +71,7 @@ async function inspect(input: Buffer, options: TilerOptions): Promise<{ width: n
 
 /**
  * Builds a Pannellum multires set from an equirectangular image held in memory. The sample
- * tables are computed while libvips decodes. Each face is projected on the WebAssembly kernel a
+ * tables are computed while libvips decodes into the kernel's memory. Each face is projected on the WebAssembly kernel a
  * tile row at a time, and that row's full-size tiles go to sharp (libuv threads) at once, so
  * encoding runs beside projection from the first face on; the smaller levels and the fallback
  * follow when the face is whole, while the next face is projected into the other face slot.
@@ -121,9 +128,11 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * Decodes to RGB while the sample tables are built on this thread, then copies the pixels into
- * the kernel's memory. The decoded buffer lives only in this frame, so it can be freed as soon as
- * the copy is done rather than sit beside the faces for the whole build.
+ * Decodes straight into the kernel's memory, so the pixels are held once. sharp cannot decode into
+ * a given buffer and hands raw pixels over only whole, so libvips streams them, in its own .v
+ * format, to a scratch file that the kernel's helper thread reads in behind it; meanwhile this
+ * thread builds the sample tables. Holding the decoded image twice cost 384 MiB at 16K, and on a
+ * machine where touching fresh memory is slow, the copy took as long as the decode.
  */
 async function decodeIntoSampler(
   input: Buffer,
@@ -132,25 +141,33 @@ async function decodeIntoSampler(
   height: number,
   maxInputPixels: number,
 ): Promise<CubeSampler> {
-  const decoding = sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error' })
-    .flatten()
-    .toColourspace('srgb')
-    .raw({ depth: 'uchar' })
-    .toBuffer({ resolveWithObject: true });
-  // A rejected decode must not go unhandled while the tables are being built.
-  decoding.catch(() => undefined);
-  const sampler = createCubeSampler(cubeSize, width, height);
+  const directory = await mkdtemp(join(tmpdir(), 'tessera-panorama-'));
+  const file = join(directory, 'decoded.v');
   try {
-    const decoded = await decoding.catch((error: unknown) => {
-      throw invalidInput(`the image could not be decoded: ${(error as Error).message}`);
-    });
-    if (decoded.info.channels !== 3 || decoded.info.width !== width || decoded.info.height !== height)
-      throw invalidInput('the image decoded to an unexpected shape');
-    sampler.source.set(decoded.data);
-    return sampler;
-  } catch (error) {
-    await sampler.close();
-    throw error;
+    // The reader opens the file before the decoder starts writing into it.
+    await writeFile(file, '');
+    const decoding = sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error' })
+      .flatten()
+      .toColourspace('srgb')
+      .toFile(file)
+      .then(
+        () => checkVipsHeader(file, width, height),
+        (error: unknown) => {
+          throw invalidInput(`the image could not be decoded: ${(error as Error).message}`);
+        },
+      );
+    // A rejected decode must not go unhandled while the tables are being built.
+    decoding.catch(() => undefined);
+    const sampler = createCubeSampler(cubeSize, width, height);
+    try {
+      await sampler.loadSource(file, VIPS_HEADER_BYTES, decoding);
+      return sampler;
+    } catch (error) {
+      await sampler.close();
+      throw error;
+    }
+  } finally {
+    await rm(directory, { recursive: true, force: true });
   }
 }
 

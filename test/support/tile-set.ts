@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { FACES, type Face } from '../functions/core/panorama/layout.ts';
-import type { RawImage } from '../functions/core/panorama/projection.ts';
+import { FACES, type Face } from '../../functions/core/panorama/layout.ts';
+import type { RawImage } from '../../functions/core/panorama/projection.ts';
 
 /** The multiRes block of a Pannellum config.json, as both Tessera and generate.py write it. */
 interface MultiRes {

@@ -1,5 +1,5 @@
-import type { Face } from '../functions/core/panorama/layout.ts';
-import type { RawImage } from '../functions/core/panorama/projection.ts';
+import type { Face } from '../../functions/core/panorama/layout.ts';
+import type { RawImage } from '../../functions/core/panorama/projection.ts';
 
 /** A rectilinear view as Pannellum's viewer shows it: angles in degrees, yaw positive to the east, pitch positive up. */
 export interface View {
@@ -69,7 +69,7 @@ function addBilinear(image: RawImage, u: number, v: number, wrapX: boolean, weig
   }
 }
 
-/** The original equirectangular image, pixel centres as test/support/reference-projection.ts places them. */
+/** The original equirectangular image, pixel centres as reference-projection.ts places them. */
 export function equirectangularSampler(source: RawImage): DirectionSampler {
   const scaleX = source.width / (2 * Math.PI);
   const scaleY = source.height / Math.PI;
