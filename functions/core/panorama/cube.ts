@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors.ts';
-import { fastAtan, fastAtan2 } from './fast-atan.ts';
+import { atanUnit, fastAtan, fastAtan2 } from './fast-atan.ts';
 
 /** Positions are fixed point: p is stored as round(p · 256), an integer and an 8-bit fraction. */
 const WEIGHT_ONE = 256;
@@ -92,21 +92,35 @@ export function sampleTables(size: number, width: number, height: number, arrays
   const { sideY, sideFy, topX, topFx, topY, topFy } = tables;
   const coordinate = (index: number) => (2 * (index + 0.5)) / size - 1;
   for (let column = 0; column < size; column++) tables.sideX[column] = (fastAtan(coordinate(column)) + Math.PI) * scaleX - 0.5;
+  const coordinates = Float64Array.from({ length: half }, (_, index) => coordinate(index));
+  // Per column, for the side faces' latitude: 1/√(1 + a²).
+  const inverseNorms = coordinates.map((a) => 1 / Math.sqrt(1 + a * a));
+  // Three passes, one table each: V8 keeps each small loop in registers, where one loop doing all
+  // three ran at half the speed.
   for (let row = 0; row < half; row++) {
-    const b = coordinate(row);
-    for (let column = 0; column < half; column++) {
-      const a = coordinate(column);
-      const index = row * half + column;
-      // Side face f looks along (a, -b, 1): latitude atan(-b / √(1 + a²)).
-      const side = rowSample((Math.PI / 2 - fastAtan(-b / Math.sqrt(1 + a * a))) * scaleY - 0.5, height);
+    const b = coordinates[row]!;
+    for (let column = 0, index = row * half; column < half; column++, index++) {
+      // Side face f looks along (a, -b, 1): latitude atan(-b / √(1 + a²)), within ±π/4.
+      const side = rowSample((Math.PI / 2 - atanUnit(-b * inverseNorms[column]!)) * scaleY - 0.5, height);
       sideY[index] = side >> 8;
       sideFy[index] = side;
-      // Zenith face u looks along (a, 1, b): longitude atan2(a, b), and its distance from the
-      // pole is atan(√(a² + b²)).
+    }
+  }
+  // Zenith face u looks along (a, 1, b): its distance from the pole is atan(√(a² + b²)), its
+  // longitude atan2(a, b).
+  for (let row = 0; row < half; row++) {
+    const b = coordinates[row]!;
+    for (let column = 0, index = row * half; column < half; column++, index++) {
+      const a = coordinates[column]!;
       const top = rowSample(fastAtan(Math.sqrt(a * a + b * b)) * scaleY - 0.5, height);
       topY[index] = top >> 8;
       topFy[index] = top;
-      const longitude = columnSample((fastAtan2(a, b) + Math.PI) * scaleX - 0.5, width);
+    }
+  }
+  for (let row = 0; row < half; row++) {
+    const b = coordinates[row]!;
+    for (let column = 0, index = row * half; column < half; column++, index++) {
+      const longitude = columnSample((fastAtan2(coordinates[column]!, b) + Math.PI) * scaleX - 0.5, width);
       topX[index] = longitude >> 8;
       topFx[index] = longitude;
     }

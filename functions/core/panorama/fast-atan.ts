@@ -13,7 +13,8 @@ const A12 = 0.0429096138;
 const A14 = -0.0161657367;
 const A16 = 0.0028662257;
 
-function atanUnit(x: number): number {
+/** atan(x) for |x| ≤ 1. */
+export function atanUnit(x: number): number {
   const x2 = x * x;
   return x * (1 + x2 * (A2 + x2 * (A4 + x2 * (A6 + x2 * (A8 + x2 * (A10 + x2 * (A12 + x2 * (A14 + x2 * A16))))))));
 }

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Face } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
@@ -27,23 +28,47 @@ interface KernelExports {
 }
 
 const PAGE = 65536;
+/** Pages of the operating system, touched one by one to fault them in. */
+const OS_PAGE = 4096;
 let compiled: WebAssembly.Module | undefined;
-const kernelModule = () => (compiled ??= new WebAssembly.Module(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64')));
+
+/**
+ * Compiled straight to optimised code: V8 otherwise runs a module's functions on its baseline
+ * compiler first and optimises them only once they have run a while, and each kernel call renders
+ * hundreds of rows, so the first face of each kind (side, polar) was rendered unoptimised — at
+ * 16K, 0.6 s more each. The flag is read at compile time and restored after.
+ */
+function kernelModule(): WebAssembly.Module {
+  if (compiled) return compiled;
+  setFlagsFromString('--no-liftoff');
+  setFlagsFromString('--no-wasm-lazy-compilation');
+  try {
+    compiled = new WebAssembly.Module(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64'));
+  } finally {
+    setFlagsFromString('--liftoff');
+    setFlagsFromString('--wasm-lazy-compilation');
+  }
+  return compiled;
+}
 
 /** Quarter turns of longitude from face f, for the side faces. */
 const SIDE_TURNS: Partial<Record<Face, number>> = { f: 0, r: 1, b: 2, l: -1 };
 
-/** Hands out aligned, non-overlapping regions of one linear memory, front to back. */
+/** Hands out aligned, non-overlapping regions of one linear memory (from `start`, below `limit`), front to back. */
 class Arena {
-  private next = 8;
-  constructor(private readonly memory: WebAssembly.Memory) {}
+  private next: number;
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    start = 8,
+    private readonly limit = memory.buffer.byteLength,
+  ) {
+    this.next = start;
+  }
   take(bytes: number, align: number): number {
     const offset = Math.ceil(this.next / align) * align;
     this.next = offset + bytes;
+    if (this.next > this.limit) throw new Error('the cube sampler outgrew its memory');
     return offset;
-  }
-  get end(): number {
-    return this.next;
   }
   uint8 = (length: number) => new Uint8Array(this.memory.buffer, this.take(length, 1), length);
   uint16 = (length: number) => new Uint16Array(this.memory.buffer, this.take(length * 2, 2), length);
@@ -53,9 +78,12 @@ class Arena {
 /** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
 export const FACE_SLOTS = 2;
 
+/** The quadrant tables' bytes per quadrant pixel: three 16-bit positions and three 8-bit fractions. */
+const TABLE_BYTES_PER_QUADRANT_PIXEL = 9;
+
 /** Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots. */
 export function samplerMemoryBytes(size: number, width: number, height: number): number {
-  return 1024 + width * height * 3 + size * 5 + 9 * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
+  return 1024 + width * height * 3 + size * 5 + TABLE_BYTES_PER_QUADRANT_PIXEL * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
 }
 
 export interface CubeSampler {
@@ -64,8 +92,8 @@ export interface CubeSampler {
   setSource(pixels: Uint8Array): void;
   /**
    * Reads the panorama's RGB bytes from the file at `path`, from byte `fileOffset` on, while a
-   * decoder is still writing it (on the helper thread, which meanwhile also touches the face
-   * slots' pages); `written` settles when the writer has finished or failed. Rejects with the
+   * decoder is still writing it (on the helper thread; this one meanwhile builds the sample tables
+   * and touches the face slots' pages); `written` settles when the writer has finished or failed. Rejects with the
    * writer's error, or when the file holds fewer bytes than the panorama.
    */
   loadSource(path: string, fileOffset: number, written: Promise<void>): Promise<void>;
@@ -97,29 +125,37 @@ export function createCubeSampler(size: number, width: number, height: number): 
   const sourceOffset = source.byteOffset;
   const columns = arena.int32(size);
   const columnFractions = arena.uint8(size);
-  const tables: SampleTables = sampleTables(size, width, height, arena satisfies TableArrays);
+  // Set aside now, filled once the source is on its way (see buildTables).
+  const tableBytes = TABLE_BYTES_PER_QUADRANT_PIXEL * Math.ceil(size / 2) ** 2 + 8;
+  const tablesOffset = arena.take(tableBytes, 8);
   const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
-  if (arena.end > memory.buffer.byteLength) throw new Error('the cube sampler outgrew its memory');
+  let tables: SampleTables | undefined;
   let turnedFor: number | undefined;
   const helper = startKernelHelper(kernelModule(), memory);
 
-  const slotPages = { prefaultFrom: slots[0]!.byteOffset, prefaultTo: slots.at(-1)!.byteOffset + size * size * 3 };
+  const buildTables = () => {
+    tables ??= sampleTables(size, width, height, new Arena(memory, tablesOffset, tablesOffset + tableBytes) satisfies TableArrays);
+  };
 
   return {
     size,
     setSource(pixels) {
       if (pixels.length !== sourceBytes) throw new Error(`the panorama has ${pixels.length} bytes, not ${sourceBytes}`);
       source.set(pixels);
+      buildTables();
     },
     async loadSource(path, fileOffset, written) {
       const control = new Int32Array(new SharedArrayBuffer(4));
-      const job: FollowJob = { path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control, ...slotPages };
-      const following = helper.follow(job);
+      const following = helper.follow({ path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control });
       following.catch(() => undefined);
       const signal = (state: number) => {
         Atomics.store(control, 0, state);
         Atomics.notify(control, 0);
       };
+      // While libvips decodes and the helper reads in behind it: the tables, then the face slots'
+      // pages touched once, so their page faults are not paid during projection.
+      buildTables();
+      for (const slot of slots) for (let page = 0; page < slot.length; page += OS_PAGE) slot[page] = 0;
       try {
         await written;
       } catch (error) {
@@ -134,6 +170,8 @@ export function createCubeSampler(size: number, width: number, height: number): 
     async render(name, slot, from = 0, to = size) {
       const face = slots[slot];
       if (!face) throw new Error(`face slot ${slot} does not exist`);
+      const ready = tables;
+      if (!ready) throw new Error('a face was rendered before the panorama was loaded');
       const faceOffset = face.byteOffset;
       const turns = SIDE_TURNS[name];
       const middle = from + Math.ceil((to - from) / 2);
@@ -142,11 +180,11 @@ export function createCubeSampler(size: number, width: number, height: number): 
           sourceOffset,
           width,
           height,
-          tables.topX.byteOffset,
-          tables.topFx.byteOffset,
-          tables.topY.byteOffset,
-          tables.topFy.byteOffset,
-          tables.half,
+          ready.topX.byteOffset,
+          ready.topFx.byteOffset,
+          ready.topY.byteOffset,
+          ready.topFy.byteOffset,
+          ready.half,
           faceOffset,
           size,
           first,
@@ -161,7 +199,7 @@ export function createCubeSampler(size: number, width: number, height: number): 
       if (turnedFor !== turns) {
         const shift = (turns * width) / 4;
         for (let column = 0; column < size; column++) {
-          const sample = columnSample(tables.sideX[column]! + shift, width);
+          const sample = columnSample(ready.sideX[column]! + shift, width);
           columns[column] = sample >> 8;
           columnFractions[column] = sample;
         }
@@ -173,9 +211,9 @@ export function createCubeSampler(size: number, width: number, height: number): 
         height,
         columns.byteOffset,
         columnFractions.byteOffset,
-        tables.sideY.byteOffset,
-        tables.sideFy.byteOffset,
-        tables.half,
+        ready.sideY.byteOffset,
+        ready.sideFy.byteOffset,
+        ready.half,
         faceOffset,
         size,
         first,

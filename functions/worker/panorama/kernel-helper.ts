@@ -11,32 +11,28 @@ export const FOLLOW_ABANDONED = 2;
  *
  * Besides the kernel's exports it runs follow (see FollowJob), which copies a file into the
  * memory while another thread is still writing it: the decoder writes the panorama to a file and
- * this thread reads it in behind it, so the pixels never sit in a second buffer. Whenever it has
- * caught up with the writer it touches the next pages of [prefaultFrom, prefaultTo), so the face
- * slots cost no page faults later, on the critical path.
+ * this thread reads it in behind it, so the pixels never sit in a second buffer.
  */
 const HELPER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() {} } }).exports;
 const CHUNK = 8 << 20;
-const PAGE = 4096;
-function follow({ path, fileOffset, offset, bytes, control, prefaultFrom, prefaultTo }) {
+function follow({ path, fileOffset, offset, bytes, control }) {
   const memory = new Uint8Array(workerData.memory.buffer);
+  const bounce = new Uint8Array(CHUNK);
   const fd = openSync(path, 'r');
   let done = 0;
-  let touched = prefaultFrom;
   try {
     while (done < bytes) {
       const state = Atomics.load(control, 0);
       if (state === ${FOLLOW_ABANDONED}) return;
-      const read = readSync(fd, memory, offset + done, Math.min(CHUNK, bytes - done), fileOffset + done);
+      const read = readSync(fd, bounce, 0, Math.min(CHUNK, bytes - done), fileOffset + done);
       if (read > 0) {
+        memory.set(read === CHUNK ? bounce : bounce.subarray(0, read), offset + done);
         done += read;
       } else if (state === ${FOLLOW_WRITTEN}) {
         throw new Error('the decoded image ended after ' + done + ' of ' + bytes + ' bytes');
-      } else if (touched < prefaultTo) {
-        for (const end = Math.min(prefaultTo, touched + 64 * PAGE); touched < end; touched += PAGE) memory[touched] = 0;
       } else {
         Atomics.wait(control, 0, ${FOLLOW_WRITING}, 2);
       }
@@ -67,8 +63,6 @@ export interface FollowJob {
   readonly offset: number;
   readonly bytes: number;
   readonly control: Int32Array;
-  readonly prefaultFrom: number;
-  readonly prefaultTo: number;
 }
 
 export interface KernelHelper {
