@@ -37,7 +37,9 @@ if (mode === 'build') {
     for (let left = 0; left < raw.width; left += 512) {
       const region = { left, top, width: Math.min(512, raw.width - left), height: Math.min(512, raw.height - top) };
       // Encoded as the tiler encodes its JPEG tiles.
-      tiles.push(sharp(pixels, { raw }).extract(region).jpeg({ quality: 75, overshootDeringing: true }).toBuffer());
+      tiles.push(
+        sharp(pixels, { raw, limitInputPixels: false }).extract(region).jpeg({ quality: 75, overshootDeringing: true }).toBuffer(),
+      );
     }
   }
   await Promise.all(tiles);

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
@@ -15,6 +14,7 @@ import {
 } from '../../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, type TileFormat } from '../../core/panorama/submission.ts';
 import { createCubeSampler, FACE_SLOTS, type CubeSampler } from './cube-sampler.ts';
+import { scratchDirectory } from './scratch-directory.ts';
 import { checkVipsHeader, VIPS_HEADER_BYTES } from './vips-file.ts';
 
 export interface TileFile {
@@ -141,8 +141,8 @@ async function decodeIntoSampler(
   height: number,
   maxInputPixels: number,
 ): Promise<CubeSampler> {
-  const directory = await mkdtemp(join(tmpdir(), 'tessera-panorama-'));
-  const file = join(directory, 'decoded.v');
+  const scratch = await scratchDirectory();
+  const file = join(scratch.path, 'decoded.v');
   try {
     // The reader opens the file before the decoder starts writing into it.
     await writeFile(file, '');
@@ -167,7 +167,7 @@ async function decodeIntoSampler(
       throw error;
     }
   } finally {
-    await rm(directory, { recursive: true, force: true });
+    await scratch.remove();
   }
 }
 

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import sharp, { type Sharp } from 'sharp';
+import { FACES } from '../../functions/core/panorama/layout.ts';
+import { createCubeSampler, type CubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
+import { checkVipsHeader, VIPS_HEADER_BYTES } from '../../functions/worker/panorama/vips-file.ts';
+
+const WIDTH = 256;
+const HEIGHT = 128;
+const SIZE = 80;
+
+/** Deterministic noise: a misplaced or missing byte anywhere shows in some face. */
+function noise(length: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  let state = seed;
+  for (let index = 0; index < length; index++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    bytes[index] = state >>> 24;
+  }
+  return bytes;
+}
+
+async function allFaces(sampler: CubeSampler): Promise<Uint8Array[]> {
+  const faces: Uint8Array[] = [];
+  for (const face of FACES) faces.push((await sampler.render(face, 0)).slice());
+  return faces;
+}
+
+describe('the decoded panorama streamed into the kernel (loadSource)', () => {
+  const pixels = noise(WIDTH * HEIGHT * 3, 7);
+  const header = noise(VIPS_HEADER_BYTES, 3);
+  let directory: string;
+  let expected: Uint8Array[];
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'tessera-stream-test-'));
+    const reference = createCubeSampler(SIZE, WIDTH, HEIGHT);
+    try {
+      reference.setSource(pixels);
+      expected = await allFaces(reference);
+    } finally {
+      await reference.close();
+    }
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  /** Writes header + pixels (+ a trailer, as libvips writes XML after the pixels) in small pieces, pausing between them. */
+  async function writeSlowly(
+    path: string,
+    body: Uint8Array,
+    { failAfter, trailer = true }: { failAfter?: number; trailer?: boolean } = {},
+  ): Promise<void> {
+    await appendFile(path, header);
+    for (let at = 0; at < body.length; at += 4096) {
+      if (failAfter !== undefined && at >= failAfter) throw new Error('the decoder gave up');
+      await appendFile(path, body.subarray(at, at + 4096));
+      if (at % 32768 === 0) await sleep(2);
+    }
+    if (trailer) await appendFile(path, '<xml/>');
+  }
+
+  it('reads the file behind its writer: the faces are those of the same pixels set directly', async () => {
+    const path = join(directory, 'slow.v');
+    await writeFile(path, '');
+    const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
+    try {
+      await sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels));
+      assert.deepEqual(await allFaces(sampler), expected);
+    } finally {
+      await sampler.close();
+    }
+  });
+
+  it('still loads when the helper thread is gone: this thread reads the finished file', async () => {
+    const path = join(directory, 'alone.v');
+    await writeFile(path, '');
+    const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
+    try {
+      await sampler.close();
+      await sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels));
+      assert.deepEqual(await allFaces(sampler), expected);
+    } finally {
+      await sampler.close();
+    }
+  });
+
+  it("fails with the writer's error when the decoder fails half-way, without waiting for bytes that never come", async () => {
+    const path = join(directory, 'failed.v');
+    await writeFile(path, '');
+    const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
+    try {
+      const started = performance.now();
+      await assert.rejects(
+        sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels, { failAfter: pixels.length / 2 })),
+        /the decoder gave up/,
+      );
+      assert.ok(performance.now() - started < 5000, 'abandoned promptly');
+    } finally {
+      await sampler.close();
+    }
+  });
+
+  it('fails when the finished file holds fewer bytes than the panorama', async () => {
+    const path = join(directory, 'short.v');
+    await writeFile(path, '');
+    const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
+    try {
+      await assert.rejects(
+        sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels.subarray(0, pixels.length - 3), { trailer: false })),
+        /ended after 98301 of 98304 bytes/,
+      );
+    } finally {
+      await sampler.close();
+    }
+  });
+});
+
+describe('the .v header check', () => {
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'tessera-vips-test-'));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  const written = async (name: string, image: Sharp) => {
+    const path = join(directory, name);
+    await image.toFile(path);
+    return path;
+  };
+  const rgb = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#336699' } });
+
+  it('accepts what libvips writes for 8-bit RGB of the expected size, pixels right after the header', async () => {
+    const path = await written('rgb.v', rgb(64, 32));
+    await checkVipsHeader(path, 64, 32);
+    const bytes = await readFile(path);
+    assert.deepEqual([...bytes.subarray(VIPS_HEADER_BYTES, VIPS_HEADER_BYTES + 3)], [0x33, 0x66, 0x99]);
+  });
+
+  it('refuses another size, another band count and 16-bit samples, naming the shape it found', async () => {
+    await assert.rejects(checkVipsHeader(await written('size.v', rgb(64, 32)), 64, 31), /unexpected shape.*"height":32/);
+    await assert.rejects(
+      checkVipsHeader(await written('rgba.v', sharp({ create: { width: 64, height: 32, channels: 4, background: '#336699ff' } })), 64, 32),
+      /"bands":4/,
+    );
+    await assert.rejects(checkVipsHeader(await written('ushort.v', rgb(64, 32).toColourspace('rgb16')), 64, 32), /"format":2/);
+  });
+});
