@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Face } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
-import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, startKernelHelper, type FollowJob } from './kernel-helper.ts';
+import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, startKernelHelper } from './kernel-helper.ts';
 import { readFileInto } from './read-file-into.ts';
 
 /** Renders rows `from`..`to` of a face (byte offsets into the kernel's memory, sizes in pixels). */
