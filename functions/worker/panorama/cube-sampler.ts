@@ -82,7 +82,7 @@ export const FACE_SLOTS = 2;
 const TABLE_BYTES_PER_QUADRANT_PIXEL = 9;
 
 /** Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots. */
-export function samplerMemoryBytes(size: number, width: number, height: number): number {
+function samplerMemoryBytes(size: number, width: number, height: number): number {
   return 1024 + width * height * 3 + size * 5 + TABLE_BYTES_PER_QUADRANT_PIXEL * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
 }
 
