@@ -145,12 +145,18 @@ export function createCubeSampler(size: number, width: number, height: number): 
       buildTables();
     },
     async loadSource(path, fileOffset, written) {
-      const control = new Int32Array(new SharedArrayBuffer(4));
+      // [the writer's state, the next chunk to claim]
+      const control = new Int32Array(new SharedArrayBuffer(8));
       const following = helper.follow({ path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control });
       following.catch(() => undefined);
       const signal = (state: number) => {
         Atomics.store(control, 0, state);
         Atomics.notify(control, 0);
+      };
+      const abandon = async (error: unknown): Promise<never> => {
+        signal(FOLLOW_ABANDONED);
+        await following.catch(() => undefined);
+        throw error;
       };
       // While libvips decodes and the helper reads in behind it: the tables, then the face slots'
       // pages touched once, so their page faults are not paid during projection.
@@ -159,12 +165,16 @@ export function createCubeSampler(size: number, width: number, height: number): 
       try {
         await written;
       } catch (error) {
-        signal(FOLLOW_ABANDONED);
-        await following.catch(() => undefined);
-        throw error;
+        return abandon(error);
       }
       signal(FOLLOW_WRITTEN);
-      // The file is whole now: should the helper have failed, reading it here gives the same bytes.
+      // The file is whole: this thread reads the chunks the helper has not claimed yet, beside it.
+      try {
+        readFileInto(path, fileOffset, source, () => Atomics.add(control, 1, 1));
+      } catch (error) {
+        return abandon(error);
+      }
+      // Should the helper have failed, reading the whole file here gives the same bytes.
       await following.catch(() => readFileInto(path, fileOffset, source));
     },
     async render(name, slot, from = 0, to = size) {

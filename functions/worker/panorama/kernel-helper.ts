@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 export const FOLLOW_WRITING = 0;
 export const FOLLOW_WRITTEN = 1;
 export const FOLLOW_ABANDONED = 2;
+/** A FollowJob copies in chunks of this size, each taken from control[1] (an atomic counter), so another thread can share the work. */
+export const FOLLOW_CHUNK_BYTES = 8 << 20;
 
 /**
  * A second thread running the same kernel on the same (shared) memory, so a face is projected on
@@ -17,25 +19,25 @@ const HELPER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() {} } }).exports;
-const CHUNK = 8 << 20;
+const CHUNK = ${FOLLOW_CHUNK_BYTES};
 function follow({ path, fileOffset, offset, bytes, control }) {
   const memory = new Uint8Array(workerData.memory.buffer);
   const bounce = new Uint8Array(CHUNK);
   const fd = openSync(path, 'r');
-  let done = 0;
   try {
-    while (done < bytes) {
-      const state = Atomics.load(control, 0);
-      if (state === ${FOLLOW_ABANDONED}) return;
-      const read = readSync(fd, bounce, 0, Math.min(CHUNK, bytes - done), fileOffset + done);
-      if (read > 0) {
-        memory.set(read === CHUNK ? bounce : bounce.subarray(0, read), offset + done);
-        done += read;
-      } else if (state === ${FOLLOW_WRITTEN}) {
-        throw new Error('the decoded image ended after ' + done + ' of ' + bytes + ' bytes');
-      } else {
-        Atomics.wait(control, 0, ${FOLLOW_WRITING}, 2);
+    for (let chunk = Atomics.add(control, 1, 1); chunk * CHUNK < bytes; chunk = Atomics.add(control, 1, 1)) {
+      const start = chunk * CHUNK;
+      const length = Math.min(CHUNK, bytes - start);
+      let got = 0;
+      while (got < length) {
+        const state = Atomics.load(control, 0);
+        if (state === ${FOLLOW_ABANDONED}) return;
+        const read = readSync(fd, bounce, got, length - got, fileOffset + start + got);
+        if (read > 0) got += read;
+        else if (state === ${FOLLOW_WRITTEN}) throw new Error('the decoded image ended after ' + (start + got) + ' of ' + bytes + ' bytes');
+        else Atomics.wait(control, 0, ${FOLLOW_WRITING}, 2);
       }
+      memory.set(length === CHUNK ? bounce : bounce.subarray(0, length), offset + start);
     }
   } finally {
     closeSync(fd);
@@ -55,7 +57,8 @@ parentPort.on('message', ({ name, args }) => {
 /**
  * Copies `bytes` bytes of the file at `path`, from `fileOffset`, to `offset` in the shared memory,
  * reading behind a writer until control[0] says it has written all (then a short file is an
- * error) or the job is abandoned.
+ * error) or the job is abandoned. Chunks are claimed from control[1], so once the writer is done
+ * another thread may claim the rest too (readFileInto).
  */
 export interface FollowJob {
   readonly path: string;
