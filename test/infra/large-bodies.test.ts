@@ -15,6 +15,7 @@ import { CLOUDFRONT_PREFIX_LIST, ORIGIN_SECRET_HEADER, TASK } from '../../infra/
 import { FACE_ENVIRONMENT, FACE_GROUPS, FACE_MEMORY_MB, FACES_DIR, faceFiles } from '../../infra/face-files.ts';
 import { oversizeFunctionSource } from '../../infra/oversize-function.ts';
 import { TesseraStack, tesseraStackProps, type TesseraStackProps } from '../../infra/tessera-stack.ts';
+import { nagFindings } from '../support/cdk-nag.ts';
 
 // The managed policies' ids (CloudFront's documented constants).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -54,13 +55,6 @@ const only = (template: Template, type: string, filter: (id: string, resource: R
 const apiDistribution = (template: Template) =>
   only(template, 'AWS::CloudFront::Distribution', (id) => id.startsWith('ApiFront'))[1].Properties.DistributionConfig as Json;
 const getAtt = (id: string, attribute: string) => ({ 'Fn::GetAtt': [id, attribute] });
-
-function nagFindings(stack: TesseraStack): string[] {
-  const report = new AwsSolutionsChecks().validateScope(stack);
-  return report.violations.map(
-    (violation) => `${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(' ')}`,
-  );
-}
 
 /** Every (action, resource) a policy document allows, resources as the template writes them. */
 function grants(statements: Json[]): Set<string> {
