@@ -5,9 +5,15 @@ import { Construct } from 'constructs';
 import { buildFontsLayer, FONTS_DIR } from '../font-files.ts';
 
 const LAYER_DIR = fileURLToPath(new URL('../../layers/sharp', import.meta.url));
+/** Each package of the layer and the package holding its linux-arm64 binary. */
+const LINUX_ARM64_BINARIES = [
+  ['sharp', '@img/sharp-linux-arm64'],
+  ['koffi', '@koromix/koffi-linux-arm64'],
+] as const;
 
 /**
- * sharp and libvips for linux-arm64, installed from npm into layers/sharp/nodejs by the
+ * sharp and libvips for linux-arm64, and koffi (the FFI through which the panorama build asks for
+ * huge pages: functions/worker/panorama/huge-pages.ts), installed from npm into layers/sharp/nodejs by the
  * package's postinstall (npm ci --cpu=arm64 --os=linux --libc=glibc), so no Docker is needed;
  * and the fonts its text rendering draws watermarks with, copied into layers/sharp/fonts at synth
  * (infra/font-files.ts), as Lambda has none.
@@ -17,8 +23,10 @@ export class SharpLayer extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    if (!existsSync(`${LAYER_DIR}/nodejs/node_modules/@img/sharp-linux-arm64`)) {
-      throw new Error('layers/sharp/nodejs has no linux-arm64 sharp: run `npm install` (its postinstall fills it)');
+    for (const [name, binary] of LINUX_ARM64_BINARIES) {
+      if (!existsSync(`${LAYER_DIR}/nodejs/node_modules/${binary}`)) {
+        throw new Error(`layers/sharp/nodejs has no linux-arm64 ${name}: run \`npm install\` (its postinstall fills it)`);
+      }
     }
     buildFontsLayer();
     this.layer = new LayerVersion(this, 'Layer', {
@@ -27,7 +35,7 @@ export class SharpLayer extends Construct {
       }),
       compatibleArchitectures: [Architecture.ARM_64],
       compatibleRuntimes: [Runtime.NODEJS_22_X, Runtime.NODEJS_24_X],
-      description: `sharp (libvips) for linux-arm64, and the watermark fonts at ${FONTS_DIR}`,
+      description: `sharp (libvips) and koffi for linux-arm64, and the watermark fonts at ${FONTS_DIR}`,
     });
   }
 }

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Face } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
+import { adviseHugePages } from './huge-pages.ts';
 import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, startKernelHelper } from './kernel-helper.ts';
 import { readFileInto } from './read-file-into.ts';
 
@@ -118,6 +119,7 @@ export interface CubeSampler {
 export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
   const pages = Math.ceil(samplerMemoryBytes(size, width, height) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  adviseHugePages(memory.buffer);
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory, abort: () => undefined } }).exports as unknown as KernelExports;
   const arena = new Arena(memory);
   const sourceBytes = width * height * 3;

@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+
+/** <sys/mman.h>: back this range with transparent huge pages where the kernel allows it. */
+const MADV_HUGEPAGE = 14;
+const HUGE_PAGE = 2 * 1024 * 1024;
+
+type Madvise = (address: ArrayBufferLike, length: number, advice: number) => number;
+let madvise: Madvise | null | undefined;
+
+/** libc's madvise through koffi (a prebuilt FFI, in the sharp layer on Lambda); null where either is missing. */
+function loadMadvise(): Madvise | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    return koffi.load('libc.so.6').func('int madvise(void *address, size_t length, int advice)') as Madvise;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Asks the kernel to back a large, not yet touched buffer with 2 MiB pages: its first touch then
+ * faults once per 2 MiB instead of once per 4 KiB. On Firecracker guests a 4 KiB fault costs
+ * ~12 µs (3 ms per MB, the 16K panorama's kernel memory 1.8 CPU-s); a huge page's, ~0.15 ms.
+ * Advice only: where it is refused (THP `never`, no koffi, not Linux) pages stay 4 KiB and
+ * nothing else changes. Returns whether the kernel took it.
+ */
+export function adviseHugePages(buffer: ArrayBufferLike): boolean {
+  if (buffer.byteLength < HUGE_PAGE) return false;
+  madvise ??= loadMadvise();
+  return madvise !== null && madvise(buffer, buffer.byteLength, MADV_HUGEPAGE) === 0;
+}
