@@ -119,7 +119,8 @@ export interface CubeSampler {
 export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
   const pages = Math.ceil(samplerMemoryBytes(size, width, height) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  adviseHugePages(memory.buffer);
+  // Huge pages also make reading the panorama straight into the memory pay (see readFileInto).
+  const bounced = !adviseHugePages(memory.buffer);
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory, abort: () => undefined } }).exports as unknown as KernelExports;
   const arena = new Arena(memory);
   const sourceBytes = width * height * 3;
@@ -149,7 +150,7 @@ export function createCubeSampler(size: number, width: number, height: number): 
     async loadSource(path, fileOffset, written) {
       // [the writer's state, the next chunk to claim]
       const control = new Int32Array(new SharedArrayBuffer(8));
-      const following = helper.follow({ path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control });
+      const following = helper.follow({ path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control, bounced });
       following.catch(() => undefined);
       const signal = (state: number) => {
         Atomics.store(control, 0, state);
@@ -172,12 +173,12 @@ export function createCubeSampler(size: number, width: number, height: number): 
       signal(FOLLOW_WRITTEN);
       // The file is whole: this thread reads the chunks the helper has not claimed yet, beside it.
       try {
-        readFileInto(path, fileOffset, source, () => Atomics.add(control, 1, 1));
+        readFileInto(path, fileOffset, source, bounced, () => Atomics.add(control, 1, 1));
       } catch (error) {
         return abandon(error);
       }
       // Should the helper have failed, reading the whole file here gives the same bytes.
-      await following.catch(() => readFileInto(path, fileOffset, source));
+      await following.catch(() => readFileInto(path, fileOffset, source, bounced));
     },
     async render(name, slot, from = 0, to = size) {
       const face = slots[slot];

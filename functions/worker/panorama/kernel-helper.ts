@@ -20,9 +20,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() {} } }).exports;
 const CHUNK = ${FOLLOW_CHUNK_BYTES};
-function follow({ path, fileOffset, offset, bytes, control }) {
+function follow({ path, fileOffset, offset, bytes, control, bounced }) {
   const memory = new Uint8Array(workerData.memory.buffer);
-  const bounce = new Uint8Array(CHUNK);
+  const bounce = bounced ? new Uint8Array(CHUNK) : undefined;
   const fd = openSync(path, 'r');
   try {
     for (let chunk = Atomics.add(control, 1, 1); chunk * CHUNK < bytes; chunk = Atomics.add(control, 1, 1)) {
@@ -32,12 +32,12 @@ function follow({ path, fileOffset, offset, bytes, control }) {
       while (got < length) {
         const state = Atomics.load(control, 0);
         if (state === ${FOLLOW_ABANDONED}) return;
-        const read = readSync(fd, bounce, got, length - got, fileOffset + start + got);
+        const read = readSync(fd, bounce ?? memory, bounce ? got : offset + start + got, length - got, fileOffset + start + got);
         if (read > 0) got += read;
         else if (state === ${FOLLOW_WRITTEN}) throw new Error('the decoded image ended after ' + (start + got) + ' of ' + bytes + ' bytes');
         else Atomics.wait(control, 0, ${FOLLOW_WRITING}, 2);
       }
-      memory.set(length === CHUNK ? bounce : bounce.subarray(0, length), offset + start);
+      if (bounce) memory.set(length === CHUNK ? bounce : bounce.subarray(0, length), offset + start);
     }
   } finally {
     closeSync(fd);
@@ -58,7 +58,8 @@ parentPort.on('message', ({ name, args }) => {
  * Copies `bytes` bytes of the file at `path`, from `fileOffset`, to `offset` in the shared memory,
  * reading behind a writer until control[0] says it has written all (then a short file is an
  * error) or the job is abandoned. Chunks are claimed from control[1], so once the writer is done
- * another thread may claim the rest too (readFileInto).
+ * another thread may claim the rest too (readFileInto). `bounced`: through a bounce buffer (see
+ * readFileInto).
  */
 export interface FollowJob {
   readonly path: string;
@@ -66,6 +67,7 @@ export interface FollowJob {
   readonly offset: number;
   readonly bytes: number;
   readonly control: Int32Array;
+  readonly bounced: boolean;
 }
 
 export interface KernelHelper {
