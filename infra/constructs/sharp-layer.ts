@@ -14,7 +14,8 @@ const LINUX_ARM64_BINARIES = [
 /**
  * sharp and libvips for linux-arm64, and koffi (the FFI through which the panorama build asks for
  * huge pages: functions/worker/panorama/huge-pages.ts), installed from npm into layers/sharp/nodejs by the
- * package's postinstall (npm ci --cpu=arm64 --os=linux --libc=glibc), so no Docker is needed;
+ * package's postinstall (npm ci --cpu=arm64 --os=linux --libc=glibc --ignore-scripts: their install
+ * scripts would check, or build from source, a binary for this machine, not Lambda's), so no Docker is needed;
  * and the fonts its text rendering draws watermarks with, copied into layers/sharp/fonts at synth
  * (infra/font-files.ts), as Lambda has none.
  */
