@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { CiClient, jobXml, tag } from '../support/ci.ts';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { postForm, registerClient, useLocalStack } from '../support/local-stack.ts';
 import { solidPng } from '../support/images.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';
 
@@ -45,13 +44,7 @@ async function run(rule: string, output: string): Promise<string> {
 
 before(async () => {
   await stack.ready();
-  await clientRegistry.create({
-    clientId: B.id,
-    name: 'b',
-    namespaces: [B.namespace],
-    secret: B.secret,
-    cosBuckets: [{ bucket: B.bucket, region: REGION, namespace: B.namespace }],
-  });
+  await registerClient(B, REGION);
   await upload(A.secret, `${A.namespace}/in/photo.jpg`, await gradientJpeg(400, 300, 80), 'image/jpeg');
   await upload(A.secret, `${A.namespace}/marks/logo.png`, solidPng(40, 20, [0, 0, 255]), 'image/png');
   await upload(B.secret, `${B.namespace}/marks/logo.png`, solidPng(40, 20, [0, 255, 0]), 'image/png');

@@ -12,7 +12,7 @@ import { newUploadId } from '../../functions/core/upload-id.ts';
 import { queueIdOf } from '../../functions/ci/queues.ts';
 import { CiClient, jobXml, tag } from '../support/ci.ts';
 import { KmpClient } from '../support/kmp.ts';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { postForm, registerClient, useLocalStack } from '../support/local-stack.ts';
 import { download, init, sendSlice } from '../support/ost.ts';
 import { sdkCallsDuring } from '../support/sdk-calls.ts';
 import { solidPng } from '../support/images.ts';
@@ -39,13 +39,7 @@ const ciB = () => new CiClient(stack.current.url, B.id, B.secret);
 
 before(async () => {
   await stack.ready();
-  await clientRegistry.create({
-    clientId: B.id,
-    name: 'b',
-    namespaces: [B.namespace],
-    secret: B.secret,
-    cosBuckets: [{ bucket: B.bucket, region: REGION, namespace: B.namespace }],
-  });
+  await registerClient(B, REGION);
   for (const client of [A, B]) {
     const photo = { data: await gradientJpeg(64, 48), type: 'image/jpeg' };
     assert.equal(

@@ -1,4 +1,5 @@
 import { after, before } from 'node:test';
+import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.ts';
 
 /**
@@ -26,6 +27,25 @@ export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {
       return holder.current;
     },
   };
+}
+
+/** A tenant as the tests write it down: fixed credentials, its one namespace and the COS bucket mapped onto it. */
+export interface TestClient {
+  readonly id: string;
+  readonly secret: string;
+  readonly namespace: string;
+  readonly bucket: string;
+}
+
+/** Registers a tenant beside the stack's demo client: the second tenant the isolation tests need to keep apart from the first. */
+export async function registerClient(client: TestClient, region: string): Promise<void> {
+  await clientRegistry.create({
+    clientId: client.id,
+    name: client.namespace,
+    namespaces: [client.namespace],
+    secret: client.secret,
+    cosBuckets: [{ bucket: client.bucket, region, namespace: client.namespace }],
+  });
 }
 
 export interface FormFile {
