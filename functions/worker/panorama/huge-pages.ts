@@ -21,9 +21,10 @@ function loadMadvise(): Madvise | null {
 /**
  * Asks the kernel to back a large, not yet touched buffer with 2 MiB pages: its first touch then
  * faults once per 2 MiB instead of once per 4 KiB. On Firecracker guests a 4 KiB fault costs
- * ~12 µs (3 ms per MB, the 16K panorama's kernel memory 1.8 CPU-s); a huge page's, ~0.15 ms.
- * Advice only: where it is refused (THP `never`, no koffi, not Linux) pages stay 4 KiB and
- * nothing else changes. Returns whether the kernel took it.
+ * ~12 µs (~3.4 ms per MB: the 16K panorama's 596 MiB of kernel memory, 2 s of CPU); on huge pages
+ * the first touch costs ~0.08 ms per MB where the host already backs that memory, up to ~2.7 ms
+ * where it does not. Advice only: where it is refused (THP `never`, no koffi, not Linux) pages stay
+ * 4 KiB and nothing else changes. Returns whether the kernel took it.
  */
 export function adviseHugePages(buffer: ArrayBufferLike): boolean {
   if (buffer.byteLength < HUGE_PAGE) return false;
