@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+import { BUNDLING, PROJECT_ROOT } from '../../infra/group-entries.ts';
+
+const LAYER_MODULES = `${PROJECT_ROOT}layers/sharp/nodejs/node_modules`;
+const THP_MODE = '/sys/kernel/mm/transparent_hugepage/enabled';
+const hugePagesGranted = existsSync(THP_MODE) && !readFileSync(THP_MODE, 'utf8').includes('[never]');
+const version = (modules: string) => (JSON.parse(readFileSync(join(modules, 'koffi/package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * The panorama build asks for huge pages through koffi, which the worker's bundle leaves out and
+ * the sharp layer ships: on Lambda the layer is /opt/nodejs/node_modules, found through NODE_PATH.
+ */
+describe('koffi in the sharp layer, as the bundled worker loads it', () => {
+  let folder: string;
+  before(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'tessera-koffi-'));
+    const entry = join(folder, 'entry.ts');
+    writeFileSync(
+      entry,
+      `import { adviseHugePages } from ${JSON.stringify(`${PROJECT_ROOT}functions/worker/panorama/huge-pages.ts`)};\n` +
+        'const bytes = 4 << 20;\n' +
+        'console.log(String(adviseHugePages(new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536, shared: true }).buffer)));\n',
+    );
+    await build({
+      entryPoints: [entry],
+      outfile: join(folder, 'task/index.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: BUNDLING.target,
+      banner: { js: BUNDLING.banner },
+      external: [...BUNDLING.externalModules],
+      logLevel: 'error',
+    });
+    // A layer laid out as Lambda mounts it, holding this machine's koffi binary in place of its linux-arm64 one.
+    const layer = join(folder, 'opt/nodejs/node_modules');
+    mkdirSync(join(layer, '@koromix'), { recursive: true });
+    symlinkSync(`${PROJECT_ROOT}node_modules/koffi`, join(layer, 'koffi'));
+    symlinkSync(
+      `${PROJECT_ROOT}node_modules/@koromix/koffi-${process.platform}-${process.arch}`,
+      join(layer, `@koromix/koffi-${process.platform}-${process.arch}`),
+    );
+  });
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  const run = (env: NodeJS.ProcessEnv) =>
+    execFileSync(process.execPath, [join(folder, 'task/index.mjs')], {
+      cwd: join(folder, 'task'),
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+    }).trim();
+
+  it('ships the same koffi as the project, with its linux-arm64 binary', () => {
+    assert.equal(version(LAYER_MODULES), version(`${PROJECT_ROOT}node_modules`));
+    assert.ok(existsSync(join(LAYER_MODULES, '@koromix/koffi-linux-arm64')));
+  });
+
+  it('is left out of the bundle and found in the layer through NODE_PATH', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
+    assert.equal(run({ NODE_PATH: join(folder, 'opt/nodejs/node_modules') }), String(hugePagesGranted));
+  });
+
+  it('without the layer, the build goes on without huge pages', () => {
+    assert.equal(run({}), 'false');
+  });
+});
