@@ -79,12 +79,12 @@ class Arena {
 /** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
 export const FACE_SLOTS = 2;
 
-/** The quadrant tables' bytes per quadrant pixel: three 16-bit positions and three 8-bit fractions. */
-const TABLE_BYTES_PER_QUADRANT_PIXEL = 9;
+/** The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel, plus alignment. */
+const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 8;
 
 /** Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots. */
 function samplerMemoryBytes(size: number, width: number, height: number): number {
-  return 1024 + width * height * 3 + size * 5 + TABLE_BYTES_PER_QUADRANT_PIXEL * Math.ceil(size / 2) ** 2 + FACE_SLOTS * size * size * 3;
+  return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * size * size * 3;
 }
 
 export interface CubeSampler {
@@ -129,7 +129,7 @@ export function createCubeSampler(size: number, width: number, height: number): 
   const columns = arena.int32(size);
   const columnFractions = arena.uint8(size);
   // Set aside now, filled once the source is on its way (see buildTables).
-  const tableBytes = TABLE_BYTES_PER_QUADRANT_PIXEL * Math.ceil(size / 2) ** 2 + 8;
+  const tableBytes = quadrantTableBytes(size);
   const tablesOffset = arena.take(tableBytes, 8);
   const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
   let tables: SampleTables | undefined;
