@@ -44,7 +44,7 @@ export const CONSUMERS: readonly Consumer[] = [
     // peaks at ~2.9 GB RSS; 3584 MB leaves a quarter more and gets Lambda's 2 vCPUs (the projection
     // runs on two threads beside sharp's). The decoder streams the panorama through /tmp (3 bytes
     // a pixel) into the kernel's memory: 1.5 GiB at the limit, plus room. The build there takes
-    // ~25-50 s on 2 cores; the timeout leaves room for reading the original and writing ~3,500
+    // 21–26 s on 2 cores; the timeout leaves room for reading the original and writing ~3,500
     // tiles, and the queues' 1800 s visibility is six times it, as AWS recommends.
     timeoutSeconds: 300,
     memoryMB: 3584,

@@ -94,8 +94,8 @@ export interface CubeSampler {
   /**
    * Reads the panorama's RGB bytes from the file at `path`, from byte `fileOffset` on, while a
    * decoder is still writing it (on the helper thread; this one meanwhile builds the sample tables
-   * and touches the face slots' pages); `written` settles when the writer has finished or failed. Rejects with the
-   * writer's error, or when the file holds fewer bytes than the panorama.
+   * and touches the face slots' pages); `written` settles when the writer has finished or failed.
+   * Rejects with the writer's error, or when the file holds fewer bytes than the panorama.
    */
   loadSource(path: string, fileOffset: number, written: Promise<void>): Promise<void>;
   /**

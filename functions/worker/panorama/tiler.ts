@@ -73,9 +73,9 @@ async function inspect(input: Buffer, options: TilerOptions): Promise<{ width: n
  * Builds a Pannellum multires set from an equirectangular image held in memory. The sample
  * tables are computed while libvips decodes into the kernel's memory. Each face is projected on
  * the WebAssembly kernel a tile row at a time, and that row's full-size tiles go to sharp (libuv
- * threads) at once, so
- * encoding runs beside projection from the first face on; the smaller levels and the fallback
- * follow when the face is whole, while the next face is projected into the other face slot.
+ * threads) at once, so encoding runs beside projection from the first face on; the smaller levels
+ * and the fallback follow when the face is whole, while the next face is projected into the other
+ * face slot.
  */
 export async function buildPanorama(
   input: Buffer,
