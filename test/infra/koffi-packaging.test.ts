@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { BUNDLING, PROJECT_ROOT } from '../../infra/group-entries.ts';
+import { kernelTakesHugePageAdvice } from '../support/transparent-huge-pages.ts';
 
 const LAYER_MODULES = `${PROJECT_ROOT}layers/sharp/nodejs/node_modules`;
-const THP_MODE = '/sys/kernel/mm/transparent_hugepage/enabled';
-const hugePagesGranted = existsSync(THP_MODE) && !readFileSync(THP_MODE, 'utf8').includes('[never]');
 const version = (modules: string) => (JSON.parse(readFileSync(join(modules, 'koffi/package.json'), 'utf8')) as { version: string }).version;
 
 /**
@@ -62,7 +61,7 @@ describe('koffi in the sharp layer, as the bundled worker loads it', () => {
   });
 
   it('is left out of the bundle and found in the layer through NODE_PATH', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
-    assert.equal(run({ NODE_PATH: join(folder, 'opt/nodejs/node_modules') }), String(hugePagesGranted));
+    assert.equal(run({ NODE_PATH: join(folder, 'opt/nodejs/node_modules') }), String(kernelTakesHugePageAdvice));
   });
 
   it('without the layer, the build goes on without huge pages', () => {

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
 import { adviseHugePages } from '../../functions/worker/panorama/huge-pages.ts';
+import { kernelTakesHugePageAdvice, thpMode } from '../support/transparent-huge-pages.ts';
 
 const MIB = 1024 * 1024;
-const THP_MODE = '/sys/kernel/mm/transparent_hugepage/enabled';
-/** The kernel's transparent huge page mode, the bracketed word: always, madvise or never. */
-const thpMode = existsSync(THP_MODE) ? /\[(\w+)\]/.exec(readFileSync(THP_MODE, 'utf8'))?.[1] : undefined;
-const kernelTakesAdvice = process.platform === 'linux' && thpMode !== undefined && thpMode !== 'never';
 
 /** Sizes of this process's mappings that carry the huge page advice (VmFlags `hg` in /proc/self/smaps). */
 function advisedMappings(): number[] {
@@ -28,9 +25,9 @@ describe('huge page advice for the panorama kernel memory', { skip: process.plat
   it(`is taken for a large WebAssembly memory where the kernel allows it (here: ${thpMode ?? 'no THP'})`, () => {
     const buffer = wasmMemory(64 * MIB);
     const before = advisedMappings().filter((size) => size >= 64 * MIB).length;
-    assert.equal(adviseHugePages(buffer), kernelTakesAdvice);
+    assert.equal(adviseHugePages(buffer), kernelTakesHugePageAdvice);
     const after = advisedMappings().filter((size) => size >= 64 * MIB).length;
-    assert.equal(after - before, kernelTakesAdvice ? 1 : 0);
+    assert.equal(after - before, kernelTakesHugePageAdvice ? 1 : 0);
     // Advice changes how pages are backed, never what they hold.
     const bytes = new Uint8Array(buffer);
     bytes[0] = 1;
@@ -44,15 +41,19 @@ describe('huge page advice for the panorama kernel memory', { skip: process.plat
     assert.equal(advisedMappings().length, before);
   });
 
-  it('is asked for by the cube sampler for its whole memory', { skip: !kernelTakesAdvice && `THP is ${thpMode ?? 'absent'}` }, async () => {
-    const width = 2048;
-    const height = 1024;
-    const before = advisedMappings().filter((size) => size >= width * height * 3).length;
-    const sampler = createCubeSampler(640, width, height);
-    try {
-      assert.equal(advisedMappings().filter((size) => size >= width * height * 3).length - before, 1);
-    } finally {
-      await sampler.close();
-    }
-  });
+  it(
+    'is asked for by the cube sampler for its whole memory',
+    { skip: !kernelTakesHugePageAdvice && `THP is ${thpMode ?? 'absent'}` },
+    async () => {
+      const width = 2048;
+      const height = 1024;
+      const before = advisedMappings().filter((size) => size >= width * height * 3).length;
+      const sampler = createCubeSampler(640, width, height);
+      try {
+        assert.equal(advisedMappings().filter((size) => size >= width * height * 3).length - before, 1);
+      } finally {
+        await sampler.close();
+      }
+    },
+  );
 });
