@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Face } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
+import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
 import { adviseHugePages } from './huge-pages.ts';
 import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, startKernelHelper } from './kernel-helper.ts';
@@ -26,6 +27,8 @@ interface KernelExports {
   sideRows: RowsRenderer;
   /** The same for the up and down faces; `nadir` is 1 for the down face. */
   polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
+  /** Strips [fromStrip, toStrip) of the n × n image at src reduced into the m × m image at out (see lanczos.as.ts). */
+  reduce(src: number, n: number, out: number, m: number, table: number, scratch: number, fromStrip: number, toStrip: number): void;
 }
 
 const PAGE = 65536;
@@ -82,9 +85,21 @@ export const FACE_SLOTS = 2;
 /** The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel, plus alignment. */
 const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 8;
 
-/** Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots. */
-function samplerMemoryBytes(size: number, width: number, height: number): number {
-  return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * size * size * 3;
+/** Steps n → m from the face down through the smaller levels. */
+const reductionSteps = (size: number, smallerSizes: readonly number[]) =>
+  smallerSizes.map((m, index) => ({ n: smallerSizes[index - 1] ?? size, m }));
+
+/**
+ * Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots with
+ * their smaller levels, the reduction tables, and a reduction scratch area for each thread (64
+ * bytes of alignment a region).
+ */
+function samplerMemoryBytes(size: number, width: number, height: number, smallerSizes: readonly number[]): number {
+  const steps = reductionSteps(size, smallerSizes);
+  const levels = smallerSizes.reduce((bytes, m) => bytes + m * m * 3 + 64, 0);
+  const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
+  const scratch = steps[0] ? 2 * (reductionScratchBytes(steps[0].n, steps[0].m) + 64) : 0;
+  return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * (size * size * 3 + levels) + tables + scratch;
 }
 
 export interface CubeSampler {
@@ -106,6 +121,13 @@ export interface CubeSampler {
    * this thread renders its half too (rendering is idempotent), so a build never depends on it.
    */
   render(face: Face, slot: number, from?: number, to?: number): Promise<Uint8Array>;
+  /**
+   * Makes smaller level `step` (an index into the sizes the sampler was created with) of the face
+   * in slot `slot` from the level above it (step 0: from the face), with Lanczos-3, half the strips
+   * on each thread as `render` does, and returns that slot's view of it. The view stays valid until
+   * the same slot and step are made again; the levels above must be made first.
+   */
+  shrink(slot: number, step: number): Promise<Uint8Array>;
   /** Stops the helper thread. */
   close(): Promise<void>;
 }
@@ -113,11 +135,13 @@ export interface CubeSampler {
 /**
  * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
  * shared sample tables (computed here, in JavaScript, straight into that memory) and two face
- * slots. Sized once, so the views handed out never detach; shared, so a helper thread renders
- * half of every face beside this one.
+ * slots, each with room for the face's smaller levels (`smallerSizes`, largest first, each at least
+ * half the one above). Sized once, so the views handed out never detach; shared, so a helper
+ * thread renders half of every face beside this one.
  */
-export function createCubeSampler(size: number, width: number, height: number): CubeSampler {
-  const pages = Math.ceil(samplerMemoryBytes(size, width, height) / PAGE);
+export function createCubeSampler(size: number, width: number, height: number, smallerSizes: readonly number[] = []): CubeSampler {
+  const steps = reductionSteps(size, smallerSizes);
+  const pages = Math.ceil(samplerMemoryBytes(size, width, height, smallerSizes) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   // Huge pages also make reading the panorama straight into the memory pay (see readFileInto).
   const bounced = !adviseHugePages(memory.buffer);
@@ -132,12 +156,41 @@ export function createCubeSampler(size: number, width: number, height: number): 
   const tableBytes = quadrantTableBytes(size);
   const tablesOffset = arena.take(tableBytes, 8);
   const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
+  const slotLevels = slots.map(() => smallerSizes.map((m) => new Uint8Array(memory.buffer, arena.take(m * m * 3, 64), m * m * 3)));
+  const reductionTables = steps.map(
+    ({ m }) => new Int32Array(memory.buffer, arena.take(lanczosTableBytes(m), 64), lanczosTableBytes(m) / 4),
+  );
+  // One scratch area a thread: this one's, then the helper's.
+  const scratchBytes = steps[0] ? reductionScratchBytes(steps[0].n, steps[0].m) : 0;
+  const [scratch, helperScratch] = [arena.take(scratchBytes, 64), arena.take(scratchBytes, 64)];
   let tables: SampleTables | undefined;
   let turnedFor: number | undefined;
   const helper = startKernelHelper(kernelModule(), memory);
 
+  /**
+   * Runs kernel export `name` with `here` on this thread and `there` on the helper thread. Should
+   * the helper fail or be gone, this thread runs `there` too (the two parts do not overlap, and
+   * running a part again gives the same bytes), so a build never depends on the helper.
+   */
+  const inHalves = async (name: keyof KernelExports, here: readonly number[], there: readonly number[]) => {
+    const run = kernel[name] as (...args: readonly number[]) => void;
+    const helped = helper.call(name, there).then(
+      () => true,
+      () => false,
+    );
+    try {
+      run(...here);
+    } catch (error) {
+      await helped;
+      throw error;
+    }
+    if (!(await helped)) run(...there);
+  };
+
   const buildTables = () => {
-    tables ??= sampleTables(size, width, height, new Arena(memory, tablesOffset, tablesOffset + tableBytes) satisfies TableArrays);
+    if (tables) return;
+    tables = sampleTables(size, width, height, new Arena(memory, tablesOffset, tablesOffset + tableBytes) satisfies TableArrays);
+    steps.forEach(({ n, m }, step) => writeLanczosTable(n, m, reductionTables[step]!));
   };
 
   return {
@@ -161,10 +214,10 @@ export function createCubeSampler(size: number, width: number, height: number): 
         await following.catch(() => undefined);
         throw error;
       };
-      // While libvips decodes and the helper reads in behind it: the tables, then the face slots'
-      // pages touched once, so their page faults are not paid during projection.
+      // While libvips decodes and the helper reads in behind it: the tables, then the pages of the
+      // face slots and their levels touched once, so their page faults are not paid during projection.
       buildTables();
-      for (const slot of slots) for (let page = 0; page < slot.length; page += OS_PAGE) slot[page] = 0;
+      for (const image of [...slots, ...slotLevels.flat()]) for (let page = 0; page < image.length; page += OS_PAGE) image[page] = 0;
       try {
         await written;
       } catch (error) {
@@ -204,9 +257,7 @@ export function createCubeSampler(size: number, width: number, height: number): 
           end,
           name === 'd' ? 1 : 0,
         ];
-        const helped = helper.call('polarRows', rows(middle, to));
-        kernel.polarRows(...(rows(from, middle) as Parameters<KernelExports['polarRows']>));
-        await helped.catch(() => kernel.polarRows(...(rows(middle, to) as Parameters<KernelExports['polarRows']>)));
+        await inHalves('polarRows', rows(from, middle), rows(middle, to));
         return face;
       }
       if (turnedFor !== turns) {
@@ -232,10 +283,29 @@ export function createCubeSampler(size: number, width: number, height: number): 
         first,
         end,
       ];
-      const helped = helper.call('sideRows', rows(middle, to));
-      kernel.sideRows(...(rows(from, middle) as Parameters<KernelExports['sideRows']>));
-      await helped.catch(() => kernel.sideRows(...(rows(middle, to) as Parameters<KernelExports['sideRows']>)));
+      await inHalves('sideRows', rows(from, middle), rows(middle, to));
       return face;
+    },
+    async shrink(slot, step) {
+      const levels = slotLevels[slot];
+      const face = slots[slot];
+      const reduction = steps[step];
+      if (!levels || !face) throw new Error(`face slot ${slot} does not exist`);
+      if (!reduction) throw new Error(`the sampler has no smaller level ${step}`);
+      if (!tables) throw new Error('a level was made before the panorama was loaded');
+      const { n, m } = reduction;
+      const source = (levels[step - 1] ?? face).byteOffset;
+      const out = levels[step]!;
+      const strips = reductionStrips(m);
+      const middle = Math.ceil(strips / 2);
+      const table = reductionTables[step]!.byteOffset;
+      // Should the helper fail, this thread's scratch serves for its strips too: they come after.
+      await inHalves(
+        'reduce',
+        [source, n, out.byteOffset, m, table, scratch, 0, middle],
+        [source, n, out.byteOffset, m, table, helperScratch, middle, strips],
+      );
+      return out;
     },
     close: () => helper.close(),
   };

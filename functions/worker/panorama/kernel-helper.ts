@@ -9,7 +9,8 @@ export const FOLLOW_CHUNK_BYTES = 8 << 20;
 
 /**
  * A second thread running the same kernel on the same (shared) memory, so a face is projected on
- * two cores. Its source is inline, so the worker bundle needs no second file. One call at a time.
+ * two cores. Its source is inline, so the worker bundle needs no second file. It runs one call at a
+ * time, in the order they were sent.
  *
  * Besides the kernel's exports it runs follow (see FollowJob), which copies a file into the
  * memory while another thread is still writing it: the decoder writes the panorama to a file and
@@ -77,24 +78,42 @@ export interface KernelHelper {
   close(): Promise<void>;
 }
 
+interface Job {
+  readonly name: string;
+  readonly args: unknown;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
 export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelHelper {
   const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory } });
   worker.unref();
-  let waiting: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  const queue: Job[] = [];
+  let running: Job | undefined;
   let exited = false;
+  // Posted at once when the helper is idle, so it starts while the caller does its own half.
+  const next = () => {
+    running = queue.shift();
+    if (!running) return worker.unref();
+    // Held while it works, so the process does not exit under an await on it.
+    worker.ref();
+    worker.postMessage({ name: running.name, args: running.args });
+  };
   const settle = (outcome: { ok: boolean; message?: string } | Error) => {
-    const current = waiting;
-    waiting = undefined;
-    worker.unref();
+    const current = running;
     if (outcome instanceof Error || !outcome.ok)
       current?.reject(outcome instanceof Error ? outcome : new Error(`the kernel helper failed: ${outcome.message}`));
     else current?.resolve();
+    next();
   };
   worker.on('message', settle);
   worker.on('error', settle);
   worker.on('exit', (code) => {
     exited = true;
-    settle(new Error(`the kernel helper exited (${code})`));
+    const error = new Error(`the kernel helper exited (${code})`);
+    for (const job of [running, ...queue.splice(0)]) job?.reject(error);
+    running = undefined;
+    worker.unref();
   });
   return {
     call: (name, args) => send(name, args),
@@ -104,14 +123,12 @@ export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembl
     },
   };
 
+  /** Runs after the calls sent before it. */
   function send(name: string, args: unknown): Promise<void> {
     if (exited) return Promise.reject(new Error('the kernel helper has exited'));
-    if (waiting) return Promise.reject(new Error('the kernel helper is busy'));
     return new Promise((resolve, reject) => {
-      waiting = { resolve, reject };
-      // Held while it works, so the process does not exit under an await on it.
-      worker.ref();
-      worker.postMessage({ name, args });
+      queue.push({ name, args, resolve, reject });
+      if (!running) next();
     });
   }
 }

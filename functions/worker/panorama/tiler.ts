@@ -84,7 +84,7 @@ export async function buildPanorama(
 ): Promise<PanoramaLayout> {
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
-  const sampler = await decodeIntoSampler(input, layout.cubeSize, width, height, options.maxInputPixels);
+  const sampler = await decodeIntoSampler(input, layout, width, height, options.maxInputPixels);
   const writer = new TileWriter(layout, options, emit);
   const encodings: Array<Promise<void>> = [];
   try {
@@ -137,7 +137,7 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
  */
 async function decodeIntoSampler(
   input: Buffer,
-  cubeSize: number,
+  layout: PanoramaLayout,
   width: number,
   height: number,
   maxInputPixels: number,
@@ -159,7 +159,7 @@ async function decodeIntoSampler(
       );
     // A rejected decode must not go unhandled while the tables are being built.
     decoding.catch(() => undefined);
-    const sampler = createCubeSampler(cubeSize, width, height);
+    const sampler = createCubeSampler(layout.cubeSize, width, height, smallerSizes(layout));
     try {
       await sampler.loadSource(file, VIPS_HEADER_BYTES, decoding);
       return sampler;
@@ -172,6 +172,13 @@ async function decodeIntoSampler(
   }
 }
 
+/** The sizes of the levels below the full face, largest first. */
+const smallerSizes = (layout: PanoramaLayout) =>
+  layout.levels
+    .map((level) => level.size)
+    .filter((size) => size < layout.cubeSize)
+    .reverse();
+
 /** Projects one face a tile row at a time; `encoded` settles when all of the face is written. */
 async function projectFace(sampler: CubeSampler, face: Face, slot: number, writer: TileWriter): Promise<{ encoded: Promise<void> }> {
   const { tileSize } = writer.layout;
@@ -183,7 +190,7 @@ async function projectFace(sampler: CubeSampler, face: Face, slot: number, write
     pixels = await sampler.render(face, slot, row * tileSize, Math.min(sampler.size, (row + 1) * tileSize));
     work.push(...writer.tileRow({ data: pixels, size: sampler.size }, top, face, row).map(awaitedLater));
   }
-  work.push(writer.smallerLevels({ data: pixels!, size: sampler.size }, face));
+  work.push(writer.smallerLevels(sampler, slot, pixels!, face));
   return { encoded: awaitedLater(Promise.all(work).then(() => undefined)) };
 }
 
@@ -222,20 +229,21 @@ class TileWriter {
   }
 
   /**
-   * Levels below the full size, cascaded (each shrunk from the one above with Lanczos, as
-   * generate.py does), each level's tiles encoding while the next is shrunk. The fallback face is
-   * shrunk from the smallest level at least its size (generate.py shrinks the full face: same
-   * filter, a quarter of the work or less), or enlarged from the full face when the cube is smaller.
+   * Levels below the full size, cascaded (each shrunk from the one above with Lanczos-3, as
+   * generate.py does, on the kernel), each level's tiles encoding while the next is shrunk. The
+   * fallback face is shrunk by sharp from the smallest level at least its size (generate.py shrinks
+   * the full face: same filter, a quarter of the work or less), or enlarged from the full face when
+   * the cube is smaller.
    */
-  async smallerLevels(full: SquareImage, face: Face): Promise<void> {
+  async smallerLevels(sampler: CubeSampler, slot: number, full: Uint8Array, face: Face): Promise<void> {
     const { layout, options } = this;
     const work: Array<Promise<void>> = [];
     const fallbackSource = layout.levels.find((level) => level.size >= layout.fallbackSize)?.level ?? layout.levels.length;
-    let current = full;
+    let current: SquareImage = { data: full, size: layout.cubeSize };
+    let step = 0;
     for (const level of [...layout.levels].reverse()) {
       if (level.size !== current.size) {
-        const data = await sharp(current.data, rawInput(current)).resize(level.size, level.size, { kernel: 'lanczos3' }).raw().toBuffer();
-        current = { data, size: level.size };
+        current = { data: await sampler.shrink(slot, step++), size: level.size };
         for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(current, level, face, row).map(awaitedLater));
       }
       if (level.level === fallbackSource) {

@@ -1,4 +1,4 @@
-// AssemblyScript with WebAssembly SIMD, compiled by `npm run build:kernel` (into cube-kernel-module.ts).
+// AssemblyScript with WebAssembly SIMD, compiled by `npm run build:kernel` (through cube-kernel.as.ts).
 // The sampling loop of the cube projection: bicubic convolution (Keys, a = −0.75, as Panorama Tools'
 // and nona's "poly3"), 4 × 4 taps a pixel in integer arithmetic.
 // Arguments are byte offsets into the one linear memory: the RGB panorama, the quadrant tables of

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CUBE_KERNEL_WASM_BASE64 } from '../../functions/worker/panorama/kernel/cube-kernel-module.ts';
+import { FOLLOW_WRITTEN, startKernelHelper } from '../../functions/worker/panorama/kernel-helper.ts';
+
+describe('the kernel helper thread', () => {
+  it('runs calls sent while it is busy after the ones before, in order; a failed call fails alone; once closed, calls are refused', async () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const helper = startKernelHelper(new WebAssembly.Module(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64')), memory);
+    const folder = await mkdtemp(join(tmpdir(), 'kernel-helper-'));
+    try {
+      // Two files read to the same place: the one sent last must land last.
+      const [first, second] = [join(folder, 'first'), join(folder, 'second')];
+      await writeFile(first, Buffer.alloc(4096, 1));
+      await writeFile(second, Buffer.alloc(4096, 2));
+      const written = () => new Int32Array(new SharedArrayBuffer(8)).fill(FOLLOW_WRITTEN, 0, 1);
+      const job = (path: string) => ({ path, fileOffset: 0, offset: 1024, bytes: 4096, control: written(), bounced: false });
+      const calls = [helper.follow(job(first)), helper.call('noSuchExport', []), helper.follow(job(second))];
+      const [read, failed, readAgain] = await Promise.allSettled(calls);
+      assert.equal(read.status, 'fulfilled');
+      assert.equal(failed.status, 'rejected');
+      assert.match(String((failed as PromiseRejectedResult).reason), /the kernel helper failed/);
+      assert.equal(readAgain.status, 'fulfilled');
+      assert.deepEqual(new Uint8Array(memory.buffer, 1024, 4096), new Uint8Array(4096).fill(2));
+      await helper.close();
+      await assert.rejects(helper.follow(job(first)), /exited/);
+    } finally {
+      await helper.close();
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
