@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { outputFiles, pannellumConfig, panoramaLayout, tilePath } from '../../functions/core/panorama/layout.ts';
+import { faceReductions, outputFiles, pannellumConfig, panoramaLayout, tilePath } from '../../functions/core/panorama/layout.ts';
 
 describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', () => {
   it('sizes cubes and levels as generate.py does for 4K, 8K and 16K inputs', () => {
@@ -48,6 +48,30 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
         cubeResolution: 2600,
       },
     });
+  });
+
+  it('cascades the smaller levels from the full face and shrinks the fallback from the smallest level at least its size', () => {
+    assert.deepEqual(faceReductions(panoramaLayout(16384, 8192)), {
+      steps: [
+        { from: -1, size: 2604 },
+        { from: 0, size: 1302 },
+        { from: 1, size: 651 },
+        { from: 2, size: 325 },
+        { from: 1, size: 1024 },
+      ],
+      fallbackStep: 4,
+    });
+    // The full face is the smallest level at least 1024 wide.
+    assert.deepEqual(faceReductions(panoramaLayout(4096, 2048)), {
+      steps: [
+        { from: -1, size: 648 },
+        { from: 0, size: 324 },
+        { from: -1, size: 1024 },
+      ],
+      fallbackStep: 2,
+    });
+    // A cube smaller than the fallback: no fallback step (it is enlarged from the full face).
+    assert.deepEqual(faceReductions(panoramaLayout(2048, 1024)), { steps: [{ from: -1, size: 324 }] });
   });
 
   it('refuses what is not a 2:1 panorama', () => {

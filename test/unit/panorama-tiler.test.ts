@@ -62,7 +62,7 @@ describe('panorama tiler (on buffers)', () => {
     assert.deepEqual(JSON.parse(files.get('config.json')!.toString()).multiRes.maxLevel, layout.levels.length);
   });
 
-  it('shrinks each level from the one above within a grey level or so of sharp (Lanczos-3), odd steps included; the fallback is sharp itself', async () => {
+  it('shrinks each level from the one above within a grey level or so of sharp (Lanczos-3), odd steps and the fallback included', async () => {
     const files = new Map<string, Buffer>();
     const options = { extension: 'png', format: 'png' as const, levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 1 << 24 };
     await buildPanorama(await photographPanorama(2048), { ...options, tileSize: 64, fallbackSize: 128 }, async (file) => {
@@ -87,10 +87,27 @@ describe('panorama tiler (on buffers)', () => {
         assert.ok(psnr >= least && worst <= most, `level ${level} face ${face}: ${psnr.toFixed(1)} dB, ${worst} at most`);
       }
     }
-    // The fallback is sharp's resize of the smallest level at least its size (162), byte for byte.
-    const level162 = (await set.faces(3)).get('u')!;
+    // The fallback is shrunk the same way from the smallest level at least its size (162 → 128).
+    // Measured 55.0 dB, 3 at most: libvips places a non-2:1 reduction's taps on a grid of subpixel
+    // positions, 55 dB from the exact Lanczos-3, which the kernel is within 77 dB of.
     const fallback = await sharp(files.get('fallback/u.png')!).raw().toBuffer();
-    assert.deepEqual(fallback, await shrunk(level162, 128));
+    const { psnr, worst } = compare(fallback, await shrunk((await set.faces(3)).get('u')!, 128));
+    assert.ok(psnr >= 53 && worst <= 3, `fallback: ${psnr.toFixed(1)} dB, ${worst} at most`);
+  });
+
+  it('enlarges the full face with sharp into a fallback larger than the cube', async () => {
+    const files = new Map<string, Buffer>();
+    const options = { extension: 'png', format: 'png' as const, levelQuality: () => 80, fallbackQuality: 80, maxInputPixels: 1 << 24 };
+    await buildPanorama(await photographPanorama(2048), { ...options, fallbackSize: 1024 }, async (file) => {
+      files.set(file.path, file.data);
+    });
+    const face = (await (await openTileSet(async (path) => files.get(path)!)).faces(2)).get('r')!;
+    assert.equal(face.width, 648);
+    const enlarged = await sharp(face.data, { raw: { width: 648, height: 648, channels: 3 } })
+      .resize(1024, 1024, { kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+    assert.deepEqual(await sharp(files.get('fallback/r.png')!).raw().toBuffer(), enlarged);
   });
 
   it('refuses before decoding: a pixel count over the limit, a wrong aspect, bytes that are no image, a truncated file', async () => {

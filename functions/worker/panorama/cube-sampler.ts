@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import type { Face } from '../../core/panorama/layout.ts';
+import type { Face, Reduction } from '../../core/panorama/layout.ts';
 import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
 import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
@@ -85,21 +85,25 @@ export const FACE_SLOTS = 2;
 /** The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel, plus alignment. */
 const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 8;
 
-/** Steps n → m from the face down through the smaller levels. */
-const reductionSteps = (size: number, smallerSizes: readonly number[]) =>
-  smallerSizes.map((m, index) => ({ n: smallerSizes[index - 1] ?? size, m }));
+/** The reductions as n → m (n: the size of the image the step starts from). */
+const reductionSizes = (size: number, reductions: readonly Reduction[]) =>
+  reductions.map(({ from, size: m }, step) => {
+    if (!Number.isInteger(from) || from < -1 || from >= step)
+      throw new Error(`reduction ${step} starts from step ${from}, not from one before it`);
+    return { n: from < 0 ? size : reductions[from]!.size, m };
+  });
 
 /**
  * Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots with
- * their smaller levels, the reduction tables, and a reduction scratch area for each thread (64
+ * their reductions' images, the reduction tables, and a reduction scratch area for each thread (64
  * bytes of alignment a region).
  */
-function samplerMemoryBytes(size: number, width: number, height: number, smallerSizes: readonly number[]): number {
-  const steps = reductionSteps(size, smallerSizes);
-  const levels = smallerSizes.reduce((bytes, m) => bytes + m * m * 3 + 64, 0);
+function samplerMemoryBytes(size: number, width: number, height: number, reductions: readonly Reduction[]): number {
+  const steps = reductionSizes(size, reductions);
+  const images = steps.reduce((bytes, { m }) => bytes + m * m * 3 + 64, 0);
   const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
-  const scratch = steps[0] ? 2 * (reductionScratchBytes(steps[0].n, steps[0].m) + 64) : 0;
-  return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * (size * size * 3 + levels) + tables + scratch;
+  const scratch = 2 * (Math.max(0, ...steps.map(({ n, m }) => reductionScratchBytes(n, m))) + 64);
+  return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
 }
 
 export interface CubeSampler {
@@ -122,10 +126,10 @@ export interface CubeSampler {
    */
   render(face: Face, slot: number, from?: number, to?: number): Promise<Uint8Array>;
   /**
-   * Makes smaller level `step` (an index into the sizes the sampler was created with) of the face
-   * in slot `slot` from the level above it (step 0: from the face), with Lanczos-3, half the strips
-   * on each thread as `render` does, and returns that slot's view of it. The view stays valid until
-   * the same slot and step are made again; the levels above must be made first.
+   * Makes reduction `step` (an index into the reductions the sampler was created with) of the face
+   * in slot `slot`, from the image it starts from, with Lanczos-3, half the strips on each thread as
+   * `render` does, and returns that slot's view of it. The view stays valid until the same slot and
+   * step are made again; the step it starts from must be made first.
    */
   shrink(slot: number, step: number): Promise<Uint8Array>;
   /** Stops the helper thread. */
@@ -135,13 +139,13 @@ export interface CubeSampler {
 /**
  * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
  * shared sample tables (computed here, in JavaScript, straight into that memory) and two face
- * slots, each with room for the face's smaller levels (`smallerSizes`, largest first, each at least
- * half the one above). Sized once, so the views handed out never detach; shared, so a helper
- * thread renders half of every face beside this one.
+ * slots, each with room for the images of the face's `reductions` (each at least half the image
+ * it starts from, and no larger). Sized once, so the views handed out never detach; shared, so a
+ * helper thread renders half of every face beside this one.
  */
-export function createCubeSampler(size: number, width: number, height: number, smallerSizes: readonly number[] = []): CubeSampler {
-  const steps = reductionSteps(size, smallerSizes);
-  const pages = Math.ceil(samplerMemoryBytes(size, width, height, smallerSizes) / PAGE);
+export function createCubeSampler(size: number, width: number, height: number, reductions: readonly Reduction[] = []): CubeSampler {
+  const steps = reductionSizes(size, reductions);
+  const pages = Math.ceil(samplerMemoryBytes(size, width, height, reductions) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   // Huge pages also make reading the panorama straight into the memory pay (see readFileInto).
   const bounced = !adviseHugePages(memory.buffer);
@@ -156,12 +160,12 @@ export function createCubeSampler(size: number, width: number, height: number, s
   const tableBytes = quadrantTableBytes(size);
   const tablesOffset = arena.take(tableBytes, 8);
   const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
-  const slotLevels = slots.map(() => smallerSizes.map((m) => new Uint8Array(memory.buffer, arena.take(m * m * 3, 64), m * m * 3)));
+  const slotImages = slots.map(() => steps.map(({ m }) => new Uint8Array(memory.buffer, arena.take(m * m * 3, 64), m * m * 3)));
   const reductionTables = steps.map(
     ({ m }) => new Int32Array(memory.buffer, arena.take(lanczosTableBytes(m), 64), lanczosTableBytes(m) / 4),
   );
   // One scratch area a thread: this one's, then the helper's.
-  const scratchBytes = steps[0] ? reductionScratchBytes(steps[0].n, steps[0].m) : 0;
+  const scratchBytes = Math.max(0, ...steps.map(({ n, m }) => reductionScratchBytes(n, m)));
   const [scratch, helperScratch] = [arena.take(scratchBytes, 64), arena.take(scratchBytes, 64)];
   let tables: SampleTables | undefined;
   let turnedFor: number | undefined;
@@ -217,7 +221,7 @@ export function createCubeSampler(size: number, width: number, height: number, s
       // While libvips decodes and the helper reads in behind it: the tables, then the pages of the
       // face slots and their levels touched once, so their page faults are not paid during projection.
       buildTables();
-      for (const image of [...slots, ...slotLevels.flat()]) for (let page = 0; page < image.length; page += OS_PAGE) image[page] = 0;
+      for (const image of [...slots, ...slotImages.flat()]) for (let page = 0; page < image.length; page += OS_PAGE) image[page] = 0;
       try {
         await written;
       } catch (error) {
@@ -287,15 +291,15 @@ export function createCubeSampler(size: number, width: number, height: number, s
       return face;
     },
     async shrink(slot, step) {
-      const levels = slotLevels[slot];
+      const images = slotImages[slot];
       const face = slots[slot];
-      const reduction = steps[step];
-      if (!levels || !face) throw new Error(`face slot ${slot} does not exist`);
-      if (!reduction) throw new Error(`the sampler has no smaller level ${step}`);
-      if (!tables) throw new Error('a level was made before the panorama was loaded');
-      const { n, m } = reduction;
-      const source = (levels[step - 1] ?? face).byteOffset;
-      const out = levels[step]!;
+      const reduction = reductions[step];
+      if (!images || !face) throw new Error(`face slot ${slot} does not exist`);
+      if (!reduction) throw new Error(`the sampler has no reduction ${step}`);
+      if (!tables) throw new Error('a reduction was made before the panorama was loaded');
+      const { n, m } = steps[step]!;
+      const source = (images[reduction.from] ?? face).byteOffset;
+      const out = images[step]!;
       const strips = reductionStrips(m);
       const middle = Math.ceil(strips / 2);
       const table = reductionTables[step]!.byteOffset;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { invalidInput } from '../../core/errors.ts';
 import {
+  faceReductions,
   FACES,
   fallbackPath,
   pannellumConfig,
@@ -50,7 +51,7 @@ interface SquareImage {
   readonly size: number;
 }
 
-const rawInput = (face: SquareImage) => ({ raw: { width: face.size, height: face.size, channels: 3 as const } });
+const rawInput = (size: number) => ({ raw: { width: size, height: size, channels: 3 as const } });
 
 /**
  * Reads the header and checks the input before anything is decoded: a JPEG, PNG or WebP within
@@ -159,7 +160,7 @@ async function decodeIntoSampler(
       );
     // A rejected decode must not go unhandled while the tables are being built.
     decoding.catch(() => undefined);
-    const sampler = createCubeSampler(layout.cubeSize, width, height, smallerSizes(layout));
+    const sampler = createCubeSampler(layout.cubeSize, width, height, faceReductions(layout).steps);
     try {
       await sampler.loadSource(file, VIPS_HEADER_BYTES, decoding);
       return sampler;
@@ -171,13 +172,6 @@ async function decodeIntoSampler(
     await scratch.remove();
   }
 }
-
-/** The sizes of the levels below the full face, largest first. */
-const smallerSizes = (layout: PanoramaLayout) =>
-  layout.levels
-    .map((level) => level.size)
-    .filter((size) => size < layout.cubeSize)
-    .reverse();
 
 /** Projects one face a tile row at a time; `encoded` settles when all of the face is written. */
 async function projectFace(sampler: CubeSampler, face: Face, slot: number, writer: TileWriter): Promise<{ encoded: Promise<void> }> {
@@ -221,7 +215,7 @@ class TileWriter {
     const height = Math.min(tileSize, level.size - top);
     return Array.from({ length: level.tilesPerSide }, (_, column) => {
       const left = column * tileSize;
-      const tile = sharp(image.data, rawInput(image)).extract({ left, top, width: Math.min(tileSize, level.size - left), height });
+      const tile = sharp(image.data, rawInput(image.size)).extract({ left, top, width: Math.min(tileSize, level.size - left), height });
       return encode(tile, this.options.format, quality).then((data) =>
         this.send({ path: tilePath(level.level, face, row, column, this.options.extension), data }),
       );
@@ -229,34 +223,31 @@ class TileWriter {
   }
 
   /**
-   * Levels below the full size, cascaded (each shrunk from the one above with Lanczos-3, as
-   * generate.py does, on the kernel), each level's tiles encoding while the next is shrunk. The
-   * fallback face is shrunk by sharp from the smallest level at least its size (generate.py shrinks
-   * the full face: same filter, a quarter of the work or less), or enlarged from the full face when
-   * the cube is smaller.
+   * The levels below the full size and the fallback face, made by the kernel as faceReductions
+   * says (Lanczos-3), each level's tiles encoding while the next is made. When the cube is smaller
+   * than the fallback, sharp enlarges the full face.
    */
   async smallerLevels(sampler: CubeSampler, slot: number, full: Uint8Array, face: Face): Promise<void> {
     const { layout, options } = this;
+    const { fallbackStep } = faceReductions(layout);
     const work: Array<Promise<void>> = [];
-    const fallbackSource = layout.levels.find((level) => level.size >= layout.fallbackSize)?.level ?? layout.levels.length;
-    let current: SquareImage = { data: full, size: layout.cubeSize };
-    let step = 0;
-    for (const level of [...layout.levels].reverse()) {
-      if (level.size !== current.size) {
-        current = { data: await sampler.shrink(slot, step++), size: level.size };
-        for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(current, level, face, row).map(awaitedLater));
-      }
-      if (level.level === fallbackSource) {
-        const fallback = sharp(current.data, rawInput(current)).resize(layout.fallbackSize, layout.fallbackSize, { kernel: 'lanczos3' });
-        work.push(
-          awaitedLater(
-            encode(fallback, options.format, options.fallbackQuality).then((data) =>
-              this.send({ path: fallbackPath(face, options.extension), data }),
-            ),
-          ),
-        );
-      }
+    const smaller = layout.levels.filter((level) => level.size < layout.cubeSize).reverse();
+    for (const [step, level] of smaller.entries()) {
+      const image = { data: await sampler.shrink(slot, step), size: level.size };
+      for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(image, level, face, row).map(awaitedLater));
     }
+    const size = layout.fallbackSize;
+    const fallback =
+      fallbackStep === undefined
+        ? sharp(full, rawInput(layout.cubeSize)).resize(size, size, { kernel: 'lanczos3' })
+        : sharp(await sampler.shrink(slot, fallbackStep), rawInput(size));
+    work.push(
+      awaitedLater(
+        encode(fallback, options.format, options.fallbackQuality).then((data) =>
+          this.send({ path: fallbackPath(face, options.extension), data }),
+        ),
+      ),
+    );
     await Promise.all(work);
   }
 }
