@@ -37,7 +37,7 @@ export const reductionScratchBytes = (n: number, m: number) => 2 * REDUCTION_STR
  * The weights of output index i: the first source index (before clamping) and the normalised
  * weights. For s a little above 2 (odd n, m = ⌊n/2⌋) some centres have 13 taps within reach: the end
  * tap with the smaller weight is dropped and the rest renormalised. It weighs under 2⁻¹² of the
- * total for m ≥ 20 (a tenth of a grey level at a black-and-white edge), 1.2·10⁻⁶ at 651 → 325; the
+ * total for m ≥ 22 (a tenth of a grey level at a black-and-white edge), 1.2·10⁻⁶ at 651 → 325; the
  * product's levels are 256 pixels or more, and only levels of a few pixels lose more.
  */
 export function lanczosTaps(n: number, m: number, i: number): { first: number; weights: number[] } {
