@@ -1,5 +1,5 @@
 import { invalidInput } from '../errors.ts';
-import { atanUnit, fastAtan, fastAtan2 } from './fast-atan.ts';
+import { fastAtan } from './fast-atan.ts';
 
 /** Positions are fixed point: p is stored as round(p · 256), an integer and an 8-bit fraction. */
 const WEIGHT_ONE = 256;
@@ -40,22 +40,65 @@ export interface SampleTables {
   readonly topFx: Uint8Array;
   readonly topY: Int16Array;
   readonly topFy: Uint8Array;
+  /** The quadrant's face coordinates, 2(i + 0.5)/size − 1 for i < half, from which its entries are computed. */
+  readonly coordinates: Float64Array;
+  /** 1/√(1 + a²) for each coordinate a (the side faces' latitude). */
+  readonly inverseNorms: Float64Array;
 }
 
-/** Where the quadrant tables are allocated: fresh arrays, or views into a kernel's memory. */
+/** Where the tables are allocated: views into a kernel's memory, or fresh arrays. */
 export interface TableArrays {
   uint16(length: number): Uint16Array;
   uint8(length: number): Uint8Array;
+  float64(length: number): Float64Array;
 }
 
-const NEW_ARRAYS: TableArrays = { uint16: (length) => new Uint16Array(length), uint8: (length) => new Uint8Array(length) };
-
 /**
- * A row position as one small integer: the row times 256 plus its 8-bit fraction. Rows run from
- * −0.5 (the north pole) to height − 0.5 (the south pole), so the row is −1 … height − 1.
+ * The quadrant entries, per quadrant pixel (row b, column a, from the coordinates):
+ * - side faces: face f looks along (a, −b, 1), so y is the latitude atan(−b / √(1 + a²)) (within
+ *   ±π/4) as a row position;
+ * - zenith: face u looks along (a, 1, b): y is the distance from the pole atan(√(a² + b²)), x the
+ *   longitude atan2(a, b), as a column position.
+ * Computed by the projection kernel (worker/panorama/kernel/tables.as.ts); the same formulas in
+ * plain JavaScript (test/support/reference-tables.ts) check it bit for bit.
  */
-function rowSample(v: number, height: number): number {
-  return Math.round(Math.min(height - 0.5, Math.max(-0.5, v)) * WEIGHT_ONE);
+export type QuadrantFiller = (tables: SampleTables) => void;
+
+/** A Uint16Array's memory as signed 16-bit integers (rows, which may be −1; the height is at most 32768). */
+const signed = (array: Uint16Array) => new Int16Array(array.buffer, array.byteOffset, array.length);
+
+/** Lays out the quadrant tables for a `size`² face over a `width`×`height` panorama and fills them. */
+export function sampleTables(size: number, width: number, height: number, arrays: TableArrays, fillQuadrant: QuadrantFiller): SampleTables {
+  if (width > MAX_SOURCE_WIDTH) throw invalidInput(`a panorama at most ${MAX_SOURCE_WIDTH} pixels wide is supported`);
+  const scaleX = width / (2 * Math.PI);
+  const half = Math.ceil(size / 2);
+  const quadrant = half * half;
+  const coordinate = (index: number) => (2 * (index + 0.5)) / size - 1;
+  const coordinates = arrays.float64(half);
+  const inverseNorms = arrays.float64(half);
+  for (let index = 0; index < half; index++) {
+    const a = (coordinates[index] = coordinate(index));
+    inverseNorms[index] = 1 / Math.sqrt(1 + a * a);
+  }
+  const sideX = new Float64Array(size);
+  for (let column = 0; column < size; column++) sideX[column] = (fastAtan(coordinate(column)) + Math.PI) * scaleX - 0.5;
+  const tables: SampleTables = {
+    size,
+    half,
+    width,
+    height,
+    sideX,
+    sideY: signed(arrays.uint16(quadrant)),
+    sideFy: arrays.uint8(quadrant),
+    topX: arrays.uint16(quadrant),
+    topFx: arrays.uint8(quadrant),
+    topY: signed(arrays.uint16(quadrant)),
+    topFy: arrays.uint8(quadrant),
+    coordinates,
+    inverseNorms,
+  };
+  fillQuadrant(tables);
+  return tables;
 }
 
 /** A column position as one small integer: the wrapped column times 256 plus its 8-bit fraction. */
@@ -64,66 +107,4 @@ export function columnSample(u: number, width: number): number {
   const whole = Math.floor(fixed / WEIGHT_ONE);
   const wrapped = whole >= 0 && whole < width ? whole : ((whole % width) + width) % width;
   return wrapped * WEIGHT_ONE + (fixed - whole * WEIGHT_ONE);
-}
-
-/** A Uint16Array's memory as signed 16-bit integers (rows, which may be −1; the height is at most 32768). */
-const signed = (array: Uint16Array) => new Int16Array(array.buffer, array.byteOffset, array.length);
-
-/** Builds the quadrant tables for a `size`² face over a `width`×`height` panorama. */
-export function sampleTables(size: number, width: number, height: number, arrays: TableArrays = NEW_ARRAYS): SampleTables {
-  if (width > MAX_SOURCE_WIDTH) throw invalidInput(`a panorama at most ${MAX_SOURCE_WIDTH} pixels wide is supported`);
-  const scaleX = width / (2 * Math.PI);
-  const scaleY = height / Math.PI;
-  const half = Math.ceil(size / 2);
-  const quadrant = half * half;
-  const tables: SampleTables = {
-    size,
-    half,
-    width,
-    height,
-    sideX: new Float64Array(size),
-    sideY: signed(arrays.uint16(quadrant)),
-    sideFy: arrays.uint8(quadrant),
-    topX: arrays.uint16(quadrant),
-    topFx: arrays.uint8(quadrant),
-    topY: signed(arrays.uint16(quadrant)),
-    topFy: arrays.uint8(quadrant),
-  };
-  const { sideY, sideFy, topX, topFx, topY, topFy } = tables;
-  const coordinate = (index: number) => (2 * (index + 0.5)) / size - 1;
-  for (let column = 0; column < size; column++) tables.sideX[column] = (fastAtan(coordinate(column)) + Math.PI) * scaleX - 0.5;
-  const coordinates = Float64Array.from({ length: half }, (_, index) => coordinate(index));
-  // Per column, for the side faces' latitude: 1/√(1 + a²).
-  const inverseNorms = coordinates.map((a) => 1 / Math.sqrt(1 + a * a));
-  // Three passes, one table each: V8 keeps each small loop in registers, where one loop doing all
-  // three ran at half the speed.
-  for (let row = 0; row < half; row++) {
-    const b = coordinates[row]!;
-    for (let column = 0, index = row * half; column < half; column++, index++) {
-      // Side face f looks along (a, -b, 1): latitude atan(-b / √(1 + a²)), within ±π/4.
-      const side = rowSample((Math.PI / 2 - atanUnit(-b * inverseNorms[column]!)) * scaleY - 0.5, height);
-      sideY[index] = side >> 8;
-      sideFy[index] = side;
-    }
-  }
-  // Zenith face u looks along (a, 1, b): its distance from the pole is atan(√(a² + b²)), its
-  // longitude atan2(a, b).
-  for (let row = 0; row < half; row++) {
-    const b = coordinates[row]!;
-    for (let column = 0, index = row * half; column < half; column++, index++) {
-      const a = coordinates[column]!;
-      const top = rowSample(fastAtan(Math.sqrt(a * a + b * b)) * scaleY - 0.5, height);
-      topY[index] = top >> 8;
-      topFy[index] = top;
-    }
-  }
-  for (let row = 0; row < half; row++) {
-    const b = coordinates[row]!;
-    for (let column = 0, index = row * half; column < half; column++, index++) {
-      const longitude = columnSample((fastAtan2(coordinates[column]!, b) + Math.PI) * scaleX - 0.5, width);
-      topX[index] = longitude >> 8;
-      topFx[index] = longitude;
-    }
-  }
-  return tables;
 }

@@ -26,6 +26,22 @@ type RowsRenderer = (
 interface KernelExports {
   sideRows: RowsRenderer;
   /** The same for the up and down faces; `nadir` is 1 for the down face. */
+  /** Rows [from, to) of the quadrant tables (see tables.as.ts). */
+  quadrantTables(
+    half: number,
+    width: number,
+    height: number,
+    coordinates: number,
+    inverseNorms: number,
+    sideY: number,
+    sideFy: number,
+    topX: number,
+    topFx: number,
+    topY: number,
+    topFy: number,
+    from: number,
+    to: number,
+  ): void;
   polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
   /** Strips [fromStrip, toStrip) of the n × n image at src reduced into the m × m image at out (see lanczos.as.ts). */
   reduce(src: number, n: number, out: number, m: number, table: number, scratch: number, fromStrip: number, toStrip: number): void;
@@ -77,13 +93,17 @@ class Arena {
   uint8 = (length: number) => new Uint8Array(this.memory.buffer, this.take(length, 1), length);
   uint16 = (length: number) => new Uint16Array(this.memory.buffer, this.take(length * 2, 2), length);
   int32 = (length: number) => new Int32Array(this.memory.buffer, this.take(length * 4, 4), length);
+  float64 = (length: number) => new Float64Array(this.memory.buffer, this.take(length * 8, 8), length);
 }
 
 /** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
 export const FACE_SLOTS = 2;
 
-/** The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel, plus alignment. */
-const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 8;
+/**
+ * The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel,
+ * two doubles a quadrant column, plus alignment.
+ */
+const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 16 * Math.ceil(size / 2) + 16;
 
 /** The reductions as n → m (n: the size of the image the step starts from). */
 const reductionSizes = (size: number, reductions: readonly Reduction[]) =>
@@ -193,7 +213,24 @@ export function createCubeSampler(size: number, width: number, height: number, r
 
   const buildTables = () => {
     if (tables) return;
-    tables = sampleTables(size, width, height, new Arena(memory, tablesOffset, tablesOffset + tableBytes) satisfies TableArrays);
+    const arrays = new Arena(memory, tablesOffset, tablesOffset + tableBytes) satisfies TableArrays;
+    tables = sampleTables(size, width, height, arrays, ({ half, coordinates, inverseNorms, sideY, sideFy, topX, topFx, topY, topFy }) =>
+      kernel.quadrantTables(
+        half,
+        width,
+        height,
+        coordinates.byteOffset,
+        inverseNorms.byteOffset,
+        sideY.byteOffset,
+        sideFy.byteOffset,
+        topX.byteOffset,
+        topFx.byteOffset,
+        topY.byteOffset,
+        topFy.byteOffset,
+        0,
+        half,
+      ),
+    );
     steps.forEach(({ n, m }, step) => writeLanczosTable(n, m, reductionTables[step]!));
   };
 
