@@ -13,11 +13,10 @@ import {
 } from '../../functions/core/panorama/lanczos-table.ts';
 import { faceReductions, panoramaLayout, type Reduction } from '../../functions/core/panorama/layout.ts';
 import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
-import { CUBE_KERNEL_WASM_BASE64 } from '../../functions/worker/panorama/kernel/cube-kernel-module.ts';
 import { diagnosticPanorama, photographPanorama } from '../support/panorama-images.ts';
-import { psnr as psnrOf } from '../support/view-renderer.ts';
+import { compareBytes as compare } from '../support/compare-bytes.ts';
+import { kernelInstance } from '../support/kernel-instance.ts';
 
-const PAGE = 65536;
 const WEIGHT_ONE = 1 << 14;
 const WORDS_AN_ENTRY = LANCZOS_ENTRY_BYTES / 4;
 
@@ -25,15 +24,7 @@ interface ReduceExports {
   reduce(src: number, n: number, out: number, m: number, table: number, scratch: number, fromStrip: number, toStrip: number): void;
 }
 
-const kernelModule = new WebAssembly.Module(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64'));
-
-/** A fresh instance of the kernel in its own shared memory of `bytes` bytes (rounded up to whole pages). */
-function instantiate(bytes: number): { memory: Uint8Array; kernel: ReduceExports } {
-  const pages = Math.ceil(bytes / PAGE);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const kernel = new WebAssembly.Instance(kernelModule, { env: { memory, abort: () => undefined } }).exports as unknown as ReduceExports;
-  return { memory: new Uint8Array(memory.buffer), kernel };
-}
+const instantiate = (bytes: number) => kernelInstance<ReduceExports>(bytes);
 
 const table = (n: number, m: number) => {
   const words = new Int32Array(lanczosTableBytes(m) / 4);
@@ -109,13 +100,6 @@ function referenceReduce(src: Uint8Array, n: number, m: number): Uint8Array {
     }
   }
   return out;
-}
-
-function compare(actual: Uint8Array, expected: Uint8Array): { psnr: number; maxDiff: number } {
-  assert.equal(actual.length, expected.length);
-  let maxDiff = 0;
-  for (let index = 0; index < actual.length; index++) maxDiff = Math.max(maxDiff, Math.abs(actual[index]! - expected[index]!));
-  return { psnr: psnrOf(Float64Array.from(actual), Float64Array.from(expected)), maxDiff };
 }
 
 /** The index of the first byte that differs, or −1 (a short message where deepEqual would print megabytes). */

@@ -51,7 +51,9 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
   });
 
   it('cascades the smaller levels from the full face and shrinks the fallback from the smallest level at least its size', () => {
-    assert.deepEqual(faceReductions(panoramaLayout(16384, 8192)), {
+    const layout = panoramaLayout(16384, 8192);
+    assert.deepEqual(faceReductions(layout), {
+      levels: layout.levels.slice(0, -1).reverse(),
       steps: [
         { from: -1, size: 2604 },
         { from: 0, size: 1302 },
@@ -63,6 +65,10 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
     });
     // The full face is the smallest level at least 1024 wide.
     assert.deepEqual(faceReductions(panoramaLayout(4096, 2048)), {
+      levels: [
+        { level: 2, size: 648, tilesPerSide: 2 },
+        { level: 1, size: 324, tilesPerSide: 1 },
+      ],
       steps: [
         { from: -1, size: 648 },
         { from: 0, size: 324 },
@@ -71,7 +77,10 @@ describe('panorama layout (generate.py formulas, reference/pannellum.md §1)', (
       fallbackStep: 2,
     });
     // A cube smaller than the fallback: no fallback step (it is enlarged from the full face).
-    assert.deepEqual(faceReductions(panoramaLayout(2048, 1024)), { steps: [{ from: -1, size: 324 }] });
+    assert.deepEqual(faceReductions(panoramaLayout(2048, 1024)), {
+      levels: [{ level: 1, size: 324, tilesPerSide: 1 }],
+      steps: [{ from: -1, size: 324 }],
+    });
   });
 
   it('refuses what is not a 2:1 panorama', () => {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sampleTables, type SampleTables, type TableArrays } from '../../functions/core/panorama/cube.ts';
-import { CUBE_KERNEL_WASM_BASE64 } from '../../functions/worker/panorama/kernel/cube-kernel-module.ts';
+import { kernelInstance } from '../support/kernel-instance.ts';
 import { FRESH_ARRAYS, referenceQuadrant } from '../support/reference-tables.ts';
-
-const kernelModule = new WebAssembly.Module(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64'));
 
 interface TablesExport {
   quadrantTables(...args: number[]): void;
@@ -13,9 +11,7 @@ interface TablesExport {
 /** The tables with their quadrant computed by the kernel, in a memory of its own. */
 function kernelTables(size: number, width: number, height: number): SampleTables {
   const half = Math.ceil(size / 2);
-  const pages = Math.ceil((9 * half * half + 16 * half + 1024) / 65536);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const kernel = new WebAssembly.Instance(kernelModule, { env: { memory, abort: () => undefined } }).exports as unknown as TablesExport;
+  const { memory, kernel } = kernelInstance<TablesExport>(9 * half * half + 16 * half + 1024);
   let next = 8;
   const take = (bytes: number, align: number) => {
     const offset = Math.ceil(next / align) * align;
@@ -35,8 +31,6 @@ function kernelTables(size: number, width: number, height: number): SampleTables
       ...[tables.coordinates, tables.inverseNorms, tables.sideY, tables.sideFy, tables.topX, tables.topFx, tables.topY, tables.topFy].map(
         (array) => array.byteOffset,
       ),
-      0,
-      tables.half,
     ),
   );
 }

@@ -4,20 +4,8 @@ import sharp from 'sharp';
 import { outputFiles, panoramaLayout } from '../../functions/core/panorama/layout.ts';
 import { buildPanorama, type TileFile } from '../../functions/worker/panorama/tiler.ts';
 import { photographPanorama } from '../support/panorama-images.ts';
+import { compareBytes } from '../support/compare-bytes.ts';
 import { openTileSet } from '../support/tile-set.ts';
-
-/** PSNR in dB and the largest difference of two images of the same bytes' length. */
-function compare(actual: Uint8Array, expected: Uint8Array): { psnr: number; worst: number } {
-  assert.equal(actual.length, expected.length);
-  let squares = 0;
-  let worst = 0;
-  for (let index = 0; index < actual.length; index++) {
-    const difference = actual[index]! - expected[index]!;
-    squares += difference * difference;
-    worst = Math.max(worst, Math.abs(difference));
-  }
-  return { psnr: 10 * Math.log10((255 * 255 * actual.length) / squares), worst };
-}
 
 describe('panorama tiler (on buffers)', () => {
   it('writes every tile, fallback face and config.json the layout names, at the right sizes and qualities', async () => {
@@ -81,7 +69,7 @@ describe('panorama tiler (on buffers)', () => {
     for (let level = 4; level >= 1; level--) {
       const [above, below] = [await set.faces(level + 1), await set.faces(level)];
       for (const [face, image] of below) {
-        const { psnr, worst } = compare(image.data, await shrunk(above.get(face)!, image.width));
+        const { psnr, maxDiff: worst } = compareBytes(image.data, await shrunk(above.get(face)!, image.width));
         // Measured: 648 → 324 … 162 → 81 66.7–76.3 dB, one grey level at most; 81 → 40 (odd) 56.1–57.8 dB, two.
         const [least, most] = level === 1 ? [54, 2] : [65, 1];
         assert.ok(psnr >= least && worst <= most, `level ${level} face ${face}: ${psnr.toFixed(1)} dB, ${worst} at most`);
@@ -91,7 +79,7 @@ describe('panorama tiler (on buffers)', () => {
     // Measured 55.0 dB, 3 at most: libvips places a non-2:1 reduction's taps on a grid of subpixel
     // positions, 55 dB from the exact Lanczos-3, which the kernel is within 77 dB of.
     const fallback = await sharp(files.get('fallback/u.png')!).raw().toBuffer();
-    const { psnr, worst } = compare(fallback, await shrunk((await set.faces(3)).get('u')!, 128));
+    const { psnr, maxDiff: worst } = compareBytes(fallback, await shrunk((await set.faces(3)).get('u')!, 128));
     assert.ok(psnr >= 53 && worst <= 3, `fallback: ${psnr.toFixed(1)} dB, ${worst} at most`);
   });
 

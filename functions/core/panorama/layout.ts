@@ -52,18 +52,21 @@ export interface Reduction {
 /**
  * How a face's smaller images are made, each shrunk from a larger one: the levels below the full
  * size cascaded, each from the one above (as generate.py does), largest first, so step i makes
- * level count − 1 − i; then the fallback face from the smallest level at least its size
- * (generate.py shrinks the full face: the same filter on a quarter of the pixels or fewer). With no
- * such level (a cube smaller than the fallback) there is no fallback step: it is enlarged from the
- * full face.
+ * `levels[i]`; then the fallback face from the smallest level at least its size (generate.py
+ * shrinks the full face: the same filter on a quarter of the pixels or fewer). With no such level
+ * (a cube smaller than the fallback) there is no fallback step: it is enlarged from the full face.
  */
-export function faceReductions(layout: PanoramaLayout): { readonly steps: readonly Reduction[]; readonly fallbackStep?: number } {
-  const smaller = layout.levels.filter((level) => level.size < layout.cubeSize).reverse();
-  const steps: Reduction[] = smaller.map((level, index) => ({ from: index - 1, size: level.size }));
+export function faceReductions(layout: PanoramaLayout): {
+  readonly steps: readonly Reduction[];
+  readonly levels: readonly Level[];
+  readonly fallbackStep?: number;
+} {
+  const levels = layout.levels.filter((level) => level.size < layout.cubeSize).reverse();
+  const steps: Reduction[] = levels.map((level, index) => ({ from: index - 1, size: level.size }));
   const source = layout.levels.find((level) => level.size >= layout.fallbackSize);
-  if (!source) return { steps };
-  steps.push({ from: smaller.indexOf(source), size: layout.fallbackSize });
-  return { steps, fallbackStep: steps.length - 1 };
+  if (!source) return { steps, levels };
+  steps.push({ from: levels.indexOf(source), size: layout.fallbackSize });
+  return { steps, levels, fallbackStep: steps.length - 1 };
 }
 
 export const levelFolder = (level: number) => String(level).padStart(2, '0');

@@ -26,7 +26,8 @@ type RowsRenderer = (
 interface KernelExports {
   sideRows: RowsRenderer;
   /** The same for the up and down faces; `nadir` is 1 for the down face. */
-  /** Rows [from, to) of the quadrant tables (see tables.as.ts). */
+  polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
+  /** The quadrant tables' entries (see tables.as.ts). */
   quadrantTables(
     half: number,
     width: number,
@@ -39,10 +40,7 @@ interface KernelExports {
     topFx: number,
     topY: number,
     topFy: number,
-    from: number,
-    to: number,
   ): void;
-  polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
   /** Strips [fromStrip, toStrip) of the n × n image at src reduced into the m × m image at out (see lanczos.as.ts). */
   reduce(src: number, n: number, out: number, m: number, table: number, scratch: number, fromStrip: number, toStrip: number): void;
 }
@@ -158,8 +156,7 @@ export interface CubeSampler {
 
 /**
  * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
- * shared sample tables (computed here, in JavaScript, straight into that memory) and two face
- * slots, each with room for the images of the face's `reductions` (each at least half the image
+ * shared sample tables (computed by the kernel, straight into that memory) and two face slots, each with room for the images of the face's `reductions` (each at least half the image
  * it starts from, and no larger). Sized once, so the views handed out never detach; shared, so a
  * helper thread renders half of every face beside this one.
  */
@@ -227,8 +224,6 @@ export function createCubeSampler(size: number, width: number, height: number, r
         topFx.byteOffset,
         topY.byteOffset,
         topFy.byteOffset,
-        0,
-        half,
       ),
     );
     steps.forEach(({ n, m }, step) => writeLanczosTable(n, m, reductionTables[step]!));

@@ -229,10 +229,9 @@ class TileWriter {
    */
   async smallerLevels(sampler: CubeSampler, slot: number, full: Uint8Array, face: Face): Promise<void> {
     const { layout, options } = this;
-    const { fallbackStep } = faceReductions(layout);
+    const { levels, fallbackStep } = faceReductions(layout);
     const work: Array<Promise<void>> = [];
-    const smaller = layout.levels.filter((level) => level.size < layout.cubeSize).reverse();
-    for (const [step, level] of smaller.entries()) {
+    for (const [step, level] of levels.entries()) {
       const image = { data: await sampler.shrink(slot, step), size: level.size };
       for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(image, level, face, row).map(awaitedLater));
     }

@@ -88,20 +88,20 @@ const A16: f64 = 0.0028662257;
 }
 
 /**
- * Rows [from, to) of the quadrant tables (half × half entries, row-major): per entry the side faces'
+ * The quadrant tables (half × half entries, row-major): per entry the side faces'
  * y (i16) and fraction (u8), the zenith's x (u16), its fraction, y and fraction. `coordinates` holds
  * the quadrant's face coordinates (2(i + 0.5)/size − 1, f64) and `inverseNorms` 1/√(1 + a²) for
  * each. Two columns at a time.
  */
 export function quadrantTables(
   half: i32, width: i32, height: i32, coordinates: usize, inverseNorms: usize,
-  sideY: usize, sideFy: usize, topX: usize, topFx: usize, topY: usize, topFy: usize, from: i32, to: i32,
+  sideY: usize, sideFy: usize, topX: usize, topFx: usize, topY: usize, topFy: usize,
 ): void {
   const scaleX = f64x2.splat(<f64>width / (2 * Math.PI));
   const scaleY = f64x2.splat(<f64>height / Math.PI);
   const rows = <f64>height;
   const halfPixel = f64x2.splat(0.5);
-  for (let row = from; row < to; row++) {
+  for (let row = 0; row < half; row++) {
     const b = f64x2.splat(load<f64>(coordinates + (<usize>row << 3)));
     let index = <usize>(row * half);
     for (let column = 0; column < half; column += 2, index += 2) {
