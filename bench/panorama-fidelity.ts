@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { findGeneratePy, generatePyTiles } from '../test/support/generate-py.ts';
-import { decodeRgb, scoreViews, tesseraTiles } from '../test/support/panorama-fidelity.ts';
+import { decodeRgb, scoreViews, tesseraTiles, tileSetBytes } from '../test/support/panorama-fidelity.ts';
 import { openTileSet, type TileSet } from '../test/support/tile-set.ts';
 import { diagnosticPanoramaInput, panoramaInput } from './panorama-inputs.ts';
 import { scratchDirectory } from './scratch-directory.ts';
@@ -11,10 +11,12 @@ const VIEW_SIZE = 512;
 const WIDTH = 4096;
 
 const decibels = (value: number) => `${value.toFixed(2)} dB`;
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 /**
  * PSNR of views rendered from each tile set against the same views rendered from the original
- * equirectangular image, on a photograph-like input and a hard-edged diagnostic one (issue 16, item 1).
+ * equirectangular image, on a photograph-like input and a hard-edged diagnostic one (issue 16, item 1),
+ * and the two sets' sizes.
  * test/unit/panorama-fidelity.test.ts runs the same check on 2048×1024 inputs.
  */
 export async function benchPanoramaFidelity(): Promise<Row[]> {
@@ -26,7 +28,8 @@ export async function benchPanoramaFidelity(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const { label, path } of inputs) {
     const input = readFileSync(path);
-    const sets = new Map<string, TileSet>([['Tessera', await tesseraTiles(input)]]);
+    const tessera = await tesseraTiles(input);
+    const sets = new Map<string, TileSet>([['Tessera', tessera]]);
     const directory = 'missing' in generatePy ? undefined : scratchDirectory('fidelity');
     try {
       let failure = 'missing' in generatePy ? `not installed: ${generatePy.missing}` : undefined;
@@ -34,6 +37,15 @@ export async function benchPanoramaFidelity(): Promise<Row[]> {
         failure = generatePyTiles(generatePy, path, `${directory}/out`)?.failure;
         if (!failure) sets.set('generate.py', await openTileSet((file) => readFile(`${directory}/out/${file}`)));
       }
+      const theirBytes = directory && !failure ? tileSetBytes(`${directory}/out`) : undefined;
+      rows.push({
+        measure: `${label}: tile set size (tiles and fallback faces, JPEG q75)`,
+        value:
+          theirBytes === undefined
+            ? `Tessera ${megabytes(tessera.bytes)}; generate.py ${failure}`
+            : `Tessera ${megabytes(tessera.bytes)}, generate.py ${megabytes(theirBytes)} (${((100 * tessera.bytes) / theirBytes).toFixed(0)}%)`,
+        ...(theirBytes === undefined ? {} : { goal: '≤ generate.py', verdict: verdict(tessera.bytes <= theirBytes) }),
+      });
       const differences: number[] = [];
       for (const { view, sets: scored } of await scoreViews(await decodeRgb(input), sets, VIEW_SIZE)) {
         const ours = scored.get('Tessera')!;

@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RawImage } from '../../functions/core/panorama/projection.ts';
 import { buildPanorama } from '../../functions/worker/panorama/tiler.ts';
@@ -45,8 +47,18 @@ export async function decodeRgb(input: Buffer): Promise<RawImage> {
   return { data, width: info.width, height: info.height, channels: 3 };
 }
 
-/** Tessera's build as the worker runs it at generate.py's default settings (512 px tiles, JPEG q75), tiles kept in memory. */
-export async function tesseraTiles(input: Buffer): Promise<TileSet> {
+/** Bytes of the files below a tile set's folder but its config.json: the tiles and fallback faces. */
+export function tileSetBytes(directory: string): number {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name !== 'config.json')
+    .reduce((bytes, entry) => bytes + statSync(join(entry.parentPath, entry.name)).size, 0);
+}
+
+/**
+ * Tessera's build as the worker runs it at generate.py's default settings (512 px tiles, JPEG q75),
+ * tiles kept in memory; `bytes` counts its tiles and fallback faces.
+ */
+export async function tesseraTiles(input: Buffer): Promise<TileSet & { readonly bytes: number }> {
   const { width = 0, height = 0 } = await sharp(input).metadata();
   const files = new Map<string, Buffer>();
   await buildPanorama(
@@ -54,7 +66,10 @@ export async function tesseraTiles(input: Buffer): Promise<TileSet> {
     { extension: 'jpg', format: 'jpeg', levelQuality: () => 75, fallbackQuality: 75, maxInputPixels: width * height },
     async ({ path, data }) => void files.set(path, data),
   );
-  return openTileSet(async (path) => files.get(path) ?? Promise.reject(new Error(`Tessera wrote no ${path}`)));
+  const set = await openTileSet(async (path) => files.get(path) ?? Promise.reject(new Error(`Tessera wrote no ${path}`)));
+  let bytes = 0;
+  for (const [path, data] of files) if (path !== 'config.json') bytes += data.length;
+  return { ...set, bytes };
 }
 
 export interface ViewScore {

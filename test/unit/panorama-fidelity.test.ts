@@ -9,7 +9,16 @@ import { FACES, type Face } from '../../functions/core/panorama/layout.ts';
 import { faceDirection, type RawImage } from '../../functions/core/panorama/projection.ts';
 import { findGeneratePy, generatePyTiles } from '../support/generate-py.ts';
 import { diagnosticPanorama, photographPanorama } from '../support/panorama-images.ts';
-import { decodeRgb, FIELDS_OF_VIEW, PLACES, scoreViews, tesseraTiles, VIEWS, type ViewScore } from '../support/panorama-fidelity.ts';
+import {
+  decodeRgb,
+  FIELDS_OF_VIEW,
+  PLACES,
+  scoreViews,
+  tesseraTiles,
+  tileSetBytes,
+  VIEWS,
+  type ViewScore,
+} from '../support/panorama-fidelity.ts';
 import { openTileSet, type TileSet } from '../support/tile-set.ts';
 import { equirectangularSampler } from '../support/view-renderer.ts';
 
@@ -131,6 +140,8 @@ for (const { input, label, make, extension } of INPUTS) {
     /** Why generate.py's set is missing (not installed, or it failed), when it is. */
     let generatePyMissing: string | undefined;
     let directory: string | undefined;
+    /** The tiles' and fallback faces' bytes of each set. */
+    const bytes = new Map<string, number>();
     after(() => directory && rmSync(directory, { recursive: true, force: true }));
     const psnrOf = (score: ViewScore, set: string) => score.sets.get(set)!.psnr;
 
@@ -138,6 +149,7 @@ for (const { input, label, make, extension } of INPUTS) {
       const image = await make(WIDTH);
       const source = await decodeRgb(image);
       const tessera = await tesseraTiles(image);
+      bytes.set('Tessera', tessera.bytes);
       const sets = new Map<string, TileSet>([
         ['Tessera', tessera],
         ['misregistered', misregisteredSet(source, tessera)],
@@ -150,9 +162,20 @@ for (const { input, label, make, extension } of INPUTS) {
         writeFileSync(path, image);
         const failed = generatePyTiles(generatePy, path, output);
         if (failed) generatePyMissing = `generate.py is installed but ${failed.failure}`;
-        else sets.set('generate.py', await openTileSet((file) => readFile(join(output, file))));
+        else {
+          sets.set('generate.py', await openTileSet((file) => readFile(join(output, file))));
+          bytes.set('generate.py', tileSetBytes(output));
+        }
       }
       scores = await scoreViews(source, sets, VIEW_SIZE);
+    });
+
+    it('writes a set no larger than generate.py at the same JPEG quality', (t) => {
+      const theirs = bytes.get('generate.py');
+      if (theirs === undefined) return t.skip(generatePyMissing);
+      const ours = bytes.get('Tessera')!;
+      t.diagnostic(`Tessera ${ours} bytes, generate.py ${theirs} (${((100 * ours) / theirs).toFixed(1)}%)`);
+      assert.ok(ours <= theirs, `Tessera wrote ${ours} bytes, generate.py ${theirs}`);
     });
 
     it('holds its PSNR floor on every view', (t) => {
