@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { outputFiles, panoramaLayout } from '../../functions/core/panorama/layout.ts';
@@ -6,6 +8,9 @@ import { buildPanorama, type TileFile } from '../../functions/worker/panorama/ti
 import { photographPanorama } from '../support/panorama-images.ts';
 import { compareBytes } from '../support/compare-bytes.ts';
 import { openTileSet } from '../support/tile-set.ts';
+
+/** Scratch folders of this process's builds still in the temporary folder. */
+const scratchLeft = async () => (await readdir(tmpdir())).filter((name) => name.startsWith(`tessera-panorama-${process.pid}-`));
 
 describe('panorama tiler (on buffers)', () => {
   it('writes every tile, fallback face and config.json the layout names, at the right sizes and qualities', async () => {
@@ -48,6 +53,7 @@ describe('panorama tiler (on buffers)', () => {
     const bytesPerPixel = async (path: string) => files.get(path)!.length / (await sharp(files.get(path)!).metadata()).width! ** 2;
     assert.ok((await bytesPerPixel('01/f0_0.jpg')) < (await bytesPerPixel('02/f0_0.jpg')) * 0.7);
     assert.deepEqual(JSON.parse(files.get('config.json')!.toString()).multiRes.maxLevel, layout.levels.length);
+    assert.deepEqual(await scratchLeft(), [], 'the decoded scratch file is gone when the build returns');
   });
 
   it('shrinks each level from the one above within a grey level or so of sharp (Lanczos-3), odd steps and the fallback included', async () => {
@@ -110,6 +116,7 @@ describe('panorama tiler (on buffers)', () => {
     await assert.rejects(buildPanorama(Buffer.from('not an image'), options, emit), /not an image/);
     const whole = await jpeg(1024, 512);
     await assert.rejects(buildPanorama(whole.subarray(0, whole.length >> 1), options, emit), /could not be decoded/);
+    assert.deepEqual(await scratchLeft(), [], 'a failed decode leaves no scratch file');
   });
 });
 
@@ -135,6 +142,7 @@ describe('panorama tiler failures', () => {
         ),
         /S3 is down/,
       );
+      assert.deepEqual(await scratchLeft(), [], 'the decoded scratch file is gone when the build rejects');
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(unhandled, []);
     } finally {

@@ -85,7 +85,7 @@ export async function buildPanorama(
 ): Promise<PanoramaLayout> {
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
-  const sampler = await decodeIntoSampler(input, layout, width, height, options.maxInputPixels);
+  const { sampler, scratchRemoved } = await decodeIntoSampler(input, layout, width, height, options.maxInputPixels);
   const writer = new TileWriter(layout, options, emit);
   const encodings: Array<Promise<void>> = [];
   try {
@@ -114,6 +114,7 @@ export async function buildPanorama(
     throw error;
   } finally {
     await sampler.close();
+    await scratchRemoved;
   }
   await emit({ path: 'config.json', data: Buffer.from(JSON.stringify(pannellumConfig(layout, options.extension), null, 2)) });
   return layout;
@@ -134,7 +135,9 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
  * a given buffer and hands raw pixels over only whole, so libvips streams them, in its own .v
  * format, to a scratch file that the kernel's helper thread reads in behind it; meanwhile this
  * thread builds the sample tables. Holding the decoded image twice cost 384 MiB at 16K, and on a
- * machine where touching fresh memory is slow, the copy took as long as the decode.
+ * machine where touching fresh memory is slow, the copy took as long as the decode. Once the pixels
+ * are in, the scratch file is removed while the faces are projected (`scratchRemoved`): unlinking
+ * it took 20 ms at 8K and 70 ms at 16K, before the first face could start.
  */
 async function decodeIntoSampler(
   input: Buffer,
@@ -142,7 +145,7 @@ async function decodeIntoSampler(
   width: number,
   height: number,
   maxInputPixels: number,
-): Promise<CubeSampler> {
+): Promise<{ sampler: CubeSampler; scratchRemoved: Promise<void> }> {
   const scratch = await scratchDirectory();
   const file = join(scratch.path, 'decoded.v');
   try {
@@ -163,13 +166,14 @@ async function decodeIntoSampler(
     const sampler = createCubeSampler(layout.cubeSize, width, height, faceReductions(layout).steps);
     try {
       await sampler.loadSource(file, VIPS_HEADER_BYTES, decoding);
-      return sampler;
     } catch (error) {
       await sampler.close();
       throw error;
     }
-  } finally {
+    return { sampler, scratchRemoved: awaitedLater(scratch.remove()) };
+  } catch (error) {
     await scratch.remove();
+    throw error;
   }
 }
 
