@@ -6,6 +6,35 @@ import { describe, it } from 'node:test';
 import { CUBE_KERNEL_WASM_BASE64 } from '../../functions/worker/panorama/kernel/cube-kernel-module.ts';
 import { FOLLOW_WRITTEN, startKernelHelper } from '../../functions/worker/panorama/kernel-helper.ts';
 
+/** The ids of a WebAssembly binary's sections, in order. */
+function sectionIds(binary: Uint8Array): number[] {
+  const ids: number[] = [];
+  let at = 8;
+  while (at < binary.length) {
+    ids.push(binary[at++]!);
+    let size = 0;
+    for (let shift = 0, byte = 0x80; byte & 0x80; shift += 7) size |= ((byte = binary[at++]!) & 0x7f) << shift;
+    at += size;
+  }
+  return ids;
+}
+
+describe('the kernel module', () => {
+  it('has no data, table or element section: a second instance on the shared memory (the helper thread’s) writes nothing into it', () => {
+    // An AssemblyScript closure once brought a table and static data; the helper's instance then
+    // rewrote that data over the panorama's first bytes, and its indirect call trapped.
+    const ids = sectionIds(Buffer.from(CUBE_KERNEL_WASM_BASE64, 'base64'));
+    for (const [id, name] of [
+      [4, 'table'],
+      [9, 'element'],
+      [11, 'data'],
+    ] as const) {
+      assert.ok(!ids.includes(id), `the kernel has a ${name} section (sections ${ids.join(', ')})`);
+    }
+    assert.ok(ids.includes(10), 'the parser found the code section');
+  });
+});
+
 describe('the kernel helper thread', () => {
   it('runs calls sent while it is busy after the ones before, in order; a failed call fails alone; once closed, calls are refused', async () => {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
