@@ -68,60 +68,48 @@ for (const { width: WIDTH, height: HEIGHT, size: SIZE, pages } of SHAPES)
       if (trailer) await appendFile(path, '<xml/>');
     }
 
-    it('reads the file behind its writer: the faces are those of the same pixels set directly', async () => {
-      const path = join(directory, 'slow.v');
+    /** An empty file named `name` (the reader opens it before the writer starts) and a fresh sampler, closed after `use`. */
+    async function withEmptyFile(name: string, use: (path: string, sampler: CubeSampler) => Promise<void>): Promise<void> {
+      const path = join(directory, name);
       await writeFile(path, '');
       const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
       try {
-        await sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels));
-        assert.deepEqual(await allFaces(sampler), expected);
+        await use(path, sampler);
       } finally {
         await sampler.close();
       }
-    });
+    }
 
-    it('still loads when the helper thread is gone: this thread reads the finished file', async () => {
-      const path = join(directory, 'alone.v');
-      await writeFile(path, '');
-      const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
-      try {
+    it('reads the file behind its writer: the faces are those of the same pixels set directly', () =>
+      withEmptyFile('slow.v', async (path, sampler) => {
+        await sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels));
+        assert.deepEqual(await allFaces(sampler), expected);
+      }));
+
+    it('still loads when the helper thread is gone: this thread reads the finished file', () =>
+      withEmptyFile('alone.v', async (path, sampler) => {
         await sampler.close();
         await sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels));
         assert.deepEqual(await allFaces(sampler), expected);
-      } finally {
-        await sampler.close();
-      }
-    });
+      }));
 
-    it("fails with the writer's error when the decoder fails half-way, without waiting for bytes that never come", async () => {
-      const path = join(directory, 'failed.v');
-      await writeFile(path, '');
-      const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
-      try {
+    it("fails with the writer's error when the decoder fails half-way, without waiting for bytes that never come", () =>
+      withEmptyFile('failed.v', async (path, sampler) => {
         const started = performance.now();
         await assert.rejects(
           sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels, { failAfter: pixels.length / 2 })),
           /the decoder gave up/,
         );
         assert.ok(performance.now() - started < 5000, 'abandoned promptly');
-      } finally {
-        await sampler.close();
-      }
-    });
+      }));
 
-    it('fails when the finished file holds fewer bytes than the panorama', async () => {
-      const path = join(directory, 'short.v');
-      await writeFile(path, '');
-      const sampler = createCubeSampler(SIZE, WIDTH, HEIGHT);
-      try {
+    it('fails when the finished file holds fewer bytes than the panorama', () =>
+      withEmptyFile('short.v', async (path, sampler) => {
         await assert.rejects(
           sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels.subarray(0, pixels.length - 3), { trailer: false })),
           new RegExp(`ended after ${pixels.length - 3} of ${pixels.length} bytes`),
         );
-      } finally {
-        await sampler.close();
-      }
-    });
+      }));
   });
 
 describe('the .v header check', () => {

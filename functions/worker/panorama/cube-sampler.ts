@@ -88,9 +88,9 @@ class Arena {
     if (this.next > this.limit) throw new Error('the cube sampler outgrew its memory');
     return offset;
   }
-  uint8 = (length: number) => new Uint8Array(this.memory.buffer, this.take(length, 1), length);
+  uint8 = (length: number, align = 1) => new Uint8Array(this.memory.buffer, this.take(length, align), length);
   uint16 = (length: number) => new Uint16Array(this.memory.buffer, this.take(length * 2, 2), length);
-  int32 = (length: number) => new Int32Array(this.memory.buffer, this.take(length * 4, 4), length);
+  int32 = (length: number, align = 4) => new Int32Array(this.memory.buffer, this.take(length * 4, align), length);
   float64 = (length: number) => new Float64Array(this.memory.buffer, this.take(length * 8, 8), length);
 }
 
@@ -103,24 +103,32 @@ export const FACE_SLOTS = 2;
  */
 const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 16 * Math.ceil(size / 2) + 16;
 
-/** The reductions as n → m (n: the size of the image the step starts from). */
-const reductionSizes = (size: number, reductions: readonly Reduction[]) =>
+interface ReductionStep {
+  /** The size of the image the step starts from. */
+  readonly n: number;
+  readonly m: number;
+}
+
+/** The reductions as n → m. */
+const reductionSizes = (size: number, reductions: readonly Reduction[]): ReductionStep[] =>
   reductions.map(({ from, size: m }, step) => {
     if (!Number.isInteger(from) || from < -1 || from >= step)
       throw new Error(`reduction ${step} starts from step ${from}, not from one before it`);
     return { n: from < 0 ? size : reductions[from]!.size, m };
   });
 
+/** One thread's reduction scratch: enough for the largest step. */
+const scratchBytesFor = (steps: readonly ReductionStep[]) => Math.max(0, ...steps.map(({ n, m }) => reductionScratchBytes(n, m)));
+
 /**
  * Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots with
  * their reductions' images, the reduction tables, and a reduction scratch area for each thread (64
  * bytes of alignment a region).
  */
-function samplerMemoryBytes(size: number, width: number, height: number, reductions: readonly Reduction[]): number {
-  const steps = reductionSizes(size, reductions);
+function samplerMemoryBytes(size: number, width: number, height: number, steps: readonly ReductionStep[]): number {
   const images = steps.reduce((bytes, { m }) => bytes + m * m * 3 + 64, 0);
   const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
-  const scratch = 2 * (Math.max(0, ...steps.map(({ n, m }) => reductionScratchBytes(n, m))) + 64);
+  const scratch = 2 * (scratchBytesFor(steps) + 64);
   return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
 }
 
@@ -130,8 +138,8 @@ export interface CubeSampler {
   setSource(pixels: Uint8Array): void;
   /**
    * Reads the panorama's RGB bytes from the file at `path`, from byte `fileOffset` on, while a
-   * decoder is still writing it (on the helper thread; this one meanwhile builds the sample tables
-   * and touches the face slots' pages); `written` settles when the writer has finished or failed.
+   * decoder is still writing it (on the helper thread; this one meanwhile builds the sample and
+   * reduction tables and touches the pages of the face slots and their reductions); `written` settles when the writer has finished or failed.
    * Rejects with the writer's error, or when the file holds fewer bytes than the panorama.
    */
   loadSource(path: string, fileOffset: number, written: Promise<void>): Promise<void>;
@@ -156,13 +164,14 @@ export interface CubeSampler {
 
 /**
  * The cube projection on the WebAssembly kernel: one linear memory holds the panorama, the
- * shared sample tables (computed by the kernel, straight into that memory) and two face slots, each with room for the images of the face's `reductions` (each at least half the image
- * it starts from, and no larger). Sized once, so the views handed out never detach; shared, so a
+ * shared sample tables (computed by the kernel, straight into that memory) and two face slots,
+ * each with room for the images of the face's `reductions` (each at least half the image it starts
+ * from, and no larger). Sized once, so the views handed out never detach; shared, so a
  * helper thread renders half of every face beside this one.
  */
 export function createCubeSampler(size: number, width: number, height: number, reductions: readonly Reduction[] = []): CubeSampler {
   const steps = reductionSizes(size, reductions);
-  const pages = Math.ceil(samplerMemoryBytes(size, width, height, reductions) / PAGE);
+  const pages = Math.ceil(samplerMemoryBytes(size, width, height, steps) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   // Huge pages also make reading the panorama straight into the memory pay (see readFileInto).
   const bounced = !adviseHugePages(memory.buffer);
@@ -177,12 +186,10 @@ export function createCubeSampler(size: number, width: number, height: number, r
   const tableBytes = quadrantTableBytes(size);
   const tablesOffset = arena.take(tableBytes, 8);
   const slots = Array.from({ length: FACE_SLOTS }, () => arena.uint8(size * size * 3));
-  const slotImages = slots.map(() => steps.map(({ m }) => new Uint8Array(memory.buffer, arena.take(m * m * 3, 64), m * m * 3)));
-  const reductionTables = steps.map(
-    ({ m }) => new Int32Array(memory.buffer, arena.take(lanczosTableBytes(m), 64), lanczosTableBytes(m) / 4),
-  );
+  const slotImages = slots.map(() => steps.map(({ m }) => arena.uint8(m * m * 3, 64)));
+  const reductionTables = steps.map(({ m }) => arena.int32(lanczosTableBytes(m) / 4, 64));
   // One scratch area a thread: this one's, then the helper's.
-  const scratchBytes = Math.max(0, ...steps.map(({ n, m }) => reductionScratchBytes(n, m)));
+  const scratchBytes = scratchBytesFor(steps);
   const [scratch, helperScratch] = [arena.take(scratchBytes, 64), arena.take(scratchBytes, 64)];
   let tables: SampleTables | undefined;
   let turnedFor: number | undefined;

@@ -12,6 +12,7 @@ import {
   type Face,
   type Level,
   type PanoramaLayout,
+  type Reduction,
 } from '../../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, type TileFormat } from '../../core/panorama/submission.ts';
 import { createCubeSampler, FACE_SLOTS, type CubeSampler } from './cube-sampler.ts';
@@ -85,8 +86,15 @@ export async function buildPanorama(
 ): Promise<PanoramaLayout> {
   const { width, height } = await inspect(input, options);
   const layout = panoramaLayout(width, height, { tileSize: options.tileSize, fallbackSize: options.fallbackSize });
-  const { sampler, scratchRemoved } = await decodeIntoSampler(input, layout, width, height, options.maxInputPixels);
   const writer = new TileWriter(layout, options, emit);
+  const { sampler, scratchRemoved } = await decodeIntoSampler(
+    input,
+    layout.cubeSize,
+    writer.reductions.steps,
+    width,
+    height,
+    options.maxInputPixels,
+  );
   const encodings: Array<Promise<void>> = [];
   try {
     const inFlight: Array<Promise<void>> = [];
@@ -141,7 +149,8 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
  */
 async function decodeIntoSampler(
   input: Buffer,
-  layout: PanoramaLayout,
+  cubeSize: number,
+  reductions: readonly Reduction[],
   width: number,
   height: number,
   maxInputPixels: number,
@@ -163,7 +172,7 @@ async function decodeIntoSampler(
       );
     // A rejected decode must not go unhandled while the tables are being built.
     decoding.catch(() => undefined);
-    const sampler = createCubeSampler(layout.cubeSize, width, height, faceReductions(layout).steps);
+    const sampler = createCubeSampler(cubeSize, width, height, reductions);
     try {
       await sampler.loadSource(file, VIPS_HEADER_BYTES, decoding);
     } catch (error) {
@@ -195,12 +204,16 @@ async function projectFace(sampler: CubeSampler, face: Face, slot: number, write
 /** Encodes tiles and fallback faces and hands them to `emit`. */
 class TileWriter {
   private abandoned = false;
+  /** How each face's smaller levels and fallback are made: the sampler is sized for these. */
+  readonly reductions: ReturnType<typeof faceReductions>;
 
   constructor(
     readonly layout: PanoramaLayout,
     private readonly options: TilerOptions,
     private readonly emit: (file: TileFile) => Promise<void>,
-  ) {}
+  ) {
+    this.reductions = faceReductions(layout);
+  }
 
   /** Sends no more files: the build has ended. */
   abandon(): void {
@@ -233,7 +246,7 @@ class TileWriter {
    */
   async smallerLevels(sampler: CubeSampler, slot: number, full: Uint8Array, face: Face): Promise<void> {
     const { layout, options } = this;
-    const { levels, fallbackStep } = faceReductions(layout);
+    const { levels, fallbackStep } = this.reductions;
     const work: Array<Promise<void>> = [];
     for (const [step, level] of levels.entries()) {
       const image = { data: await sampler.shrink(slot, step), size: level.size };
