@@ -24,6 +24,8 @@ export interface Consumer {
   readonly imageWork?: boolean;
   /** Consumes a dead-letter queue: what it cannot handle stays there for an operator. */
   readonly deadLetters?: boolean;
+  /** Set in its Lambda's environment, and in the bench's builds, which measure the worker as it runs. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export const CONSUMERS: readonly Consumer[] = [
@@ -50,6 +52,10 @@ export const CONSUMERS: readonly Consumer[] = [
     memoryMB: 3584,
     ephemeralStorageMB: Math.ceil((PANORAMA_MAX_PIXELS * 3) / 2 ** 20) + 512,
     imageWork: true,
+    // libuv's pool runs sharp's encodes (one libvips thread each here): one a vCPU, beside the
+    // projection's two threads. Node's default of 4 oversubscribes 2 vCPUs: 8K builds took
+    // ~5–10% longer in alternating runs (docs/panorama.md).
+    environment: { UV_THREADPOOL_SIZE: '2' },
   },
   {
     name: 'callbacks',

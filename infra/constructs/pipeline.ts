@@ -29,7 +29,8 @@ export class Pipeline extends Construct {
         timeout: Duration.seconds(consumer.timeoutSeconds),
         ...(consumer.memoryMB ? { memorySize: consumer.memoryMB } : {}),
         ...(consumer.ephemeralStorageMB ? { ephemeralStorageSize: Size.mebibytes(consumer.ephemeralStorageMB) } : {}),
-        ...(consumer.imageWork ? { layers: [resources.sharpLayer], environment: FONT_ENVIRONMENT } : {}),
+        ...(consumer.imageWork ? { layers: [resources.sharpLayer] } : {}),
+        environment: { ...(consumer.imageWork ? FONT_ENVIRONMENT : {}), ...consumer.environment },
         resources,
       });
       for (const { queue, maxConcurrency } of consumer.queues) {

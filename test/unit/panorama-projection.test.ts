@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { FACES } from '../../functions/core/panorama/layout.ts';
 import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
 import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
+import { kernelInstance } from '../support/kernel-instance.ts';
 import { projectFace } from '../support/reference-projection.ts';
 
 /** The production path: shared sample tables, then one face through the WebAssembly kernel. */
@@ -114,6 +115,25 @@ describe('cube face projection', () => {
         }
       }
     }
+  });
+
+  it('fills the bicubic weight table the renderers read only at its own size, each fraction’s four weights summing to 2048', () => {
+    const { memory, kernel } = kernelInstance<{ cubicWeightTable(at: number, bytes: number): void }>(65536);
+    assert.throws(() => kernel.cubicWeightTable(1024, 256 * 80 - 16), WebAssembly.RuntimeError);
+    kernel.cubicWeightTable(1024, 256 * 80);
+    const words = new Int32Array(memory.buffer, 1024, (256 * 80) / 4);
+    for (let fraction = 0; fraction < 256; fraction++) {
+      // [w0 w0 w0 w1] [w1 w1 w2 w2] [w2 w3 w3 w3]: each RGB byte's tap weight, as convolve multiplies them.
+      const row = words.subarray(fraction * 20, fraction * 20 + 12);
+      const taps = [row[0]!, row[3]!, row[6]!, row[9]!];
+      assert.deepEqual(
+        [...row],
+        [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3].map((tap) => taps[tap]),
+        `fraction ${fraction}`,
+      );
+      assert.equal(taps[0]! + taps[1]! + taps[2]! + taps[3]!, 2048, `fraction ${fraction}`);
+    }
+    assert.deepEqual([...words.subarray(0, 12)], [0, 0, 0, 2048, 2048, 2048, 0, 0, 0, 0, 0, 0], 'fraction 0 is the pixel itself');
   });
 
   it('renders the same faces on this thread alone when the helper thread is gone', async () => {

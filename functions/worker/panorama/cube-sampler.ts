@@ -17,6 +17,7 @@ type RowsRenderer = (
   rows: number,
   rowFractions: number,
   half: number,
+  weights: number,
   out: number,
   size: number,
   from: number,
@@ -24,6 +25,8 @@ type RowsRenderer = (
 ) => void;
 
 interface KernelExports {
+  /** Fills the bicubic weight table (CUBIC_WEIGHT_TABLE_BYTES, 16-aligned) the row renderers read. */
+  cubicWeightTable(weights: number, bytes: number): void;
   sideRows: RowsRenderer;
   /** The same for the up and down faces; `nadir` is 1 for the down face. */
   polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
@@ -46,6 +49,8 @@ interface KernelExports {
 }
 
 const PAGE = 65536;
+/** The bicubic weights of each of the 256 fractions, 80 bytes each (see bicubic.as.ts). */
+const CUBIC_WEIGHT_TABLE_BYTES = 256 * 80;
 /** Pages of the operating system, touched one by one to fault them in. */
 const OS_PAGE = 4096;
 let compiled: WebAssembly.Module | undefined;
@@ -121,7 +126,7 @@ const reductionSizes = (size: number, reductions: readonly Reduction[]): Reducti
 const scratchBytesFor = (steps: readonly ReductionStep[]) => Math.max(0, ...steps.map(({ n, m }) => reductionScratchBytes(n, m)));
 
 /**
- * Bytes of linear memory a sampler needs: the panorama, the quadrant tables, the face slots with
+ * Bytes of linear memory a sampler needs: the panorama, the weight and quadrant tables, the face slots with
  * their reductions' images, the reduction tables, and a reduction scratch area for each thread (64
  * bytes of alignment a region).
  */
@@ -129,7 +134,8 @@ function samplerMemoryBytes(size: number, width: number, height: number, steps: 
   const images = steps.reduce((bytes, { m }) => bytes + m * m * 3 + 64, 0);
   const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
   const scratch = 2 * (scratchBytesFor(steps) + 64);
-  return 1024 + width * height * 3 + size * 5 + quadrantTableBytes(size) + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
+  const samplingTables = size * 5 + CUBIC_WEIGHT_TABLE_BYTES + 16 + quadrantTableBytes(size);
+  return 1024 + width * height * 3 + samplingTables + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
 }
 
 export interface CubeSampler {
@@ -182,6 +188,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
   const sourceOffset = source.byteOffset;
   const columns = arena.int32(size);
   const columnFractions = arena.uint8(size);
+  const weights = arena.take(CUBIC_WEIGHT_TABLE_BYTES, 16);
   // Set aside now, filled once the source is on its way (see buildTables).
   const tableBytes = quadrantTableBytes(size);
   const tablesOffset = arena.take(tableBytes, 8);
@@ -233,6 +240,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
         topFy.byteOffset,
       ),
     );
+    kernel.cubicWeightTable(weights, CUBIC_WEIGHT_TABLE_BYTES);
     steps.forEach(({ n, m }, step) => writeLanczosTable(n, m, reductionTables[step]!));
   };
 
@@ -294,6 +302,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
           ready.topY.byteOffset,
           ready.topFy.byteOffset,
           ready.half,
+          weights,
           faceOffset,
           size,
           first,
@@ -321,6 +330,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
         ready.sideY.byteOffset,
         ready.sideFy.byteOffset,
         ready.half,
+        weights,
         faceOffset,
         size,
         first,

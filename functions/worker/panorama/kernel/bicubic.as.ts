@@ -2,8 +2,8 @@
 // The sampling loop of the cube projection: bicubic convolution (Keys, a = −0.75, as Panorama Tools'
 // and nona's "poly3"), 4 × 4 taps a pixel in integer arithmetic.
 // Arguments are byte offsets into the one linear memory: the RGB panorama, the quadrant tables of
-// functions/core/panorama/cube.ts (their comment says how the other quadrants follow), and the face
-// being written. Positions are an integer plus an 8-bit fraction (f/256). The kernel reads nothing
+// functions/core/panorama/cube.ts (their comment says how the other quadrants follow), the tap
+// weights (cubicWeightTable) and the face being written. Positions are an integer plus an 8-bit fraction (f/256). The kernel reads nothing
 // outside the panorama's width × height pixels: columns wrap, and rows beyond a pole are the rows
 // across it (row −1 − k is row k turned by half the width; row h + k is row h − 1 − k turned).
 
@@ -34,16 +34,38 @@ const WEIGHT_BITS = 11;
   return i32x4.sub(sums, i32x4.shuffle(i32x4.splat(0), sums, 0, 4, 5, 6));
 }
 
+/** Bytes of the weight table a fraction: the horizontal weights as three i32x4, the vertical as two i16x8 pairs. */
+const WEIGHT_ROW_BYTES = 80;
+
+/**
+ * Fills the weight table at `weights` (16-aligned, `bytes` long: 256 · 80, or this traps): each
+ * fraction's cubicWeights, laid out as convolve multiplies them. Looking the weights up instead of
+ * computing them twice a pixel makes the projection ~20% faster (8K, one thread, alternating
+ * runs). Once a sampler, before any rows are rendered.
+ */
+export function cubicWeightTable(weights: usize, bytes: i32): void {
+  if (bytes != 256 * WEIGHT_ROW_BYTES) unreachable();
+  for (let f = 0; f < 256; f++) {
+    const w = cubicWeights(f);
+    const at = weights + <usize>(f * WEIGHT_ROW_BYTES);
+    v128.store(at, i32x4.shuffle(w, w, 0, 0, 0, 1));
+    v128.store(at, i32x4.shuffle(w, w, 1, 1, 2, 2), 16);
+    v128.store(at, i32x4.shuffle(w, w, 2, 3, 3, 3), 32);
+    const pairs = i16x8.narrow_i32x4_s(w, w);
+    v128.store(at, i32x4.shuffle(pairs, pairs, 0, 0, 0, 0), 48);
+    v128.store(at, i32x4.shuffle(pairs, pairs, 1, 1, 1, 1), 64);
+  }
+}
+
 /**
  * Writes the sample at x + fx/256, y + fy/256 (0 ≤ x < width, −1 ≤ y < height) to out. Rows hold
  * 16 bytes from tap −1 of rows y − 1 … y + 2: 4 pixels, 12 bytes, and 4 bytes never used.
  */
-@inline function convolve(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize): void {
+@inline function convolve(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize, weights: usize): void {
   // Vertical: i32x4.dot on rows interleaved byte by byte, with the row weights in pairs.
-  const wy = cubicWeights(fy);
-  const pairs = i16x8.narrow_i32x4_s(wy, wy);
-  const upper = i32x4.shuffle(pairs, pairs, 0, 0, 0, 0);
-  const lower = i32x4.shuffle(pairs, pairs, 1, 1, 1, 1);
+  const rowWeights = weights + <usize>(fy * WEIGHT_ROW_BYTES);
+  const upper = v128.load(rowWeights, 48);
+  const lower = v128.load(rowWeights, 64);
   const a01 = i8x16.shuffle(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
   const b01 = i8x16.shuffle(r0, r1, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   const a23 = i8x16.shuffle(r2, r3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
@@ -62,10 +84,10 @@ const WEIGHT_BITS = 11;
     i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(b23), lower),
   );
   // Horizontal: each column times its pixel's weight, then the four pixels of each channel summed.
-  const wx = cubicWeights(fx);
-  const m0 = i32x4.mul(v0, i32x4.shuffle(wx, wx, 0, 0, 0, 1));
-  const m1 = i32x4.mul(v1, i32x4.shuffle(wx, wx, 1, 1, 2, 2));
-  const m2 = i32x4.mul(v2, i32x4.shuffle(wx, wx, 2, 3, 3, 3));
+  const columnWeights = weights + <usize>(fx * WEIGHT_ROW_BYTES);
+  const m0 = i32x4.mul(v0, v128.load(columnWeights));
+  const m1 = i32x4.mul(v1, v128.load(columnWeights, 16));
+  const m2 = i32x4.mul(v2, v128.load(columnWeights, 32));
   let sum = i32x4.add(m0, i32x4.shuffle(m0, m1, 3, 4, 5, 5));
   sum = i32x4.add(sum, i32x4.shuffle(m1, m2, 2, 3, 4, 4));
   sum = i32x4.add(sum, i32x4.shuffle(m2, m2, 1, 2, 3, 3));
@@ -117,19 +139,19 @@ const WEIGHT_BITS = 11;
  * The sample at x + fx/256, y + fy/256 into out. Inside, one 16-byte load a row; within two pixels of
  * the ±180° meridian or of a pole, the taps are gathered one by one (edgeBicubic).
  */
-@inline function bicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize): void {
+@inline function bicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize, weights: usize): void {
   // Unsigned: x − 1 ≥ 0 and x + 2 plus the 4 unused bytes within the row; y − 1 ≥ 0 and y + 2 < height.
   if (<u32>(x - 1) < <u32>max(width - 5, 0) && <u32>(y - 1) < <u32>max(height - 3, 0)) {
     const rowStride = <usize>(width * 3);
     const at = source + <usize>((y - 1) * width * 3 + (x - 1) * 3);
-    convolve(v128.load(at), v128.load(at + rowStride), v128.load(at + 2 * rowStride), v128.load(at + 3 * rowStride), fx, fy, out);
+    convolve(v128.load(at), v128.load(at + rowStride), v128.load(at + 2 * rowStride), v128.load(at + 3 * rowStride), fx, fy, out, weights);
   } else {
-    edgeBicubic(source, width, height, x, fx, y, fy, out);
+    edgeBicubic(source, width, height, x, fx, y, fy, out, weights);
   }
 }
 
 /** bicubic's rare case, out of line: the taps of each row gathered one by one. */
-function edgeBicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize): void {
+function edgeBicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize, weights: usize): void {
   convolve(
     gatherRow(source, width, height, y - 1, x),
     gatherRow(source, width, height, y, x),
@@ -138,6 +160,7 @@ function edgeBicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y:
     fx,
     fy,
     out,
+    weights,
   );
 }
 
@@ -150,7 +173,7 @@ function edgeBicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y:
  * Rows [from, to) of a side face: x and its fraction per face column (i32, u8), already turned
  * for this face; y and its fraction per quadrant pixel (i16, u8), reflected in the lower half.
  */
-export function sideRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, out: usize, size: i32, from: i32, to: i32): void {
+export function sideRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, out: usize, size: i32, from: i32, to: i32): void {
   for (let row = from; row < to; row++) {
     const lowerHalf = row >= half;
     const tableRow = <usize>((lowerHalf ? size - 1 - row : row) * half);
@@ -164,7 +187,7 @@ export function sideRows(source: usize, width: i32, height: i32, columns: usize,
         y = reflected >> 8;
         fy = reflected & 255;
       }
-      bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u8>(columnFractions + <usize>column), y, fy, pixel);
+      bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u8>(columnFractions + <usize>column), y, fy, pixel, weights);
       pixel += 3;
     }
   }
@@ -174,7 +197,7 @@ export function sideRows(source: usize, width: i32, height: i32, columns: usize,
  * Rows [from, to) of the zenith face, or of the nadir face, which is the zenith read upside down
  * with y reflected about the last row.
  */
-export function polarRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, out: usize, size: i32, from: i32, to: i32, nadir: bool): void {
+export function polarRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, out: usize, size: i32, from: i32, to: i32, nadir: bool): void {
   const halfWidth = width >> 1;
   for (let row = from; row < to; row++) {
     const zenithRow = nadir ? size - 1 - row : row;
@@ -200,7 +223,7 @@ export function polarRows(source: usize, width: i32, height: i32, columns: usize
         x = wrap(reflected >> 8, width);
         fx = reflected & 255;
       }
-      bicubic(source, width, height, x, fx, y, fy, pixel);
+      bicubic(source, width, height, x, fx, y, fy, pixel, weights);
       pixel += 3;
     }
   }

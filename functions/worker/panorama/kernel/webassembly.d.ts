@@ -12,4 +12,6 @@ declare namespace WebAssembly {
     constructor(module: Module, imports: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
+  /** What a trap in a kernel call throws. */
+  class RuntimeError extends Error {}
 }
