@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { BUNDLING, PROJECT_ROOT } from '../../infra/group-entries.ts';
+import { punchingWorksHere } from '../support/file-holes.ts';
 import { kernelTakesHugePageAdvice } from '../support/transparent-huge-pages.ts';
 
 const LAYER_MODULES = `${PROJECT_ROOT}layers/sharp/nodejs/node_modules`;
@@ -23,8 +24,12 @@ describe('koffi in the sharp layer, as the bundled worker loads it', () => {
     writeFileSync(
       entry,
       `import { adviseHugePages } from ${JSON.stringify(`${PROJECT_ROOT}functions/worker/panorama/huge-pages.ts`)};\n` +
+        `import { punchHole } from ${JSON.stringify(`${PROJECT_ROOT}functions/worker/panorama/file-holes.ts`)};\n` +
+        "import { openSync, writeFileSync } from 'node:fs';\n" +
         'const bytes = 4 << 20;\n' +
-        'console.log(String(adviseHugePages(new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536, shared: true }).buffer)));\n',
+        'const huge = adviseHugePages(new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536, shared: true }).buffer);\n' +
+        "writeFileSync('probe', new Uint8Array(16384));\n" +
+        "console.log(`${huge} ${punchHole(openSync('probe', 'r+'), 0, 16384)}`);\n",
     );
     await build({
       entryPoints: [entry],
@@ -61,10 +66,10 @@ describe('koffi in the sharp layer, as the bundled worker loads it', () => {
   });
 
   it('is left out of the bundle and found in the layer through NODE_PATH', { skip: process.platform !== 'linux' && 'Linux only' }, () => {
-    assert.equal(run({ NODE_PATH: join(folder, 'opt/nodejs/node_modules') }), String(kernelTakesHugePageAdvice));
+    assert.equal(run({ NODE_PATH: join(folder, 'opt/nodejs/node_modules') }), `${kernelTakesHugePageAdvice} ${punchingWorksHere}`);
   });
 
-  it('without the layer, the build goes on without huge pages', () => {
-    assert.equal(run({}), 'false');
+  it('without the layer, the build goes on without huge pages and keeps the scratch file whole', () => {
+    assert.equal(run({}), 'false false');
   });
 });

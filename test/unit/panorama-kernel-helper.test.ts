@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CUBE_KERNEL_WASM_BASE64 } from '../../functions/worker/panorama/kernel/cube-kernel-module.ts';
-import { FOLLOW_WRITTEN, startKernelHelper } from '../../functions/worker/panorama/kernel-helper.ts';
+import { FOLLOW_READ, FOLLOW_WRITTEN, followControl, startKernelHelper } from '../../functions/worker/panorama/kernel-helper.ts';
 
 /** The ids of a WebAssembly binary's sections, in order. */
 function sectionIds(binary: Uint8Array): number[] {
@@ -45,9 +45,10 @@ describe('the kernel helper thread', () => {
       const [first, second] = [join(folder, 'first'), join(folder, 'second')];
       await writeFile(first, Buffer.alloc(4096, 1));
       await writeFile(second, Buffer.alloc(4096, 2));
-      const written = () => new Int32Array(new SharedArrayBuffer(8)).fill(FOLLOW_WRITTEN, 0, 1);
+      const written = () => followControl(4096).fill(FOLLOW_WRITTEN, 0, 1);
       const job = (path: string) => ({ path, fileOffset: 0, offset: 1024, bytes: 4096, control: written(), bounced: false });
-      const calls = [helper.follow(job(first)), helper.call('noSuchExport', []), helper.follow(job(second))];
+      const firstJob = job(first);
+      const calls = [helper.follow(firstJob), helper.call('noSuchExport', []), helper.follow(job(second))];
       const settled = await Promise.allSettled(calls);
       assert.deepEqual(
         settled.map(({ status }) => status),
@@ -55,6 +56,7 @@ describe('the kernel helper thread', () => {
       );
       await assert.rejects(calls[1]!, /the kernel helper failed/);
       assert.deepEqual(new Uint8Array(memory.buffer, 1024, 4096), new Uint8Array(4096).fill(2));
+      assert.equal(firstJob.control[FOLLOW_READ], 1, 'the chunk is marked read');
       await helper.close();
       await assert.rejects(helper.follow(job(first)), /exited/);
     } finally {

@@ -4,7 +4,7 @@ import { columnSample, sampleTables, type SampleTables, type TableArrays } from 
 import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
 import { adviseHugePages } from './huge-pages.ts';
-import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, startKernelHelper } from './kernel-helper.ts';
+import { FOLLOW_ABANDONED, FOLLOW_READ, FOLLOW_WRITTEN, followControl, startKernelHelper } from './kernel-helper.ts';
 import { readFileInto } from './read-file-into.ts';
 
 /** Renders rows `from`..`to` of a face (byte offsets into the kernel's memory, sizes in pixels). */
@@ -252,8 +252,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
       buildTables();
     },
     async loadSource(path, fileOffset, written) {
-      // [the writer's state, the next chunk to claim]
-      const control = new Int32Array(new SharedArrayBuffer(8));
+      const control = followControl(sourceBytes);
       const following = helper.follow({ path, fileOffset, offset: sourceOffset, bytes: sourceBytes, control, bounced });
       following.catch(() => undefined);
       const signal = (state: number) => {
@@ -276,13 +275,22 @@ export function createCubeSampler(size: number, width: number, height: number, r
       }
       signal(FOLLOW_WRITTEN);
       // The file is whole: this thread reads the chunks the helper has not claimed yet, beside it.
+      const read = (chunk: number) => Atomics.store(control, FOLLOW_READ + chunk, 1);
       try {
-        readFileInto(path, fileOffset, source, bounced, () => Atomics.add(control, 1, 1));
+        readFileInto(path, fileOffset, source, bounced, { claim: () => Atomics.add(control, 1, 1), read });
       } catch (error) {
         return abandon(error);
       }
-      // Should the helper have failed, reading the whole file here gives the same bytes.
-      await following.catch(() => readFileInto(path, fileOffset, source, bounced));
+      // Should the helper have failed, this thread reads the chunks it left unread (those read are
+      // gone from the file).
+      await following.catch(() => {
+        let next = 0;
+        const unread = () => {
+          while (next < control.length - FOLLOW_READ && Atomics.load(control, FOLLOW_READ + next) === 1) next++;
+          return next++;
+        };
+        readFileInto(path, fileOffset, source, bounced, { claim: unread, read });
+      });
     },
     async render(name, slot, from = 0, to = size) {
       const face = slots[slot];

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { libcFunction } from './libc.ts';
 
 /** <sys/mman.h>: back this range with transparent huge pages where the kernel allows it. */
 const MADV_HUGEPAGE = 14;
@@ -6,17 +6,6 @@ const HUGE_PAGE = 2 * 1024 * 1024;
 
 type Madvise = (address: ArrayBufferLike, length: number, advice: number) => number;
 let madvise: Madvise | null | undefined;
-
-/** libc's madvise through koffi (a prebuilt FFI, in the sharp layer on Lambda); null where either is missing. */
-function loadMadvise(): Madvise | null {
-  if (process.platform !== 'linux') return null;
-  try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    return koffi.load('libc.so.6').func('int madvise(void *address, size_t length, int advice)') as Madvise;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Asks the kernel to back a large, not yet touched buffer with 2 MiB pages: its first touch then
@@ -28,6 +17,6 @@ function loadMadvise(): Madvise | null {
  */
 export function adviseHugePages(buffer: ArrayBufferLike): boolean {
   if (buffer.byteLength < HUGE_PAGE) return false;
-  madvise ??= loadMadvise();
+  madvise ??= libcFunction<Madvise>('int madvise(void *address, size_t length, int advice)');
   return madvise !== null && madvise(buffer, buffer.byteLength, MADV_HUGEPAGE) === 0;
 }

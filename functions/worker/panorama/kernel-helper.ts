@@ -1,4 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { FILE_PAGE, PUNCH_HOLE } from './file-holes.ts';
+import { koffiPath } from './libc.ts';
 
 /** States of a FollowJob's control word, set by the thread that waits for the writer. */
 export const FOLLOW_WRITING = 0;
@@ -6,6 +8,15 @@ export const FOLLOW_WRITTEN = 1;
 export const FOLLOW_ABANDONED = 2;
 /** A FollowJob copies in chunks of this size, each taken from control[1] (an atomic counter), so another thread can share the work. */
 export const FOLLOW_CHUNK_BYTES = 8 << 20;
+/** Where a FollowJob's control array marks chunk k read: control[FOLLOW_READ + k] = 1. */
+export const FOLLOW_READ = 2;
+
+/**
+ * A FollowJob's control array for `bytes` bytes: the writer's state, the next chunk to claim, and
+ * a flag for each chunk once it is read, which is then gone from the file (punchHole).
+ */
+export const followControl = (bytes: number) =>
+  new Int32Array(new SharedArrayBuffer(4 * (FOLLOW_READ + Math.ceil(bytes / FOLLOW_CHUNK_BYTES))));
 
 /**
  * A second thread running the same kernel on the same (shared) memory, so a face is projected on
@@ -14,17 +25,28 @@ export const FOLLOW_CHUNK_BYTES = 8 << 20;
  *
  * Besides the kernel's exports it runs follow (see FollowJob), which copies a file into the
  * memory while another thread is still writing it: the decoder writes the panorama to a file and
- * this thread reads it in behind it, so the pixels never sit in a second buffer.
+ * this thread reads it in behind it, so the pixels never sit in a second buffer, and gives the
+ * pages it has read back (punchHole).
  */
 const HELPER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() {} } }).exports;
 const CHUNK = ${FOLLOW_CHUNK_BYTES};
+// punchHole (file-holes.ts) on this thread, with the same koffi.
+let fallocate = null;
+try {
+  if (workerData.koffi) fallocate = require(workerData.koffi).load('libc.so.6').func('${PUNCH_HOLE.prototype}');
+} catch {}
+function punchHole(fd, from, to) {
+  const start = Math.ceil(from / ${FILE_PAGE}) * ${FILE_PAGE};
+  const end = Math.floor(to / ${FILE_PAGE}) * ${FILE_PAGE};
+  if (fallocate && end > start) fallocate(fd, ${PUNCH_HOLE.mode}, start, end - start);
+}
 function follow({ path, fileOffset, offset, bytes, control, bounced }) {
   const memory = new Uint8Array(workerData.memory.buffer);
   const bounce = bounced ? new Uint8Array(CHUNK) : undefined;
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, 'r+');
   try {
     for (let chunk = Atomics.add(control, 1, 1); chunk * CHUNK < bytes; chunk = Atomics.add(control, 1, 1)) {
       const start = chunk * CHUNK;
@@ -39,6 +61,8 @@ function follow({ path, fileOffset, offset, bytes, control, bounced }) {
         else Atomics.wait(control, 0, ${FOLLOW_WRITING}, 2);
       }
       if (bounce) memory.set(length === CHUNK ? bounce : bounce.subarray(0, length), offset + start);
+      Atomics.store(control, ${FOLLOW_READ} + chunk, 1);
+      punchHole(fd, fileOffset + start, fileOffset + start + length);
     }
   } finally {
     closeSync(fd);
@@ -58,9 +82,9 @@ parentPort.on('message', ({ name, args }) => {
 /**
  * Copies `bytes` bytes of the file at `path`, from `fileOffset`, to `offset` in the shared memory,
  * reading behind a writer until control[0] says it has written all (then a short file is an
- * error) or the job is abandoned. Chunks are claimed from control[1], so once the writer is done
- * another thread may claim the rest too (readFileInto). `bounced`: through a bounce buffer (see
- * readFileInto).
+ * error) or the job is abandoned, and gives each chunk's pages back once read (punchHole). Chunks
+ * are claimed from control[1], so once the writer is done another thread may claim the rest too
+ * (readFileInto). `bounced`: through a bounce buffer (see readFileInto).
  */
 export interface FollowJob {
   readonly path: string;
@@ -86,7 +110,7 @@ interface Job {
 }
 
 export function startKernelHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelHelper {
-  const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory } });
+  const worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, koffi: koffiPath() } });
   worker.unref();
   const queue: Job[] = [];
   let running: Job | undefined;

@@ -1,31 +1,41 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { punchHole } from './file-holes.ts';
 import { FOLLOW_CHUNK_BYTES } from './kernel-helper.ts';
 
-/** Hands out chunk numbers 0, 1, 2, … to one reader. */
-const inOrder = () => {
+/** How a reader takes chunk numbers, and tells which it has read. */
+export interface ChunkClaims {
+  /** The next chunk to read; one past the last ends the reading. */
+  claim(): number;
+  /** Chunk `chunk` is in the target (and its pages are given back). */
+  read?(chunk: number): void;
+}
+
+/** Chunk numbers 0, 1, 2, … for one reader. */
+const inOrder = (): ChunkClaims => {
   let next = 0;
-  return () => next++;
+  return { claim: () => next++ };
 };
 
 /**
  * Reads `target.length` bytes of a finished file from `fileOffset` into `target`, in chunks of
- * FOLLOW_CHUNK_BYTES numbered by `claim` (shared with a FollowJob, two threads split the file). A
- * shorter file is an error. `bounced`: each chunk through a bounce buffer, for a target on 4 KiB
- * pages not touched yet: on Firecracker guests a page first written by read() costs a second page
- * fault on its first use from user space (0.4–0.6 s more at 16K); on huge pages it does not, and
- * reading straight in saves the copy.
+ * FOLLOW_CHUNK_BYTES numbered by `chunks` (shared with a FollowJob, two threads split the file), and
+ * gives each chunk's pages back once read (punchHole: the file is opened for writing, and a chunk
+ * read is gone from it). A shorter file is an error. `bounced`: each chunk through a bounce buffer,
+ * for a target on 4 KiB pages not touched yet: on Firecracker guests a page first written by read()
+ * costs a second page fault on its first use from user space (0.4–0.6 s more at 16K); on huge pages
+ * it does not, and reading straight in saves the copy.
  */
 export function readFileInto(
   path: string,
   fileOffset: number,
   target: Uint8Array,
   bounced: boolean,
-  claim: () => number = inOrder(),
+  chunks: ChunkClaims = inOrder(),
 ): void {
   const bounce = bounced ? new Uint8Array(FOLLOW_CHUNK_BYTES) : undefined;
-  const fd = openSync(path, 'r');
+  const fd = openSync(path, 'r+');
   try {
-    for (let chunk = claim(); chunk * FOLLOW_CHUNK_BYTES < target.length; chunk = claim()) {
+    for (let chunk = chunks.claim(); chunk * FOLLOW_CHUNK_BYTES < target.length; chunk = chunks.claim()) {
       const start = chunk * FOLLOW_CHUNK_BYTES;
       const length = Math.min(FOLLOW_CHUNK_BYTES, target.length - start);
       for (let got = 0; got < length;) {
@@ -34,6 +44,8 @@ export function readFileInto(
         got += read;
       }
       if (bounce) target.set(bounce.subarray(0, length), start);
+      chunks.read?.(chunk);
+      punchHole(fd, fileOffset + start, fileOffset + start + length);
     }
   } finally {
     closeSync(fd);

@@ -143,9 +143,10 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
  * a given buffer and hands raw pixels over only whole, so libvips streams them, in its own .v
  * format, to a scratch file that the kernel's helper thread reads in behind it; meanwhile this
  * thread builds the sample tables. Holding the decoded image twice cost 384 MiB at 16K, and on a
- * machine where touching fresh memory is slow, the copy took as long as the decode. Once the pixels
- * are in, the scratch file is removed while the faces are projected (`scratchRemoved`): unlinking
- * it took 20 ms at 8K and 70 ms at 16K, before the first face could start.
+ * machine where touching fresh memory is slow, the copy took as long as the decode. The readers
+ * give the file's pages back as they go (punchHole), so it never holds the whole panorama. Once the
+ * pixels are in, the scratch file is removed while the faces are projected (`scratchRemoved`):
+ * where no holes could be punched, unlinking it took 20 ms at 8K and 70 ms at 16K.
  */
 async function decodeIntoSampler(
   input: Buffer,
