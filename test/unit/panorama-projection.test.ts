@@ -132,6 +132,13 @@ describe('cube face projection', () => {
         `fraction ${fraction}`,
       );
       assert.equal(taps[0]! + taps[1]! + taps[2]! + taps[3]!, 2048, `fraction ${fraction}`);
+      // Then the row weights in pairs, as 16-bit lanes: [w0 w1] four times, [w2 w3] four times.
+      const pairs = new Int16Array(memory.buffer, 1024 + fraction * 80 + 48, 16);
+      assert.deepEqual(
+        [...pairs],
+        [0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3].map((tap) => taps[tap]),
+        `fraction ${fraction}`,
+      );
     }
     assert.deepEqual([...words.subarray(0, 12)], [0, 0, 0, 2048, 2048, 2048, 0, 0, 0, 0, 0, 0], 'fraction 0 is the pixel itself');
   });

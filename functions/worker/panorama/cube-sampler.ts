@@ -4,8 +4,8 @@ import { columnSample, sampleTables, type SampleTables, type TableArrays } from 
 import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
 import { adviseHugePages } from './huge-pages.ts';
-import { FOLLOW_ABANDONED, FOLLOW_READ, FOLLOW_WRITTEN, followControl, startKernelHelper } from './kernel-helper.ts';
-import { readFileInto } from './read-file-into.ts';
+import { FOLLOW_ABANDONED, FOLLOW_WRITTEN, followControl, startKernelHelper } from './kernel-helper.ts';
+import { readFileInto, sharedChunks, unreadChunks } from './read-file-into.ts';
 
 /** Renders rows `from`..`to` of a face (byte offsets into the kernel's memory, sizes in pixels). */
 type RowsRenderer = (
@@ -145,7 +145,9 @@ export interface CubeSampler {
   /**
    * Reads the panorama's RGB bytes from the file at `path`, from byte `fileOffset` on, while a
    * decoder is still writing it (on the helper thread; this one meanwhile builds the sample and
-   * reduction tables and touches the pages of the face slots and their reductions); `written` settles when the writer has finished or failed.
+   * reduction tables and touches the pages of the face slots and their reductions); `written`
+   * settles when the writer has finished or failed. The file is used up: the pages read are given
+   * back (punchHole) where it is writable and holes can be punched, so it reads as zeros there after.
    * Rejects with the writer's error, or when the file holds fewer bytes than the panorama.
    */
   loadSource(path: string, fileOffset: number, written: Promise<void>): Promise<void>;
@@ -224,6 +226,9 @@ export function createCubeSampler(size: number, width: number, height: number, r
 
   const buildTables = () => {
     if (tables) return;
+    // Set last: a sampler with tables is ready to render.
+    kernel.cubicWeightTable(weights, CUBIC_WEIGHT_TABLE_BYTES);
+    steps.forEach(({ n, m }, step) => writeLanczosTable(n, m, reductionTables[step]!));
     const arrays = new Arena(memory, tablesOffset, tablesOffset + tableBytes) satisfies TableArrays;
     tables = sampleTables(size, width, height, arrays, ({ half, coordinates, inverseNorms, sideY, sideFy, topX, topFx, topY, topFy }) =>
       kernel.quadrantTables(
@@ -240,8 +245,6 @@ export function createCubeSampler(size: number, width: number, height: number, r
         topFy.byteOffset,
       ),
     );
-    kernel.cubicWeightTable(weights, CUBIC_WEIGHT_TABLE_BYTES);
-    steps.forEach(({ n, m }, step) => writeLanczosTable(n, m, reductionTables[step]!));
   };
 
   return {
@@ -275,22 +278,14 @@ export function createCubeSampler(size: number, width: number, height: number, r
       }
       signal(FOLLOW_WRITTEN);
       // The file is whole: this thread reads the chunks the helper has not claimed yet, beside it.
-      const read = (chunk: number) => Atomics.store(control, FOLLOW_READ + chunk, 1);
       try {
-        readFileInto(path, fileOffset, source, bounced, { claim: () => Atomics.add(control, 1, 1), read });
+        readFileInto(path, fileOffset, source, bounced, sharedChunks(control));
       } catch (error) {
         return abandon(error);
       }
       // Should the helper have failed, this thread reads the chunks it left unread (those read are
       // gone from the file).
-      await following.catch(() => {
-        let next = 0;
-        const unread = () => {
-          while (next < control.length - FOLLOW_READ && Atomics.load(control, FOLLOW_READ + next) === 1) next++;
-          return next++;
-        };
-        readFileInto(path, fileOffset, source, bounced, { claim: unread, read });
-      });
+      await following.catch(() => readFileInto(path, fileOffset, source, bounced, unreadChunks(control)));
     },
     async render(name, slot, from = 0, to = size) {
       const face = slots[slot];

@@ -46,7 +46,13 @@ function punchHole(fd, from, to) {
 function follow({ path, fileOffset, offset, bytes, control, bounced }) {
   const memory = new Uint8Array(workerData.memory.buffer);
   const bounce = bounced ? new Uint8Array(CHUNK) : undefined;
-  const fd = openSync(path, 'r+');
+  let fd;
+  try {
+    fd = openSync(path, 'r+');
+  } catch (error) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(error.code)) throw error;
+    fd = openSync(path, 'r');
+  }
   try {
     for (let chunk = Atomics.add(control, 1, 1); chunk * CHUNK < bytes; chunk = Atomics.add(control, 1, 1)) {
       const start = chunk * CHUNK;

@@ -144,9 +144,10 @@ function awaitedLater<T>(promise: Promise<T>): Promise<T> {
  * format, to a scratch file that the kernel's helper thread reads in behind it; meanwhile this
  * thread builds the sample tables. Holding the decoded image twice cost 384 MiB at 16K, and on a
  * machine where touching fresh memory is slow, the copy took as long as the decode. The readers
- * give the file's pages back as they go (punchHole), so it never holds the whole panorama. Once the
- * pixels are in, the scratch file is removed while the faces are projected (`scratchRemoved`):
- * where no holes could be punched, unlinking it took 20 ms at 8K and 70 ms at 16K.
+ * give the file's pages back as they go (punchHole), so it holds little more than what is still
+ * to be read. Once the pixels are in, the scratch file is removed while the faces are projected
+ * (`scratchRemoved`): where no holes could be punched, unlinking it took 20 ms at 8K and 70 ms at
+ * 16K.
  */
 async function decodeIntoSampler(
   input: Buffer,
