@@ -45,7 +45,10 @@ export async function benchPanorama(
   widths = [4096, 8192, 16384, ONCE_WIDTH],
 ): Promise<Row[]> {
   const generatePy = findGeneratePy();
-  const rows: Row[] = [];
+  const environment = Object.entries(WORKER.environment ?? {}).map(([name, value]) => `${name}=${value}`);
+  const rows: Row[] = [
+    { measure: "builds and floors run in the worker's environment (functions/consumers.ts)", value: environment.join(' ') || 'none' },
+  ];
   for (const width of widths) {
     const input = await panoramaInput(width);
     const runs = width === ONCE_WIDTH ? 1 : defaultRuns;
