@@ -43,7 +43,7 @@ export const CONSUMERS: readonly Consumer[] = [
     // One message per instance: the memory below is sized for one build of the largest panorama.
     batchSize: 1,
     // Sized from `npm run bench` (panorama section): a 32768×16384 build (the default pixel limit)
-    // peaks at ~2.9 GB RSS; 3584 MB leaves a quarter more and gets Lambda's 2 vCPUs (the projection
+    // peaks at ~2.9 GB RSS; 3584 MB leaves a quarter more and buys ~2 vCPUs of time (the projection
     // runs on two threads beside sharp's). The decoder streams the panorama through /tmp (3 bytes
     // a pixel) into the kernel's memory: 1.5 GiB at the limit, plus room. The build there takes
     // 21–26 s on 2 cores; the timeout leaves room for reading the original and writing ~3,500
@@ -52,9 +52,10 @@ export const CONSUMERS: readonly Consumer[] = [
     memoryMB: 3584,
     ephemeralStorageMB: Math.ceil((PANORAMA_MAX_PIXELS * 3) / 2 ** 20) + 512,
     imageWork: true,
-    // libuv's pool runs sharp's encodes (one libvips thread each here): one a vCPU, beside the
-    // projection's two threads. Node's default of 4 oversubscribes 2 vCPUs: 8K builds took
-    // ~5–10% longer in alternating runs (docs/panorama.md).
+    // libuv's pool runs sharp's encodes (one libvips thread each here): one thread for each vCPU
+    // of time the memory buys (1,769 MB each, so ~2 here; Lambda shows 3 cores from 3,539 MB but
+    // caps their time), beside the projection's two threads. Node's default of 4 oversubscribed
+    // 2 cores: 8K builds took ~5–10% longer in alternating runs (docs/panorama.md).
     environment: { UV_THREADPOOL_SIZE: '2' },
   },
   {

@@ -288,7 +288,7 @@ describe('public panorama sets', () => {
     assert.equal(worker.Properties.Timeout, 300);
     // The decoded panorama streams through /tmp: 3 bytes a pixel at the default limit, and room.
     assert.deepEqual(worker.Properties.EphemeralStorage, { Size: 2048 });
-    // One libuv thread (sharp's encodes) a vCPU of the two that memory buys, as the bench ran it.
+    // One libuv thread (sharp's encodes) for each of the ~2 vCPUs of time that memory buys, as the bench ran it.
     const { Variables: environment } = worker.Properties.Environment as { Variables: Record<string, unknown> };
     assert.equal(environment.UV_THREADPOOL_SIZE, '2');
     assert.ok(environment.TESSERA_FONTS_DIR, 'the fonts are still found');
