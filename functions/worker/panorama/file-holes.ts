@@ -1,9 +1,23 @@
+import { openSync } from 'node:fs';
 import { libcFunction } from './libc.ts';
 
 /** fallocate(2) with FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE: frees the range, the size stays. */
 export const PUNCH_HOLE = { prototype: 'int fallocate(int fd, int mode, int64_t offset, int64_t length)', mode: 2 | 1 } as const;
 /** Holes are punched in whole pages, so a partly read page (the header's) stays. */
 export const FILE_PAGE = 4096;
+
+/** Why a file may not be opened for writing: it is then opened read-only, and keeps its pages. */
+export const READ_ONLY_ERRORS: readonly string[] = ['EACCES', 'EPERM', 'EROFS'];
+
+/** Opens a file to read it and give its pages back (punchHole); read-only where it may not be written. */
+export function openToConsume(path: string): number {
+  try {
+    return openSync(path, 'r+');
+  } catch (error) {
+    if (READ_ONLY_ERRORS.includes((error as NodeJS.ErrnoException).code ?? '')) return openSync(path, 'r');
+    throw error;
+  }
+}
 
 type Fallocate = (fd: number, mode: number, offset: number, length: number) => number;
 let fallocate: Fallocate | null | undefined;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { FILE_PAGE, PUNCH_HOLE } from './file-holes.ts';
+import { FILE_PAGE, PUNCH_HOLE, READ_ONLY_ERRORS } from './file-holes.ts';
 import { koffiPath } from './libc.ts';
 
 /** States of a FollowJob's control word, set by the thread that waits for the writer. */
@@ -33,7 +33,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { openSync, readSync, closeSync } = require('node:fs');
 const kernel = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() {} } }).exports;
 const CHUNK = ${FOLLOW_CHUNK_BYTES};
-// punchHole (file-holes.ts) on this thread, with the same koffi.
+// openToConsume and punchHole (file-holes.ts) on this thread, with the same koffi.
 let fallocate = null;
 try {
   if (workerData.koffi) fallocate = require(workerData.koffi).load('libc.so.6').func('${PUNCH_HOLE.prototype}');
@@ -50,7 +50,7 @@ function follow({ path, fileOffset, offset, bytes, control, bounced }) {
   try {
     fd = openSync(path, 'r+');
   } catch (error) {
-    if (!['EACCES', 'EPERM', 'EROFS'].includes(error.code)) throw error;
+    if (!${JSON.stringify(READ_ONLY_ERRORS)}.includes(error.code)) throw error;
     fd = openSync(path, 'r');
   }
   try {

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { punchHole } from './file-holes.ts';
+import { closeSync, readSync } from 'node:fs';
+import { openToConsume, punchHole } from './file-holes.ts';
 import { FOLLOW_CHUNK_BYTES, FOLLOW_READ } from './kernel-helper.ts';
 
 /** How a reader takes chunk numbers, and tells which it has read. */
@@ -32,19 +32,6 @@ export function unreadChunks(control: Int32Array): ChunkClaims {
     },
     read: markRead(control),
   };
-}
-
-/**
- * The file for reading and giving pages back; read only where it may not be written (the pages
- * then stay until it is removed).
- */
-function openToConsume(path: string): number {
-  try {
-    return openSync(path, 'r+');
-  } catch (error) {
-    if (['EACCES', 'EPERM', 'EROFS'].includes((error as NodeJS.ErrnoException).code ?? '')) return openSync(path, 'r');
-    throw error;
-  }
 }
 
 /**
