@@ -10,7 +10,7 @@ import { FACES } from '../../functions/core/panorama/layout.ts';
 import { createCubeSampler, type CubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
 import { FILE_PAGE } from '../../functions/worker/panorama/file-holes.ts';
 import { checkVipsHeader, VIPS_HEADER_BYTES } from '../../functions/worker/panorama/vips-file.ts';
-import { punchingWorksHere } from '../support/file-holes.ts';
+import { appendOnlyWorksHere, markAppendOnly, punchingWorksHere } from '../support/file-holes.ts';
 
 /**
  * Below 2 MiB the sampler's memory stays on 4 KiB pages and the file is read through a bounce
@@ -113,6 +113,27 @@ for (const { width: WIDTH, height: HEIGHT, size: SIZE, pages } of SHAPES)
             const headerPage = (await readFile(path)).subarray(0, VIPS_HEADER_BYTES);
             assert.deepEqual(new Uint8Array(headerPage), header, 'the header is still there for the check that follows');
             assert.deepEqual(await allFaces(sampler), expected);
+          }),
+      );
+
+    for (const helper of ['the helper thread', 'this thread alone'])
+      it(
+        `reads a file it may not write (${helper}) read-only: the file stays whole, the faces are unchanged`,
+        { skip: !appendOnlyWorksHere && 'a file cannot be made append-only here (no chattr, not root, or a filesystem without it)' },
+        () =>
+          withEmptyFile(`append-only-${helper.length}.v`, async (path, sampler) => {
+            // Append-only: the decoder's appends go on, opening it for writing otherwise is refused (EPERM).
+            const clear = markAppendOnly(path)!;
+            try {
+              if (helper === 'this thread alone') await sampler.close();
+              await sampler.loadSource(path, VIPS_HEADER_BYTES, writeSlowly(path, pixels));
+              const written = await readFile(path);
+              assert.deepEqual(new Uint8Array(written.subarray(VIPS_HEADER_BYTES, VIPS_HEADER_BYTES + pixels.length)), pixels);
+              assert.ok(allocatedBytes(path) >= written.length, 'no page was given back');
+              assert.deepEqual(await allFaces(sampler), expected);
+            } finally {
+              clear();
+            }
           }),
       );
 

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { openSync, closeSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FILE_PAGE, punchHole } from '../../functions/worker/panorama/file-holes.ts';
 import { FOLLOW_CHUNK_BYTES, FOLLOW_READ, followControl } from '../../functions/worker/panorama/kernel-helper.ts';
 import { readFileInto, sharedChunks, unreadChunks } from '../../functions/worker/panorama/read-file-into.ts';
-import { punchingWorksHere } from '../support/file-holes.ts';
+import { appendOnlyWorksHere, markAppendOnly, punchingWorksHere } from '../support/file-holes.ts';
 
 const HEADER = 64;
 /** Two whole chunks and part of a third, so chunk boundaries fall inside pages. */
@@ -88,6 +88,25 @@ describe('reading the decoded file in chunks (readFileInto)', () => {
       const allocated = statSync(path).blocks * 512;
       assert.ok(allocated <= 4 * FILE_PAGE, `${allocated} bytes still allocated`);
       assert.equal(statSync(path).size, HEADER + BYTES + '<xml/>'.length, 'the size stays');
+    },
+  );
+
+  it(
+    'reads a file it may not write read-only, and leaves it whole',
+    { skip: !appendOnlyWorksHere && 'a file cannot be made append-only here (no chattr, not root, or a filesystem without it)' },
+    async () => {
+      const path = await writeDecoded('append-only.v');
+      const before = await readFile(path);
+      const clear = markAppendOnly(path)!;
+      try {
+        const target = new Uint8Array(BYTES);
+        readFileInto(path, HEADER, target, false);
+        assert.ok(Buffer.from(target).equals(pixels), 'every byte is the panorama’s');
+        assert.ok((await readFile(path)).equals(before), 'the file is as it was');
+        assert.ok(statSync(path).blocks * 512 >= before.length, 'no page was given back');
+      } finally {
+        clear();
+      }
     },
   );
 });
