@@ -12,6 +12,27 @@ export function cubic(d: number, a = CUBIC_A): number {
   return 0;
 }
 
+/** The kernel at hard edges: half Keys, half bilinear. */
+export const hardEdgeKernel = (d: number): number => (cubic(d) + Math.max(0, 1 - Math.abs(d))) / 2;
+
+/** Channel spans above this, among the four pixels around a sample, make a hard edge. */
+export const HARD_EDGE_SPAN = 128;
+
+/** Whether the pixels at columns x, x + 1 of rows y, y + 1 differ by more than HARD_EDGE_SPAN in some channel. */
+function hardEdge(source: RawImage, x: number, y: number): boolean {
+  const corners = [
+    extendedPixel(source, x, y),
+    extendedPixel(source, x + 1, y),
+    extendedPixel(source, x, y + 1),
+    extendedPixel(source, x + 1, y + 1),
+  ];
+  for (let channel = 0; channel < source.channels; channel++) {
+    const values = corners.map((at) => source.data[at + channel]!);
+    if (Math.max(...values) - Math.min(...values) > HARD_EDGE_SPAN) return true;
+  }
+  return false;
+}
+
 /**
  * The pixel at column x, row y of the panorama extended past its edges: columns wrap, and a row
  * beyond a pole is the row across it, half a turn of longitude away (row −1 − k is row k turned by
@@ -34,7 +55,8 @@ export function extendedPixel(source: RawImage, x: number, y: number): number {
 
 /**
  * The plain per-pixel projection: each face pixel's own direction, its own atan2s, bicubic over
- * 4 × 4 source pixels in double precision, clamped to 0…255.
+ * 4 × 4 source pixels in double precision (hardEdgeKernel where the four nearest differ by more
+ * than HARD_EDGE_SPAN), clamped to 0…255.
  * Slow, obviously right: the fast table-driven renderer is checked against it.
  */
 export function projectFace(
@@ -58,11 +80,16 @@ export function projectFace(
       const v = (Math.PI / 2 - lat) * scaleY - 0.5;
       const x0 = Math.floor(u);
       const y0 = Math.floor(v);
+      // Which four pixels surround the sample follows the kernel's positions, rounded to 1/256
+      // (cube.ts): a sample within 1/512 below a row is on it there.
+      const kernel = hardEdge(source, Math.floor(Math.round(u * 256) / 256), Math.floor(Math.round(v * 256) / 256))
+        ? hardEdgeKernel
+        : cubic;
       sum.fill(0);
       for (let dy = -1; dy <= 2; dy++) {
-        const wy = cubic(v - (y0 + dy));
+        const wy = kernel(v - (y0 + dy));
         for (let dx = -1; dx <= 2; dx++) {
-          const weight = wy * cubic(u - (x0 + dx));
+          const weight = wy * kernel(u - (x0 + dx));
           const at = extendedPixel(source, x0 + dx, y0 + dy);
           for (let channel = 0; channel < channels; channel++) sum[channel]! += weight * data[at + channel]!;
         }

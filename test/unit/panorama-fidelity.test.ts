@@ -33,7 +33,8 @@ const VIEW_SIZE = 256;
 
 /**
  * Tessera's PSNR floor per place, [hfov 90°, 45°, 20°], in dB: measured with the bicubic kernel
- * (Keys, a = −0.75) and deringed JPEG, minus 0.2 dB, rounded down to 0.1 dB. The bilinear kernel
+ * (Keys, a = −0.75; half bilinear at hard edges, which raised the grid's by 0.1–2 dB) and deringed
+ * JPEG, minus 0.2 dB, rounded down to 0.1 dB. The bilinear kernel
  * before it scored 0.1–0.6 dB lower on the photograph and up to 2.3 dB higher on the grid at hfov
  * 45°, where the truth, itself rendered bilinearly, favours it; against generate.py it lost on the
  * photograph everywhere. The inputs are the same every run (seeded grain), so a view below its
@@ -54,17 +55,17 @@ const FLOORS: Record<'photograph' | 'diagnostic', Record<string, readonly [numbe
     'near south pole': [27.0, 26.4, 22.8],
   },
   diagnostic: {
-    'f centre': [27.4, 29.4, 29.3],
-    'r centre': [27.5, 30.8, 31.6],
-    'b centre': [27.4, 29.8, 41.9],
-    'l centre': [27.6, 30.7, 40.8],
-    'u centre (north pole)': [25.3, 22.2, 17.0],
-    'd centre (south pole)': [27.3, 23.3, 19.3],
-    'f|r edge': [25.6, 32.1, 34.3],
-    'f|u edge': [23.7, 27.4, 25.8],
-    'f|r|u corner': [23.1, 31.2, 32.4],
-    'near north pole': [24.7, 21.9, 16.1],
-    'near south pole': [25.5, 23.2, 20.2],
+    'f centre': [27.6, 30.5, 29.3],
+    'r centre': [27.7, 31.8, 31.6],
+    'b centre': [27.7, 30.8, 42.0],
+    'l centre': [27.8, 32.0, 40.8],
+    'u centre (north pole)': [25.5, 22.4, 17.1],
+    'd centre (south pole)': [27.6, 23.7, 19.6],
+    'f|r edge': [25.7, 34.1, 35.3],
+    'f|u edge': [23.8, 27.8, 25.9],
+    'f|r|u corner': [23.2, 32.5, 33.3],
+    'near north pole': [24.9, 22.1, 16.1],
+    'near south pole': [25.8, 23.5, 20.4],
   },
 };
 
@@ -76,6 +77,13 @@ const FLOORS: Record<'photograph' | 'diagnostic', Record<string, readonly [numbe
  * all views Tessera must be ahead on average.
  */
 const ENCODING_NOISE_DB = 0.06;
+
+/**
+ * How far below generate.py a view may score, per input. On the grid's hard edges Tessera's kernel
+ * differs from nona's (half bilinear there), and is ahead on every view by 0.09 dB or more; on the
+ * photograph the two kernels are the same and the faces agree to rounding.
+ */
+const BEHIND_AT_MOST: Record<keyof typeof FLOORS, number> = { photograph: ENCODING_NOISE_DB, diagnostic: 0 };
 
 const dB = (value: number) => value.toFixed(2).padStart(6);
 const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
@@ -226,7 +234,7 @@ for (const { input, label, make, extension } of INPUTS) {
       );
     });
 
-    it('is at least as good as generate.py: ahead on average, and no view below it by more than encoding noise (issue 16)', (t) => {
+    it('is at least as good as generate.py: ahead on average, and no view below it by more than its input allows (issue 16)', (t) => {
       if (generatePyMissing) {
         // Not installed (as on CI): said so, and nothing to compare. Installed but failing: a failure.
         assert.ok('missing' in generatePy, generatePyMissing);
@@ -243,9 +251,9 @@ for (const { input, label, make, extension } of INPUTS) {
       noneFail(
         scores
           .map((score, index) => ({ score, difference: differences[index]! }))
-          .filter(({ difference }) => difference < -ENCODING_NOISE_DB)
+          .filter(({ difference }) => difference < -BEHIND_AT_MOST[input])
           .map(({ score, difference }) => `${viewName(score)}: Δ ${signed(difference)} dB`),
-        `Tessera is more than ${ENCODING_NOISE_DB} dB below generate.py`,
+        `Tessera is more than ${BEHIND_AT_MOST[input]} dB below generate.py`,
       );
       assert.ok(differences.reduce((sum, value) => sum + value, 0) >= 0, 'Tessera is behind generate.py on average');
     });

@@ -117,30 +117,43 @@ describe('cube face projection', () => {
     }
   });
 
-  it('fills the bicubic weight table the renderers read only at its own size, each fraction’s four weights summing to 2048', () => {
+  it('fills the weight table the renderers read only at its own size: per fraction Keys’ four weights, then the hard-edge ones, each summing to 2048', () => {
+    const rows = 2 * 256;
     const { memory, kernel } = kernelInstance<{ cubicWeightTable(at: number, bytes: number): void }>(65536);
-    assert.throws(() => kernel.cubicWeightTable(1024, 256 * 80 - 16), WebAssembly.RuntimeError);
-    kernel.cubicWeightTable(1024, 256 * 80);
-    const words = new Int32Array(memory.buffer, 1024, (256 * 80) / 4);
-    for (let fraction = 0; fraction < 256; fraction++) {
+    assert.throws(() => kernel.cubicWeightTable(1024, 256 * 80), WebAssembly.RuntimeError, 'the Keys rows alone are too few');
+    kernel.cubicWeightTable(1024, rows * 80);
+    const words = new Int32Array(memory.buffer, 1024, (rows * 80) / 4);
+    const tapsOf = (row: number) => {
+      const weights = words.subarray(row * 20, row * 20 + 12);
+      return { weights, taps: [weights[0]!, weights[3]!, weights[6]!, weights[9]!] };
+    };
+    for (let row = 0; row < rows; row++) {
       // [w0 w0 w0 w1] [w1 w1 w2 w2] [w2 w3 w3 w3]: each RGB byte's tap weight, as convolve multiplies them.
-      const row = words.subarray(fraction * 20, fraction * 20 + 12);
-      const taps = [row[0]!, row[3]!, row[6]!, row[9]!];
+      const { weights, taps } = tapsOf(row);
       assert.deepEqual(
-        [...row],
+        [...weights],
         [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3].map((tap) => taps[tap]),
-        `fraction ${fraction}`,
+        `row ${row}`,
       );
-      assert.equal(taps[0]! + taps[1]! + taps[2]! + taps[3]!, 2048, `fraction ${fraction}`);
+      assert.equal(taps[0]! + taps[1]! + taps[2]! + taps[3]!, 2048, `row ${row}`);
       // Then the row weights in pairs, as 16-bit lanes: [w0 w1] four times, [w2 w3] four times.
-      const pairs = new Int16Array(memory.buffer, 1024 + fraction * 80 + 48, 16);
+      const pairs = new Int16Array(memory.buffer, 1024 + row * 80 + 48, 16);
       assert.deepEqual(
         [...pairs],
         [0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3].map((tap) => taps[tap]),
-        `fraction ${fraction}`,
+        `row ${row}`,
       );
     }
+    for (let fraction = 0; fraction < 256; fraction++) {
+      const keys = tapsOf(fraction).taps;
+      const bilinear = [0, 2048 - 8 * fraction, 8 * fraction, 0];
+      const hard = tapsOf(256 + fraction).taps;
+      for (let tap = 0; tap < 4; tap++) {
+        assert.ok(Math.abs(hard[tap]! - (keys[tap]! + bilinear[tap]!) / 2) <= 1.5, `fraction ${fraction}, tap ${tap}: ${hard[tap]}`);
+      }
+    }
     assert.deepEqual([...words.subarray(0, 12)], [0, 0, 0, 2048, 2048, 2048, 0, 0, 0, 0, 0, 0], 'fraction 0 is the pixel itself');
+    assert.deepEqual(tapsOf(256).taps, [0, 2048, 0, 0], 'also at a hard edge');
   });
 
   it('renders the same faces on this thread alone when the helper thread is gone', async () => {

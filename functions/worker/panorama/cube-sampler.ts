@@ -49,8 +49,8 @@ interface KernelExports {
 }
 
 const PAGE = 65536;
-/** The bicubic weights of each of the 256 fractions, 80 bytes each (see bicubic.as.ts). */
-const CUBIC_WEIGHT_TABLE_BYTES = 256 * 80;
+/** The bicubic weights of each of the 256 fractions, then the hard-edge weights, 80 bytes each (see bicubic.as.ts). */
+const CUBIC_WEIGHT_TABLE_BYTES = 2 * 256 * 80;
 /** Pages of the operating system, touched one by one to fault them in. */
 const OS_PAGE = 4096;
 let compiled: WebAssembly.Module | undefined;

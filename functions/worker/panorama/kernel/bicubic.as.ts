@@ -1,6 +1,7 @@
 // AssemblyScript with WebAssembly SIMD, compiled by `npm run build:kernel` (through cube-kernel.as.ts).
 // The sampling loop of the cube projection: bicubic convolution (Keys, a = −0.75, as Panorama Tools'
-// and nona's "poly3"), 4 × 4 taps a pixel in integer arithmetic.
+// and nona's "poly3"), 4 × 4 taps a pixel in integer arithmetic; at hard edges, half Keys and half
+// bilinear (see hardEdge).
 // Arguments are byte offsets into the one linear memory: the RGB panorama, the quadrant tables of
 // functions/core/panorama/cube.ts (their comment says how the other quadrants follow), the tap
 // weights (cubicWeightTable) and the face being written. Positions are an integer plus an 8-bit fraction (f/256). The kernel reads nothing
@@ -34,27 +35,80 @@ const WEIGHT_BITS = 11;
   return i32x4.sub(sums, i32x4.shuffle(i32x4.splat(0), sums, 0, 4, 5, 6));
 }
 
-/** Bytes of the weight table a fraction: the horizontal weights as three i32x4, the vertical as two i16x8 pairs. */
-const WEIGHT_ROW_BYTES = 80;
+/** Keys' kernel (a = A4 / 4) at distance d, exactly. */
+function keys(d: f64): f64 {
+  const a = <f64>A4 / 4;
+  const x = Math.abs(d);
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return 0;
+}
+
+/** Half Keys, half bilinear, at distance d. */
+function hardEdgeKernel(d: f64): f64 {
+  return (keys(d) + Math.max(0, 1 - Math.abs(d))) / 2;
+}
 
 /**
- * Fills the weight table at `weights` (16-aligned, `bytes` long: 256 · 80, or this traps): each
- * fraction's cubicWeights, laid out as convolve multiplies them. Looking the weights up instead of
- * computing them twice a pixel makes the projection ~20% faster (8K, one thread, alternating
- * runs). Once a sampler, before any rows are rendered.
+ * The hard-edge weights for fraction f/256, Q11, rounded as cubicWeights rounds: the running sums,
+ * so they sum to exactly 2048 and no tap is off by more than one.
+ */
+function hardEdgeWeights(f: i32): v128 {
+  const t = <f64>f / 256;
+  const s1 = Math.round(2048 * hardEdgeKernel(t + 1));
+  const s2 = Math.round(2048 * (hardEdgeKernel(t + 1) + hardEdgeKernel(t)));
+  const s3 = Math.round(2048 * (hardEdgeKernel(t + 1) + hardEdgeKernel(t) + hardEdgeKernel(1 - t)));
+  return i32x4(<i32>s1, <i32>(s2 - s1), <i32>(s3 - s2), 2048 - <i32>s3);
+}
+
+/** Bytes of the weight table a fraction: the horizontal weights as three i32x4, the vertical as two i16x8 pairs. */
+const WEIGHT_ROW_BYTES = 80;
+/** Bytes of one kernel's rows, 256 fractions; the hard-edge rows follow the cubic ones. */
+const KERNEL_TABLE_BYTES = 256 * WEIGHT_ROW_BYTES;
+
+/** Lays out one fraction's four weights as convolve multiplies them. */
+@inline function storeWeightRow(at: usize, w: v128): void {
+  v128.store(at, i32x4.shuffle(w, w, 0, 0, 0, 1));
+  v128.store(at, i32x4.shuffle(w, w, 1, 1, 2, 2), 16);
+  v128.store(at, i32x4.shuffle(w, w, 2, 3, 3, 3), 32);
+  const pairs = i16x8.narrow_i32x4_s(w, w);
+  v128.store(at, i32x4.shuffle(pairs, pairs, 0, 0, 0, 0), 48);
+  v128.store(at, i32x4.shuffle(pairs, pairs, 1, 1, 1, 1), 64);
+}
+
+/**
+ * Fills the weight table at `weights` (16-aligned, `bytes` long: 2 · 256 · 80, or this traps):
+ * each fraction's cubicWeights, then each fraction's hardEdgeWeights. Looking the weights up
+ * instead of computing them twice a pixel makes the projection ~20% faster (8K, one thread,
+ * alternating runs). Once a sampler, before any rows are rendered.
  */
 export function cubicWeightTable(weights: usize, bytes: i32): void {
-  if (bytes != 256 * WEIGHT_ROW_BYTES) unreachable();
+  if (bytes != 2 * KERNEL_TABLE_BYTES) unreachable();
   for (let f = 0; f < 256; f++) {
-    const w = cubicWeights(f);
-    const at = weights + <usize>(f * WEIGHT_ROW_BYTES);
-    v128.store(at, i32x4.shuffle(w, w, 0, 0, 0, 1));
-    v128.store(at, i32x4.shuffle(w, w, 1, 1, 2, 2), 16);
-    v128.store(at, i32x4.shuffle(w, w, 2, 3, 3, 3), 32);
-    const pairs = i16x8.narrow_i32x4_s(w, w);
-    v128.store(at, i32x4.shuffle(pairs, pairs, 0, 0, 0, 0), 48);
-    v128.store(at, i32x4.shuffle(pairs, pairs, 1, 1, 1, 1), 64);
+    storeWeightRow(weights + <usize>(f * WEIGHT_ROW_BYTES), cubicWeights(f));
+    storeWeightRow(weights + <usize>(KERNEL_TABLE_BYTES + f * WEIGHT_ROW_BYTES), hardEdgeWeights(f));
   }
+}
+
+/** Channel spans above this make a hard edge. */
+const HARD_EDGE_SPAN: i8 = <i8>128;
+
+/**
+ * Whether the four pixels around the sample (bytes 3–8 of rows y and y + 1) differ by more than
+ * half the range in some channel: a hard edge, such as a line or a letter on a plain ground. There
+ * Keys' overshoot rings, and its sharpness costs more than it gives: on the diagnostic grid the
+ * side-face centres at hfov 45° were 0.02–0.06 dB behind generate.py with Keys alone, and every
+ * full-face view is 0.08 dB or more ahead with the hard-edge weights (bench fidelity). No pixel
+ * of the photograph qualifies.
+ */
+@inline function hardEdge(upper: v128, lower: v128): bool {
+  const low = i8x16.min_u(upper, lower);
+  const high = i8x16.max_u(upper, lower);
+  // Pixel x + 1's bytes (6–8) moved beside pixel x's (3–5).
+  const lowest = i8x16.min_u(low, i8x16.shuffle(low, low, 0, 1, 2, 6, 7, 8, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  const highest = i8x16.max_u(high, i8x16.shuffle(high, high, 0, 1, 2, 6, 7, 8, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  const wide = i8x16.gt_u(i8x16.sub(highest, lowest), i8x16.splat(HARD_EDGE_SPAN));
+  return v128.any_true(v128.and(wide, v128(0, 0, 0, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
 }
 
 /**
@@ -62,8 +116,16 @@ export function cubicWeightTable(weights: usize, bytes: i32): void {
  * 16 bytes from tap −1 of rows y − 1 … y + 2: 4 pixels, 12 bytes, and 4 bytes never used.
  */
 @inline function convolve(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize, weights: usize): void {
+  // A branch, not a select: hard edges are rare and come in runs, so the weights' loads need not
+  // wait for the test (as a select, the projection took 40% longer).
+  if (hardEdge(r1, r2)) weigh(r0, r1, r2, r3, fx, fy, out, weights + <usize>KERNEL_TABLE_BYTES);
+  else weigh(r0, r1, r2, r3, fx, fy, out, weights);
+}
+
+/** convolve with the weight rows at `table`. */
+@inline function weigh(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize, table: usize): void {
   // Vertical: i32x4.dot on rows interleaved byte by byte, with the row weights in pairs.
-  const rowWeights = weights + <usize>(fy * WEIGHT_ROW_BYTES);
+  const rowWeights = table + <usize>(fy * WEIGHT_ROW_BYTES);
   const upper = v128.load(rowWeights, 48);
   const lower = v128.load(rowWeights, 64);
   const a01 = i8x16.shuffle(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
@@ -84,7 +146,7 @@ export function cubicWeightTable(weights: usize, bytes: i32): void {
     i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_u(b23), lower),
   );
   // Horizontal: each column times its pixel's weight, then the four pixels of each channel summed.
-  const columnWeights = weights + <usize>(fx * WEIGHT_ROW_BYTES);
+  const columnWeights = table + <usize>(fx * WEIGHT_ROW_BYTES);
   const m0 = i32x4.mul(v0, v128.load(columnWeights));
   const m1 = i32x4.mul(v1, v128.load(columnWeights, 16));
   const m2 = i32x4.mul(v2, v128.load(columnWeights, 32));
