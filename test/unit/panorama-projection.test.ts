@@ -117,6 +117,31 @@ describe('cube face projection', () => {
     }
   });
 
+  it('weighs hard edges as the plain projection does where a few rows hold them and the rest none (the rows’ flags)', async () => {
+    // Smooth everywhere but checker bands (0 and 255, 2 px cells) in rows by the north pole, at the
+    // equator and by the south pole, and a patch across the ±180° meridian: face rows sampling those
+    // rows must make the hard-edge test, the others may skip it.
+    const source = directionPanorama(512, 256);
+    const checker = (fromRow: number, toRow: number, fromColumn: number, toColumn: number) => {
+      for (let y = fromRow; y < toRow; y++)
+        for (let x = fromColumn; x < toColumn; x++)
+          source.data.fill((x >> 1) % 2 === (y >> 1) % 2 ? 0 : 255, (y * 512 + (x % 512)) * 3, (y * 512 + (x % 512)) * 3 + 3);
+    };
+    checker(6, 10, 0, 512);
+    checker(126, 130, 40, 90);
+    checker(70, 74, 500, 524);
+    checker(240, 244, 200, 330);
+    for (const size of [48, 33]) {
+      for (const face of FACES) {
+        const fast = await render(source, face, size);
+        const plain = projectFace(source, face, size);
+        let worst = 0;
+        for (let index = 0; index < fast.length; index++) worst = Math.max(worst, Math.abs(fast[index]! - plain[index]!));
+        assert.ok(worst <= 1, `${face} at ${size}: ${worst}`);
+      }
+    }
+  });
+
   it('fills the weight table the renderers read only at its own size: per fraction Keys’ four weights, then the hard-edge ones, each summing to 2048', () => {
     const rows = 2 * 256;
     const { memory, kernel } = kernelInstance<{ cubicWeightTable(at: number, bytes: number): void }>(65536);

@@ -18,6 +18,7 @@ type RowsRenderer = (
   rowFractions: number,
   half: number,
   weights: number,
+  counts: number,
   out: number,
   size: number,
   from: number,
@@ -27,6 +28,8 @@ type RowsRenderer = (
 interface KernelExports {
   /** Fills the bicubic weight table (CUBIC_WEIGHT_TABLE_BYTES, 16-aligned) the row renderers read. */
   cubicWeightTable(weights: number, bytes: number): void;
+  /** Flags rows [from, to) of the panorama that, with the row below, hold a hard edge (a byte each at `flags`). */
+  hardEdgeRows(source: number, width: number, height: number, flags: number, from: number, to: number): void;
   sideRows: RowsRenderer;
   /** The same for the up and down faces; `nadir` is 1 for the down face. */
   polarRows(...args: [...Parameters<RowsRenderer>, nadir: number]): void;
@@ -102,6 +105,9 @@ class Arena {
 /** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
 export const FACE_SLOTS = 2;
 
+/** The hard-edge rows' flags (a byte a row) and running counts (an i32 a row and one more), plus alignment. */
+const hardEdgeBytes = (height: number) => height + 4 * (height + 1) + 4;
+
 /**
  * The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel,
  * two doubles a quadrant column, plus alignment.
@@ -134,7 +140,7 @@ function samplerMemoryBytes(size: number, width: number, height: number, steps: 
   const images = steps.reduce((bytes, { m }) => bytes + m * m * 3 + 64, 0);
   const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
   const scratch = 2 * (scratchBytesFor(steps) + 64);
-  const samplingTables = size * 5 + CUBIC_WEIGHT_TABLE_BYTES + 16 + quadrantTableBytes(size);
+  const samplingTables = size * 5 + CUBIC_WEIGHT_TABLE_BYTES + 16 + quadrantTableBytes(size) + hardEdgeBytes(height);
   return 1024 + width * height * 3 + samplingTables + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
 }
 
@@ -191,6 +197,8 @@ export function createCubeSampler(size: number, width: number, height: number, r
   const columns = arena.int32(size);
   const columnFractions = arena.uint8(size);
   const weights = arena.take(CUBIC_WEIGHT_TABLE_BYTES, 16);
+  const hardRows = arena.uint8(height);
+  const hardRowCounts = arena.int32(height + 1);
   // Set aside now, filled once the source is on its way (see buildTables).
   const tableBytes = quadrantTableBytes(size);
   const tablesOffset = arena.take(tableBytes, 8);
@@ -224,6 +232,13 @@ export function createCubeSampler(size: number, width: number, height: number, r
     if (!(await helped)) run(...there);
   };
 
+  /** The hard-edge rows' running counts (see hardEdgeRows), from their flags. */
+  const countHardRows = () => {
+    hardRowCounts[0] = 0;
+    for (let row = 0; row < height; row++) hardRowCounts[row + 1] = hardRowCounts[row]! + hardRows[row]!;
+  };
+  const hardRowArguments = (from: number, to: number) => [sourceOffset, width, height, hardRows.byteOffset, from, to];
+
   const buildTables = () => {
     if (tables) return;
     // Set last: a sampler with tables is ready to render.
@@ -252,6 +267,8 @@ export function createCubeSampler(size: number, width: number, height: number, r
     setSource(pixels) {
       if (pixels.length !== sourceBytes) throw new Error(`the panorama has ${pixels.length} bytes, not ${sourceBytes}`);
       source.set(pixels);
+      kernel.hardEdgeRows(...(hardRowArguments(0, height) as Parameters<KernelExports['hardEdgeRows']>));
+      countHardRows();
       buildTables();
     },
     async loadSource(path, fileOffset, written) {
@@ -286,6 +303,9 @@ export function createCubeSampler(size: number, width: number, height: number, r
       // Should the helper have failed, this thread reads the chunks it left unread (those read are
       // gone from the file).
       await following.catch(() => readFileInto(path, fileOffset, source, bounced, unreadChunks(control)));
+      const middle = Math.ceil(height / 2);
+      await inHalves('hardEdgeRows', hardRowArguments(0, middle), hardRowArguments(middle, height));
+      countHardRows();
     },
     async render(name, slot, from = 0, to = size) {
       const face = slots[slot];
@@ -306,6 +326,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
           ready.topFy.byteOffset,
           ready.half,
           weights,
+          hardRowCounts.byteOffset,
           faceOffset,
           size,
           first,
@@ -334,6 +355,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
         ready.sideFy.byteOffset,
         ready.half,
         weights,
+        hardRowCounts.byteOffset,
         faceOffset,
         size,
         first,

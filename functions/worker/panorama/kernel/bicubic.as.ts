@@ -115,10 +115,11 @@ const HARD_EDGE_SPAN: i8 = <i8>128;
  * Writes the sample at x + fx/256, y + fy/256 (0 ≤ x < width, −1 ≤ y < height) to out. Rows hold
  * 16 bytes from tap −1 of rows y − 1 … y + 2: 4 pixels, 12 bytes, and 4 bytes never used.
  */
-@inline function convolve(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize, weights: usize): void {
+@inline function convolve(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize, weights: usize, edges: bool): void {
   // A branch, not a select: hard edges are rare and come in runs, so the weights' loads need not
-  // wait for the test (as a select, the projection took 40% longer).
-  if (hardEdge(r1, r2)) weigh(r0, r1, r2, r3, fx, fy, out, weights + <usize>KERNEL_TABLE_BYTES);
+  // wait for the test (as a select, the projection took 40% longer). `edges` is false on face rows
+  // whose source rows hold no hard edge at all (hardEdgeRows), and then the test is not made.
+  if (edges && hardEdge(r1, r2)) weigh(r0, r1, r2, r3, fx, fy, out, weights + <usize>KERNEL_TABLE_BYTES);
   else weigh(r0, r1, r2, r3, fx, fy, out, weights);
 }
 
@@ -201,12 +202,12 @@ const HARD_EDGE_SPAN: i8 = <i8>128;
  * The sample at x + fx/256, y + fy/256 into out. Inside, one 16-byte load a row; within two pixels of
  * the ±180° meridian or of a pole, the taps are gathered one by one (edgeBicubic).
  */
-@inline function bicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize, weights: usize): void {
+@inline function bicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize, weights: usize, edges: bool): void {
   // Unsigned: x − 1 ≥ 0 and x + 2 plus the 4 unused bytes within the row; y − 1 ≥ 0 and y + 2 < height.
   if (<u32>(x - 1) < <u32>max(width - 5, 0) && <u32>(y - 1) < <u32>max(height - 3, 0)) {
     const rowStride = <usize>(width * 3);
     const at = source + <usize>((y - 1) * width * 3 + (x - 1) * 3);
-    convolve(v128.load(at), v128.load(at + rowStride), v128.load(at + 2 * rowStride), v128.load(at + 3 * rowStride), fx, fy, out, weights);
+    convolve(v128.load(at), v128.load(at + rowStride), v128.load(at + 2 * rowStride), v128.load(at + 3 * rowStride), fx, fy, out, weights, edges);
   } else {
     edgeBicubic(source, width, height, x, fx, y, fy, out, weights);
   }
@@ -223,7 +224,61 @@ function edgeBicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y:
     fy,
     out,
     weights,
+    true,
   );
+}
+
+/** Channel spans above HARD_EDGE_SPAN among the four pixels at columns x, x + 1 of two rows, one by one. */
+@inline function hardBlock(upper: usize, lower: usize, x: i32, next: i32): bool {
+  for (let channel = 0; channel < 3; channel++) {
+    const a = <i32>load<u8>(upper + <usize>(x * 3 + channel));
+    const b = <i32>load<u8>(upper + <usize>(next * 3 + channel));
+    const c = <i32>load<u8>(lower + <usize>(x * 3 + channel));
+    const d = <i32>load<u8>(lower + <usize>(next * 3 + channel));
+    if (max(max(a, b), max(c, d)) - min(min(a, b), min(c, d)) > <i32>(<u8>HARD_EDGE_SPAN)) return true;
+  }
+  return false;
+}
+
+/**
+ * For each row y in [from, to) below the last, whether rows y and y + 1 hold a hard edge anywhere
+ * (hardEdge's test on every 2 × 2 block, the ±180° pair included): 1 or 0 at flags + y. Five
+ * blocks a step, and a row stops at its first hard block. Face rows whose source rows hold none
+ * skip the test (edgesBetween): on a photograph, every row.
+ */
+export function hardEdgeRows(source: usize, width: i32, height: i32, flags: usize, from: i32, to: i32): void {
+  const stride = <usize>(width * 3);
+  // Bytes 0–14 are five pixels; byte 15 is part of a sixth.
+  const blocks = v128(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0);
+  const span = i8x16.splat(HARD_EDGE_SPAN);
+  for (let y = from; y < min(to, height - 1); y++) {
+    const upper = source + <usize>y * stride;
+    const lower = upper + stride;
+    let hard = false;
+    let x = 0;
+    // The loads at 3x + 3 end at 3x + 19, within the row while x + 7 ≤ width.
+    for (; x + 7 <= width && !hard; x += 5) {
+      const at = <usize>(x * 3);
+      const left = i8x16.min_u(v128.load(upper + at), v128.load(lower + at));
+      const right = i8x16.min_u(v128.load(upper + at + 3), v128.load(lower + at + 3));
+      const leftHigh = i8x16.max_u(v128.load(upper + at), v128.load(lower + at));
+      const rightHigh = i8x16.max_u(v128.load(upper + at + 3), v128.load(lower + at + 3));
+      const spread = i8x16.sub(i8x16.max_u(leftHigh, rightHigh), i8x16.min_u(left, right));
+      hard = v128.any_true(v128.and(i8x16.gt_u(spread, span), blocks));
+    }
+    for (; x < width && !hard; x++) hard = hardBlock(upper, lower, x, x + 1 == width ? 0 : x + 1);
+    store<u8>(flags + <usize>y, <u8>hard);
+  }
+}
+
+/**
+ * Whether some face pixel sampling between rows low and high (each with the row below it) may
+ * sit on a hard edge, from `counts` (i32, height entries: how many of rows 0 … k − 1 hardEdgeRows
+ * flagged). Rows beyond a pole, or the last, are not flagged: there the test is always made.
+ */
+@inline function edgesBetween(counts: usize, height: i32, low: i32, high: i32): bool {
+  if (low < 0 || high >= height - 1) return true;
+  return load<i32>(counts + (<usize>(high + 1) << 2)) > load<i32>(counts + (<usize>low << 2));
 }
 
 /** K − (whole + fraction/256), as whole · 256 + fraction. */
@@ -232,13 +287,31 @@ function edgeBicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y:
 }
 
 /**
+ * Whether a face row whose quadrant table row starts at `tableRow` samples near a hard edge. Along
+ * a quadrant row y is monotonic (the side faces' latitude and the zenith's distance from the pole
+ * both shrink towards the face's middle column), so its first and last entries bound it; a row is
+ * either side of them, for rounding. `reflected`: y is reflected about the last row (the side
+ * faces' lower half, the nadir face).
+ */
+@inline function rowEdges(rows: usize, tableRow: usize, half: i32, counts: usize, height: i32, reflected: bool): bool {
+  let first = <i32>load<i16>(rows + (tableRow << 1));
+  let last = <i32>load<i16>(rows + ((tableRow + <usize>(half - 1)) << 1));
+  if (reflected) {
+    first = height - 1 - first;
+    last = height - 1 - last;
+  }
+  return edgesBetween(counts, height, min(first, last) - 2, max(first, last) + 1);
+}
+
+/**
  * Rows [from, to) of a side face: x and its fraction per face column (i32, u8), already turned
  * for this face; y and its fraction per quadrant pixel (i16, u8), reflected in the lower half.
  */
-export function sideRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, out: usize, size: i32, from: i32, to: i32): void {
+export function sideRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, counts: usize, out: usize, size: i32, from: i32, to: i32): void {
   for (let row = from; row < to; row++) {
     const lowerHalf = row >= half;
     const tableRow = <usize>((lowerHalf ? size - 1 - row : row) * half);
+    const edges = rowEdges(rows, tableRow, half, counts, height, lowerHalf);
     let pixel = out + <usize>(row * size * 3);
     for (let column = 0; column < size; column++) {
       const index = tableRow + <usize>(column < half ? column : size - 1 - column);
@@ -249,7 +322,7 @@ export function sideRows(source: usize, width: i32, height: i32, columns: usize,
         y = reflected >> 8;
         fy = reflected & 255;
       }
-      bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u8>(columnFractions + <usize>column), y, fy, pixel, weights);
+      bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u8>(columnFractions + <usize>column), y, fy, pixel, weights, edges);
       pixel += 3;
     }
   }
@@ -259,12 +332,13 @@ export function sideRows(source: usize, width: i32, height: i32, columns: usize,
  * Rows [from, to) of the zenith face, or of the nadir face, which is the zenith read upside down
  * with y reflected about the last row.
  */
-export function polarRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, out: usize, size: i32, from: i32, to: i32, nadir: bool): void {
+export function polarRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, counts: usize, out: usize, size: i32, from: i32, to: i32, nadir: bool): void {
   const halfWidth = width >> 1;
   for (let row = from; row < to; row++) {
     const zenithRow = nadir ? size - 1 - row : row;
     const lowerHalf = zenithRow >= half;
     const tableRow = <usize>((lowerHalf ? size - 1 - zenithRow : zenithRow) * half);
+    const edges = rowEdges(rows, tableRow, half, counts, height, nadir);
     let pixel = out + <usize>(row * size * 3);
     for (let column = 0; column < size; column++) {
       const rightHalf = column >= half;
@@ -285,7 +359,7 @@ export function polarRows(source: usize, width: i32, height: i32, columns: usize
         x = wrap(reflected >> 8, width);
         fx = reflected & 255;
       }
-      bicubic(source, width, height, x, fx, y, fy, pixel, weights);
+      bicubic(source, width, height, x, fx, y, fy, pixel, weights, edges);
       pixel += 3;
     }
   }
