@@ -237,7 +237,14 @@ export function createCubeSampler(size: number, width: number, height: number, r
     hardRowCounts[0] = 0;
     for (let row = 0; row < height; row++) hardRowCounts[row + 1] = hardRowCounts[row]! + hardRows[row]!;
   };
-  const hardRowArguments = (from: number, to: number) => [sourceOffset, width, height, hardRows.byteOffset, from, to];
+  const hardRowArguments = (from: number, to: number): Parameters<KernelExports['hardEdgeRows']> => [
+    sourceOffset,
+    width,
+    height,
+    hardRows.byteOffset,
+    from,
+    to,
+  ];
 
   const buildTables = () => {
     if (tables) return;
@@ -267,7 +274,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
     setSource(pixels) {
       if (pixels.length !== sourceBytes) throw new Error(`the panorama has ${pixels.length} bytes, not ${sourceBytes}`);
       source.set(pixels);
-      kernel.hardEdgeRows(...(hardRowArguments(0, height) as Parameters<KernelExports['hardEdgeRows']>));
+      kernel.hardEdgeRows(...hardRowArguments(0, height));
       countHardRows();
       buildTables();
     },

@@ -9,56 +9,48 @@
 // across it (row −1 − k is row k turned by half the width; row h + k is row h − 1 − k turned).
 
 /**
- * The kernel's a, times 4: −3, a = −0.75. Measured against generate.py (bench fidelity), Catmull-Rom
- * (−2, a = −0.5) loses 0.02–0.10 dB on the photograph and a = −1 (−4) up to 1.2 dB on the grid.
+ * The kernel's a: −0.75. Measured against generate.py (bench fidelity), Catmull-Rom (a = −0.5)
+ * loses 0.02–0.10 dB on the photograph and a = −1 up to 1.2 dB on the grid.
  */
-const A4: i32 = -3;
+const A: f64 = -0.75;
 /**
  * Weights are Q11 (2048 = 1). A channel's vertical sum is at most 255 · 1.19 · 2¹¹ (1.19: the
  * positive weights' largest total), its horizontal sum that times 1.19 · 2¹¹: under 2³¹.
  */
 const WEIGHT_BITS = 11;
 
-/**
- * The four tap weights for fraction f/256, Q11, as i32x4 [w0, w1, w2, w3] for the taps at −1, 0, 1, 2.
- * Each running sum w0, w0 + w1, w0 + w1 + w2 is a cubic in t (times 4: c3·t³ + c2·t² + c1·t + c0),
- * rounded; the weights are their differences, so they sum to exactly 2048 (flat areas stay flat).
- */
-@inline function cubicWeights(f: i32): v128 {
-  const t = i32x4.splat(f);
-  // Horner on f = 256·t: ((c3·f + c2·2⁸)·f + c1·2¹⁶)·f + c0·2²⁴ = 4·2²⁴·sum, then to Q11 with rounding.
-  let sums = i32x4.add(i32x4.mul(i32x4(A4, 2 * A4 + 8, A4, 0), t), i32x4(-2 * A4 * 256, (-3 * A4 - 12) * 256, -A4 * 256, 0));
-  sums = i32x4.add(i32x4.mul(sums, t), i32x4(A4 * 65536, A4 * 65536, 0, 0));
-  sums = i32x4.add(i32x4.mul(sums, t), i32x4(1 << (26 - 1 - WEIGHT_BITS), (4 << 24) + (1 << (26 - 1 - WEIGHT_BITS)), (4 << 24) + (1 << (26 - 1 - WEIGHT_BITS)), 4 << 24));
-  sums = i32x4.shr_s(sums, 26 - WEIGHT_BITS);
-  // [s1, s2, s3, 2048] − [0, s1, s2, s3].
-  return i32x4.sub(sums, i32x4.shuffle(i32x4.splat(0), sums, 0, 4, 5, 6));
-}
-
-/** Keys' kernel (a = A4 / 4) at distance d, exactly. */
+/** Keys' cubic convolution kernel at distance d. */
 function keys(d: f64): f64 {
-  const a = <f64>A4 / 4;
   const x = Math.abs(d);
-  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  if (x < 1) return ((A + 2) * x - (A + 3)) * x * x + 1;
+  if (x < 2) return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
   return 0;
 }
 
-/** Half Keys, half bilinear, at distance d. */
+/** Half Keys, half bilinear, at distance d: the kernel at hard edges (see hardEdge). */
 function hardEdgeKernel(d: f64): f64 {
   return (keys(d) + Math.max(0, 1 - Math.abs(d))) / 2;
 }
 
+/** Keys' kernel, or the hard-edge kernel, at distance d. */
+@inline function kernelAt(d: f64, hard: bool): f64 {
+  return hard ? hardEdgeKernel(d) : keys(d);
+}
+
 /**
- * The hard-edge weights for fraction f/256, Q11, rounded as cubicWeights rounds: the running sums,
- * so they sum to exactly 2048 and no tap is off by more than one.
+ * The four tap weights of Keys' kernel, or of the hard-edge one, for fraction f/256, Q11, as i32x4
+ * [w0, w1, w2, w3] for the taps at −1, 0, 1, 2. The running sums w0, w0 + w1, w0 + w1 + w2 are
+ * rounded and the weights are their differences, so they sum to exactly 2048 (flat areas stay flat)
+ * and no tap is off by more than one. (A plain function, not a function reference: those live in
+ * static data, which the kernel's imported memory does not keep.)
  */
-function hardEdgeWeights(f: i32): v128 {
+function tapWeights(f: i32, hard: bool): v128 {
+  const one = <f64>(1 << WEIGHT_BITS);
   const t = <f64>f / 256;
-  const s1 = Math.round(2048 * hardEdgeKernel(t + 1));
-  const s2 = Math.round(2048 * (hardEdgeKernel(t + 1) + hardEdgeKernel(t)));
-  const s3 = Math.round(2048 * (hardEdgeKernel(t + 1) + hardEdgeKernel(t) + hardEdgeKernel(1 - t)));
-  return i32x4(<i32>s1, <i32>(s2 - s1), <i32>(s3 - s2), 2048 - <i32>s3);
+  const s1 = <i32>Math.round(one * kernelAt(t + 1, hard));
+  const s2 = <i32>Math.round(one * (kernelAt(t + 1, hard) + kernelAt(t, hard)));
+  const s3 = <i32>Math.round(one * (kernelAt(t + 1, hard) + kernelAt(t, hard) + kernelAt(1 - t, hard)));
+  return i32x4(s1, s2 - s1, s3 - s2, (1 << WEIGHT_BITS) - s3);
 }
 
 /** Bytes of the weight table a fraction: the horizontal weights as three i32x4, the vertical as two i16x8 pairs. */
@@ -78,15 +70,15 @@ const KERNEL_TABLE_BYTES = 256 * WEIGHT_ROW_BYTES;
 
 /**
  * Fills the weight table at `weights` (16-aligned, `bytes` long: 2 · 256 · 80, or this traps):
- * each fraction's cubicWeights, then each fraction's hardEdgeWeights. Looking the weights up
+ * each fraction's tapWeights of Keys' kernel, then of the hard-edge kernel. Looking the weights up
  * instead of computing them twice a pixel makes the projection ~20% faster (8K, one thread,
  * alternating runs). Once a sampler, before any rows are rendered.
  */
 export function cubicWeightTable(weights: usize, bytes: i32): void {
   if (bytes != 2 * KERNEL_TABLE_BYTES) unreachable();
   for (let f = 0; f < 256; f++) {
-    storeWeightRow(weights + <usize>(f * WEIGHT_ROW_BYTES), cubicWeights(f));
-    storeWeightRow(weights + <usize>(KERNEL_TABLE_BYTES + f * WEIGHT_ROW_BYTES), hardEdgeWeights(f));
+    storeWeightRow(weights + <usize>(f * WEIGHT_ROW_BYTES), tapWeights(f, false));
+    storeWeightRow(weights + <usize>(KERNEL_TABLE_BYTES + f * WEIGHT_ROW_BYTES), tapWeights(f, true));
   }
 }
 
