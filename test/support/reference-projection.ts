@@ -1,3 +1,4 @@
+import { FRACTION_ONE } from '../../functions/core/panorama/cube.ts';
 import type { Face } from '../../functions/core/panorama/layout.ts';
 import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
 
@@ -80,9 +81,13 @@ export function projectFace(
       const v = (Math.PI / 2 - lat) * scaleY - 0.5;
       const x0 = Math.floor(u);
       const y0 = Math.floor(v);
-      // Which four pixels surround the sample follows the kernel's positions, rounded to 1/256
-      // (cube.ts): a sample within 1/512 below a row is on it there.
-      const kernel = hardEdge(source, Math.floor(Math.round(u * 256) / 256), Math.floor(Math.round(v * 256) / 256))
+      // Which four pixels surround the sample follows the kernel's positions, rounded to 1/1024
+      // (cube.ts): a sample within 1/2048 below a row is on it there.
+      const kernel = hardEdge(
+        source,
+        Math.floor(Math.round(u * FRACTION_ONE) / FRACTION_ONE),
+        Math.floor(Math.round(v * FRACTION_ONE) / FRACTION_ONE),
+      )
         ? hardEdgeKernel
         : cubic;
       sum.fill(0);

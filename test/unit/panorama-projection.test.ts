@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { FRACTION_ONE } from '../../functions/core/panorama/cube.ts';
 import { FACES } from '../../functions/core/panorama/layout.ts';
 import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
 import { faceDirection, toLonLat, type RawImage } from '../../functions/core/panorama/projection.ts';
@@ -138,9 +139,9 @@ describe('cube face projection', () => {
   });
 
   it('fills the weight table the renderers read only at its own size: per fraction Keys’ four weights, then the hard-edge ones, each summing to 2048', () => {
-    const rows = 2 * 256;
-    const { memory, kernel } = kernelInstance<{ cubicWeightTable(at: number, bytes: number): void }>(65536);
-    assert.throws(() => kernel.cubicWeightTable(1024, 256 * 80), WebAssembly.RuntimeError, 'the Keys rows alone are too few');
+    const rows = 2 * FRACTION_ONE;
+    const { memory, kernel } = kernelInstance<{ cubicWeightTable(at: number, bytes: number): void }>(1024 + rows * 80);
+    assert.throws(() => kernel.cubicWeightTable(1024, FRACTION_ONE * 80), WebAssembly.RuntimeError, 'the Keys rows alone are too few');
     kernel.cubicWeightTable(1024, rows * 80);
     const words = new Int32Array(memory.buffer, 1024, (rows * 80) / 4);
     const tapsOf = (row: number) => {
@@ -164,16 +165,16 @@ describe('cube face projection', () => {
         `row ${row}`,
       );
     }
-    for (let fraction = 0; fraction < 256; fraction++) {
+    for (let fraction = 0; fraction < FRACTION_ONE; fraction++) {
       const keys = tapsOf(fraction).taps;
-      const bilinear = [0, 2048 - 8 * fraction, 8 * fraction, 0];
-      const hard = tapsOf(256 + fraction).taps;
+      const bilinear = [0, 2048 - (2048 * fraction) / FRACTION_ONE, (2048 * fraction) / FRACTION_ONE, 0];
+      const hard = tapsOf(FRACTION_ONE + fraction).taps;
       for (let tap = 0; tap < 4; tap++) {
         assert.ok(Math.abs(hard[tap]! - (keys[tap]! + bilinear[tap]!) / 2) <= 1.5, `fraction ${fraction}, tap ${tap}: ${hard[tap]}`);
       }
     }
     assert.deepEqual([...words.subarray(0, 12)], [0, 0, 0, 2048, 2048, 2048, 0, 0, 0, 0, 0, 0], 'fraction 0 is the pixel itself');
-    assert.deepEqual(tapsOf(256).taps, [0, 2048, 0, 0], 'also at a hard edge');
+    assert.deepEqual(tapsOf(FRACTION_ONE).taps, [0, 2048, 0, 0], 'also at a hard edge');
   });
 
   it('renders the same faces on this thread alone when the helper thread is gone', async () => {

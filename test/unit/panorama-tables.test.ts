@@ -11,7 +11,7 @@ interface TablesExport {
 /** The tables with their quadrant computed by the kernel, in a memory of its own. */
 function kernelTables(size: number, width: number, height: number): SampleTables {
   const half = Math.ceil(size / 2);
-  const { memory, kernel } = kernelInstance<TablesExport>(9 * half * half + 16 * half + 1024);
+  const { memory, kernel } = kernelInstance<TablesExport>(12 * half * half + 16 * half + 1024);
   let next = 8;
   const take = (bytes: number, align: number) => {
     const offset = Math.ceil(next / align) * align;
@@ -20,7 +20,6 @@ function kernelTables(size: number, width: number, height: number): SampleTables
   };
   const arrays: TableArrays = {
     uint16: (length) => new Uint16Array(memory.buffer, take(length * 2, 2), length),
-    uint8: (length) => new Uint8Array(memory.buffer, take(length, 1), length),
     float64: (length) => new Float64Array(memory.buffer, take(length * 8, 8), length),
   };
   return sampleTables(size, width, height, arrays, (tables) =>

@@ -1,8 +1,17 @@
 import { invalidInput } from '../errors.ts';
 import { fastAtan } from './fast-atan.ts';
 
-/** Positions are fixed point: p is stored as round(p · 256), an integer and an 8-bit fraction. */
-const WEIGHT_ONE = 256;
+/**
+ * Positions are fixed point: p is stored as round(p · 1024), an integer and a 10-bit fraction. At
+ * 1/256 of a pixel the rounding alone cost the photograph's full-face views up to 0.03 dB against
+ * exact positions (docs/panorama.md, "Fidelity"); the kernel's weight table has a row a fraction.
+ */
+export const FRACTION_BITS = 10;
+export const FRACTION_ONE = 1 << FRACTION_BITS;
+/** A fixed-point position's integer part (−1 for rows within half a row of the north pole). */
+export const wholeOf = (sample: number): number => sample >> FRACTION_BITS;
+/** A fixed-point position's fraction, 0 … FRACTION_ONE − 1. */
+export const fractionOf = (sample: number): number => sample & (FRACTION_ONE - 1);
 /** Positions are stored as 16-bit integers, which bounds the source width. */
 export const MAX_SOURCE_WIDTH = 65536;
 
@@ -15,10 +24,10 @@ export const MAX_SOURCE_WIDTH = 65536;
  * - side faces: y is the same in the mirrored column and reflected in the mirrored row;
  * - zenith: y is the same in all four; x (longitude) is reflected about W − 1 in the mirrored
  *   column, about W/2 − 1 in the mirrored row, and the same in the opposite quadrant.
- * "Reflected about K" maps x + f to K − (x + f). Positions are integers plus an 8-bit fraction,
+ * "Reflected about K" maps x + f to K − (x + f). Positions are integers plus a 10-bit fraction,
  * so the sampling kernel (worker/panorama/kernel) runs on integer arithmetic only. Its bicubic taps
  * (whole − 1 … whole + 2, weighted by the fraction) mirror with the position: K − p has the mirrored
- * taps and the mirrored weights. Positions are rounded to the nearest 1/256, so a reflected table
+ * taps and the mirrored weights. Positions are rounded to the nearest 1/1024, so a reflected table
  * entry is the entry of the reflected position.
  */
 export interface SampleTables {
@@ -34,12 +43,12 @@ export interface SampleTables {
    * row of the north pole (the kernel reads the rows across a pole).
    */
   readonly sideY: Int16Array;
-  readonly sideFy: Uint8Array;
+  readonly sideFy: Uint16Array;
   /** Zenith face, per quadrant pixel: x (wrapped to 0 … width − 1), y (−1 … height − 1) and their fractions. */
   readonly topX: Uint16Array;
-  readonly topFx: Uint8Array;
+  readonly topFx: Uint16Array;
   readonly topY: Int16Array;
-  readonly topFy: Uint8Array;
+  readonly topFy: Uint16Array;
   /** The quadrant's face coordinates, 2(i + 0.5)/size − 1 for i < half, from which its entries are computed. */
   readonly coordinates: Float64Array;
   /** 1/√(1 + a²) for each coordinate a (the side faces' latitude). */
@@ -49,7 +58,6 @@ export interface SampleTables {
 /** Where the tables are allocated: views into a kernel's memory, or fresh arrays. */
 export interface TableArrays {
   uint16(length: number): Uint16Array;
-  uint8(length: number): Uint8Array;
   float64(length: number): Float64Array;
 }
 
@@ -89,11 +97,11 @@ export function sampleTables(size: number, width: number, height: number, arrays
     height,
     sideX,
     sideY: signed(arrays.uint16(quadrant)),
-    sideFy: arrays.uint8(quadrant),
+    sideFy: arrays.uint16(quadrant),
     topX: arrays.uint16(quadrant),
-    topFx: arrays.uint8(quadrant),
+    topFx: arrays.uint16(quadrant),
     topY: signed(arrays.uint16(quadrant)),
-    topFy: arrays.uint8(quadrant),
+    topFy: arrays.uint16(quadrant),
     coordinates,
     inverseNorms,
   };
@@ -101,10 +109,10 @@ export function sampleTables(size: number, width: number, height: number, arrays
   return tables;
 }
 
-/** A column position as one small integer: the wrapped column times 256 plus its 8-bit fraction. */
+/** A column position as one small integer: the wrapped column times 1024 plus its 10-bit fraction. */
 export function columnSample(u: number, width: number): number {
-  const fixed = Math.round(u * WEIGHT_ONE);
-  const whole = Math.floor(fixed / WEIGHT_ONE);
+  const fixed = Math.round(u * FRACTION_ONE);
+  const whole = Math.floor(fixed / FRACTION_ONE);
   const wrapped = whole >= 0 && whole < width ? whole : ((whole % width) + width) % width;
-  return wrapped * WEIGHT_ONE + (fixed - whole * WEIGHT_ONE);
+  return wrapped * FRACTION_ONE + (fixed - whole * FRACTION_ONE);
 }

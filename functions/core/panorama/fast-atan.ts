@@ -2,7 +2,7 @@
  * Arctangents for the sample tables, where a 16K panorama needs some 20 million of them and
  * Math.atan/atan2 cost 20–40 ns each on a Lambda-class core. Abramowitz & Stegun 4.4.49: an odd
  * polynomial on [0, 1], |error| ≤ 2·10⁻⁸ rad, and atan(x) = π/2 − atan(1/x) beyond. The tables
- * need ~10⁻⁶ rad (1/256 of a pixel at 16K), so this is 50× finer than they can show. The kernel
+ * need ~4·10⁻⁷ rad (1/1024 of a pixel at 16K), so this is 20× finer than they can show. The kernel
  * computes the quadrant entries with the same polynomial (worker/panorama/kernel/tables.as.ts),
  * and test/support/reference-tables.ts with these functions, to check it.
  */

@@ -1,6 +1,14 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Face, Reduction } from '../../core/panorama/layout.ts';
-import { columnSample, sampleTables, type SampleTables, type TableArrays } from '../../core/panorama/cube.ts';
+import {
+  columnSample,
+  FRACTION_ONE,
+  fractionOf,
+  sampleTables,
+  wholeOf,
+  type SampleTables,
+  type TableArrays,
+} from '../../core/panorama/cube.ts';
 import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
 import { adviseHugePages } from './huge-pages.ts';
@@ -52,8 +60,8 @@ interface KernelExports {
 }
 
 const PAGE = 65536;
-/** The bicubic weights of each of the 256 fractions, then the hard-edge weights, 80 bytes each (see bicubic.as.ts). */
-const CUBIC_WEIGHT_TABLE_BYTES = 2 * 256 * 80;
+/** The bicubic weights of each fraction, then the hard-edge weights, 80 bytes each (see bicubic.as.ts). */
+const CUBIC_WEIGHT_TABLE_BYTES = 2 * FRACTION_ONE * 80;
 /** Pages of the operating system, touched one by one to fault them in. */
 const OS_PAGE = 4096;
 let compiled: WebAssembly.Module | undefined;
@@ -109,10 +117,10 @@ export const FACE_SLOTS = 2;
 const hardEdgeBytes = (height: number) => height + 4 * (height + 1) + 4;
 
 /**
- * The quadrant tables' bytes: three 16-bit positions and three 8-bit fractions a quadrant pixel,
+ * The quadrant tables' bytes: three 16-bit positions and three 16-bit fractions a quadrant pixel,
  * two doubles a quadrant column, plus alignment.
  */
-const quadrantTableBytes = (size: number) => 9 * Math.ceil(size / 2) ** 2 + 16 * Math.ceil(size / 2) + 16;
+const quadrantTableBytes = (size: number) => 12 * Math.ceil(size / 2) ** 2 + 16 * Math.ceil(size / 2) + 16;
 
 interface ReductionStep {
   /** The size of the image the step starts from. */
@@ -140,7 +148,7 @@ function samplerMemoryBytes(size: number, width: number, height: number, steps: 
   const images = steps.reduce((bytes, { m }) => bytes + m * m * 3 + 64, 0);
   const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
   const scratch = 2 * (scratchBytesFor(steps) + 64);
-  const samplingTables = size * 5 + CUBIC_WEIGHT_TABLE_BYTES + 16 + quadrantTableBytes(size) + hardEdgeBytes(height);
+  const samplingTables = size * 6 + CUBIC_WEIGHT_TABLE_BYTES + 16 + quadrantTableBytes(size) + hardEdgeBytes(height);
   return 1024 + width * height * 3 + samplingTables + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
 }
 
@@ -195,7 +203,7 @@ export function createCubeSampler(size: number, width: number, height: number, r
   const source = arena.uint8(sourceBytes);
   const sourceOffset = source.byteOffset;
   const columns = arena.int32(size);
-  const columnFractions = arena.uint8(size);
+  const columnFractions = arena.uint16(size);
   const weights = arena.take(CUBIC_WEIGHT_TABLE_BYTES, 16);
   const hardRows = arena.uint8(height);
   const hardRowCounts = arena.int32(height + 1);
@@ -347,8 +355,8 @@ export function createCubeSampler(size: number, width: number, height: number, r
         const shift = (turns * width) / 4;
         for (let column = 0; column < size; column++) {
           const sample = columnSample(ready.sideX[column]! + shift, width);
-          columns[column] = sample >> 8;
-          columnFractions[column] = sample;
+          columns[column] = wholeOf(sample);
+          columnFractions[column] = fractionOf(sample);
         }
         turnedFor = turns;
       }

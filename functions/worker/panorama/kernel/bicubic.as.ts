@@ -4,7 +4,7 @@
 // bilinear (see hardEdge).
 // Arguments are byte offsets into the one linear memory: the RGB panorama, the quadrant tables of
 // functions/core/panorama/cube.ts (their comment says how the other quadrants follow), the tap
-// weights (cubicWeightTable) and the face being written. Positions are an integer plus an 8-bit fraction (f/256). The kernel reads nothing
+// weights (cubicWeightTable) and the face being written. Positions are an integer plus a 10-bit fraction (f/1024). The kernel reads nothing
 // outside the panorama's width × height pixels: columns wrap, and rows beyond a pole are the rows
 // across it (row −1 − k is row k turned by half the width; row h + k is row h − 1 − k turned).
 
@@ -18,6 +18,10 @@ const A: f64 = -0.75;
  * positive weights' largest total), its horizontal sum that times 1.19 · 2¹¹: under 2³¹.
  */
 const WEIGHT_BITS = 11;
+
+/** Positions' fractions are f/1024, as FRACTION_BITS in functions/core/panorama/cube.ts says. */
+const FRACTION_BITS = 10;
+const FRACTIONS = 1 << FRACTION_BITS;
 
 /** Keys' cubic convolution kernel at distance d. */
 function keys(d: f64): f64 {
@@ -38,7 +42,7 @@ function hardEdgeKernel(d: f64): f64 {
 }
 
 /**
- * The four tap weights of Keys' kernel, or of the hard-edge one, for fraction f/256, Q11, as i32x4
+ * The four tap weights of Keys' kernel, or of the hard-edge one, for fraction f/1024, Q11, as i32x4
  * [w0, w1, w2, w3] for the taps at −1, 0, 1, 2. The running sums w0, w0 + w1, w0 + w1 + w2 are
  * rounded and the weights are their differences, so they sum to exactly 2048 (flat areas stay flat)
  * and no tap is off by more than one. (A plain function, not a function reference: those live in
@@ -46,7 +50,7 @@ function hardEdgeKernel(d: f64): f64 {
  */
 function tapWeights(f: i32, hard: bool): v128 {
   const one = <f64>(1 << WEIGHT_BITS);
-  const t = <f64>f / 256;
+  const t = <f64>f / FRACTIONS;
   const s1 = <i32>Math.round(one * kernelAt(t + 1, hard));
   const s2 = <i32>Math.round(one * (kernelAt(t + 1, hard) + kernelAt(t, hard)));
   const s3 = <i32>Math.round(one * (kernelAt(t + 1, hard) + kernelAt(t, hard) + kernelAt(1 - t, hard)));
@@ -55,8 +59,8 @@ function tapWeights(f: i32, hard: bool): v128 {
 
 /** Bytes of the weight table a fraction: the horizontal weights as three i32x4, the vertical as two i16x8 pairs. */
 const WEIGHT_ROW_BYTES = 80;
-/** Bytes of one kernel's rows, 256 fractions; the hard-edge rows follow the cubic ones. */
-const KERNEL_TABLE_BYTES = 256 * WEIGHT_ROW_BYTES;
+/** Bytes of one kernel's rows, a row a fraction; the hard-edge rows follow the cubic ones. */
+const KERNEL_TABLE_BYTES = FRACTIONS * WEIGHT_ROW_BYTES;
 
 /** Lays out one fraction's four weights as convolve multiplies them. */
 @inline function storeWeightRow(at: usize, w: v128): void {
@@ -69,14 +73,14 @@ const KERNEL_TABLE_BYTES = 256 * WEIGHT_ROW_BYTES;
 }
 
 /**
- * Fills the weight table at `weights` (16-aligned, `bytes` long: 2 · 256 · 80, or this traps):
+ * Fills the weight table at `weights` (16-aligned, `bytes` long: 2 · 1024 · 80, or this traps):
  * each fraction's tapWeights of Keys' kernel, then of the hard-edge kernel. Looking the weights up
  * instead of computing them twice a pixel makes the projection ~20% faster (8K, one thread,
  * alternating runs). Once a sampler, before any rows are rendered.
  */
 export function cubicWeightTable(weights: usize, bytes: i32): void {
   if (bytes != 2 * KERNEL_TABLE_BYTES) unreachable();
-  for (let f = 0; f < 256; f++) {
+  for (let f = 0; f < FRACTIONS; f++) {
     storeWeightRow(weights + <usize>(f * WEIGHT_ROW_BYTES), tapWeights(f, false));
     storeWeightRow(weights + <usize>(KERNEL_TABLE_BYTES + f * WEIGHT_ROW_BYTES), tapWeights(f, true));
   }
@@ -104,7 +108,7 @@ const HARD_EDGE_SPAN: i8 = <i8>128;
 }
 
 /**
- * Writes the sample at x + fx/256, y + fy/256 (0 ≤ x < width, −1 ≤ y < height) to out. Rows hold
+ * Writes the sample at x + fx/1024, y + fy/1024 (0 ≤ x < width, −1 ≤ y < height) to out. Rows hold
  * 16 bytes from tap −1 of rows y − 1 … y + 2: 4 pixels, 12 bytes, and 4 bytes never used.
  */
 @inline function convolve(r0: v128, r1: v128, r2: v128, r3: v128, fx: i32, fy: i32, out: usize, weights: usize, edges: bool): void {
@@ -191,7 +195,7 @@ const HARD_EDGE_SPAN: i8 = <i8>128;
 }
 
 /**
- * The sample at x + fx/256, y + fy/256 into out. Inside, one 16-byte load a row; within two pixels of
+ * The sample at x + fx/1024, y + fy/1024 into out. Inside, one 16-byte load a row; within two pixels of
  * the ±180° meridian or of a pole, the taps are gathered one by one (edgeBicubic).
  */
 @inline function bicubic(source: usize, width: i32, height: i32, x: i32, fx: i32, y: i32, fy: i32, out: usize, weights: usize, edges: bool): void {
@@ -275,9 +279,9 @@ export function hardEdgeRows(source: usize, width: i32, height: i32, flags: usiz
   return load<i32>(counts + (<usize>(high + 1) << 2)) > load<i32>(counts + (<usize>low << 2));
 }
 
-/** K − (whole + fraction/256), as whole · 256 + fraction. */
+/** K − (whole + fraction/1024), as whole · 1024 + fraction. */
 @inline function reflect(k: i32, whole: i32, fraction: i32): i32 {
-  return fraction == 0 ? (k - whole) << 8 : ((k - whole - 1) << 8) | (256 - fraction);
+  return fraction == 0 ? (k - whole) << FRACTION_BITS : ((k - whole - 1) << FRACTION_BITS) | (FRACTIONS - fraction);
 }
 
 /**
@@ -298,8 +302,8 @@ export function hardEdgeRows(source: usize, width: i32, height: i32, flags: usiz
 }
 
 /**
- * Rows [from, to) of a side face: x and its fraction per face column (i32, u8), already turned
- * for this face; y and its fraction per quadrant pixel (i16, u8), reflected in the lower half.
+ * Rows [from, to) of a side face: x and its fraction per face column (i32, u16), already turned
+ * for this face; y and its fraction per quadrant pixel (i16, u16), reflected in the lower half.
  */
 export function sideRows(source: usize, width: i32, height: i32, columns: usize, columnFractions: usize, rows: usize, rowFractions: usize, half: i32, weights: usize, counts: usize, out: usize, size: i32, from: i32, to: i32): void {
   for (let row = from; row < to; row++) {
@@ -310,13 +314,13 @@ export function sideRows(source: usize, width: i32, height: i32, columns: usize,
     for (let column = 0; column < size; column++) {
       const index = tableRow + <usize>(column < half ? column : size - 1 - column);
       let y = <i32>load<i16>(rows + (index << 1));
-      let fy = <i32>load<u8>(rowFractions + index);
+      let fy = <i32>load<u16>(rowFractions + (index << 1));
       if (lowerHalf) {
         const reflected = reflect(height - 1, y, fy);
-        y = reflected >> 8;
-        fy = reflected & 255;
+        y = reflected >> FRACTION_BITS;
+        fy = reflected & (FRACTIONS - 1);
       }
-      bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u8>(columnFractions + <usize>column), y, fy, pixel, weights, edges);
+      bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u16>(columnFractions + (<usize>column << 1)), y, fy, pixel, weights, edges);
       pixel += 3;
     }
   }
@@ -338,20 +342,20 @@ export function polarRows(source: usize, width: i32, height: i32, columns: usize
       const rightHalf = column >= half;
       const index = tableRow + <usize>(rightHalf ? size - 1 - column : column);
       let y = <i32>load<i16>(rows + (index << 1));
-      let fy = <i32>load<u8>(rowFractions + index);
+      let fy = <i32>load<u16>(rowFractions + (index << 1));
       if (nadir) {
         const reflected = reflect(height - 1, y, fy);
-        y = reflected >> 8;
-        fy = reflected & 255;
+        y = reflected >> FRACTION_BITS;
+        fy = reflected & (FRACTIONS - 1);
       }
       let x = <i32>load<u16>(columns + (index << 1));
-      let fx = <i32>load<u8>(columnFractions + index);
+      let fx = <i32>load<u16>(columnFractions + (index << 1));
       if (lowerHalf && rightHalf) {
         x = wrap(x + halfWidth, width);
       } else if (lowerHalf || rightHalf) {
         const reflected = reflect(rightHalf ? width - 1 : halfWidth - 1, x, fx);
-        x = wrap(reflected >> 8, width);
-        fx = reflected & 255;
+        x = wrap(reflected >> FRACTION_BITS, width);
+        fx = reflected & (FRACTIONS - 1);
       }
       bicubic(source, width, height, x, fx, y, fy, pixel, weights, edges);
       pixel += 3;

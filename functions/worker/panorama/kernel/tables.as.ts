@@ -5,8 +5,9 @@
 // JavaScript formulas they replace (f64 throughout, no fused multiply-add in WebAssembly, Math.round's
 // ties upwards), so the tables are bit for bit the same; a test compares them.
 
-/** Positions are fixed point: p is stored as round(p · 256). */
-const WEIGHT_ONE: f64 = 256;
+/** Positions are fixed point: p is stored as round(p · 1024), as FRACTION_BITS in cube.ts says. */
+const FRACTION_BITS = 10;
+const FRACTION_ONE: f64 = <f64>(1 << FRACTION_BITS);
 
 // Abramowitz & Stegun 4.4.49: an odd polynomial on [0, 1], |error| ≤ 2·10⁻⁸ rad.
 const A2: f64 = -0.3333314528;
@@ -57,17 +58,17 @@ const A16: f64 = 0.0028662257;
   return v128.bitselect(f64x2.add(whole, f64x2.splat(1)), whole, up);
 }
 
-/** Row positions: the row (−1 … height − 1) times 256 plus its 8-bit fraction, as i32 in lanes 0 and 1. */
+/** Row positions: the row (−1 … height − 1) times 1024 plus its 10-bit fraction, as i32 in lanes 0 and 1. */
 @inline function rowSample(v: v128, height: f64): v128 {
   const clamped = f64x2.min(f64x2.splat(height - 0.5), f64x2.max(f64x2.splat(-0.5), v));
-  return i32x4.trunc_sat_f64x2_s_zero(roundHalfUp(f64x2.mul(clamped, f64x2.splat(WEIGHT_ONE))));
+  return i32x4.trunc_sat_f64x2_s_zero(roundHalfUp(f64x2.mul(clamped, f64x2.splat(FRACTION_ONE))));
 }
 
-/** A column position: the wrapped column times 256 plus its 8-bit fraction, from u · 256 rounded. */
+/** A column position: the wrapped column times 1024 plus its 10-bit fraction, from u · 1024 rounded. */
 @inline function columnSample(fixed: i32, width: i32): i32 {
-  const whole = <i32>Math.floor(<f64>fixed / WEIGHT_ONE);
+  const whole = <i32>Math.floor(<f64>fixed / FRACTION_ONE);
   const wrapped = whole >= 0 && whole < width ? whole : ((whole % width) + width) % width;
-  return wrapped * 256 + (fixed - whole * 256);
+  return (wrapped << FRACTION_BITS) + (fixed - (whole << FRACTION_BITS));
 }
 
 /** Doubles `index` and `index` + 1 of the array at `at`, or `index` twice when it is the last. */
@@ -76,20 +77,22 @@ const A16: f64 = 0.0028662257;
   return both ? v128.load(address) : v128.load64_splat(address);
 }
 
+const FRACTION_MASK = (1 << FRACTION_BITS) - 1;
+
 @inline function storeRow(y: usize, fy: usize, index: usize, sample: i32): void {
-  store<i16>(y + (index << 1), <i16>(sample >> 8));
-  store<u8>(fy + index, <u8>sample);
+  store<i16>(y + (index << 1), <i16>(sample >> FRACTION_BITS));
+  store<u16>(fy + (index << 1), <u16>(sample & FRACTION_MASK));
 }
 
 @inline function storeColumn(x: usize, fx: usize, index: usize, fixed: i32, width: i32): void {
   const sample = columnSample(fixed, width);
-  store<u16>(x + (index << 1), <u16>(sample >> 8));
-  store<u8>(fx + index, <u8>sample);
+  store<u16>(x + (index << 1), <u16>(sample >> FRACTION_BITS));
+  store<u16>(fx + (index << 1), <u16>(sample & FRACTION_MASK));
 }
 
 /**
  * The quadrant tables (half × half entries, row-major): per entry the side faces'
- * y (i16) and fraction (u8), the zenith's x (u16), its fraction, y and fraction. `coordinates` holds
+ * y (i16) and fraction (u16), the zenith's x (u16), its fraction, y and fraction. `coordinates` holds
  * the quadrant's face coordinates (2(i + 0.5)/size − 1, f64) and `inverseNorms` 1/√(1 + a²) for
  * each. Two columns at a time.
  */
@@ -114,7 +117,7 @@ export function quadrantTables(
       const distance = fastAtan(f64x2.sqrt(f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b))));
       const top = rowSample(f64x2.sub(f64x2.mul(distance, scaleY), halfPixel), rows);
       const longitude = f64x2.sub(f64x2.mul(f64x2.add(fastAtan2(a, b), f64x2.splat(Math.PI)), scaleX), halfPixel);
-      const fixed = i32x4.trunc_sat_f64x2_s_zero(roundHalfUp(f64x2.mul(longitude, f64x2.splat(WEIGHT_ONE))));
+      const fixed = i32x4.trunc_sat_f64x2_s_zero(roundHalfUp(f64x2.mul(longitude, f64x2.splat(FRACTION_ONE))));
       storeRow(sideY, sideFy, index, i32x4.extract_lane(side, 0));
       storeRow(topY, topFy, index, i32x4.extract_lane(top, 0));
       storeColumn(topX, topFx, index, i32x4.extract_lane(fixed, 0), width);
