@@ -5,7 +5,7 @@ import { decodeRgb, scoreViews, tesseraTiles, tileSetBytes } from '../test/suppo
 import { openTileSet, type TileSet } from '../test/support/tile-set.ts';
 import { diagnosticPanoramaInput, panoramaInput } from './panorama-inputs.ts';
 import { scratchDirectory } from './scratch-directory.ts';
-import { verdict, type Row } from './stats.ts';
+import { percentile, verdict, type Row } from './stats.ts';
 
 const VIEW_SIZE = 512;
 const WIDTH = 4096;
@@ -17,7 +17,6 @@ const GENERATE_PY_RUNS = 3;
 
 const decibels = (value: number) => `${value.toFixed(2)} dB`;
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const runName = (run: number) => `generate.py run ${run + 1}`;
 
 /**
@@ -49,7 +48,7 @@ export async function benchPanoramaFidelity(): Promise<Row[]> {
         sets.set(runName(run), await openTileSet((file) => readFile(`${out}/${file}`)));
         theirSizes.push(tileSetBytes(out));
       }
-      const theirBytes = !failure && theirSizes.length > 0 ? median(theirSizes) : undefined;
+      const theirBytes = !failure && theirSizes.length > 0 ? percentile(theirSizes, 50) : undefined;
       rows.push({
         measure: `${label}: tile set size (tiles and fallback faces, JPEG q75)`,
         value:
@@ -68,7 +67,7 @@ export async function benchPanoramaFidelity(): Promise<Row[]> {
           rows.push({ measure, value: `Tessera ${decibels(ours.psnr)}; generate.py ${failure}` });
           continue;
         }
-        const theirs = median(runs);
+        const theirs = percentile(runs, 50);
         const spread = Math.max(...runs) - Math.min(...runs);
         widestSpread = Math.max(widestSpread, spread);
         const difference = ours.psnr - theirs;

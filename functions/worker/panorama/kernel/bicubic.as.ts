@@ -8,6 +8,8 @@
 // outside the panorama's width × height pixels: columns wrap, and rows beyond a pole are the rows
 // across it (row −1 − k is row k turned by half the width; row h + k is row h − 1 − k turned).
 
+import { FRACTION_BITS, FRACTION_MASK, FRACTIONS } from './fixed-point.as';
+
 /**
  * The kernel's a: −0.75. Measured against generate.py (bench fidelity), Catmull-Rom (a = −0.5)
  * loses 0.02–0.10 dB on the photograph and a = −1 up to 1.2 dB on the grid.
@@ -19,9 +21,6 @@ const A: f64 = -0.75;
  */
 const WEIGHT_BITS = 11;
 
-/** Positions' fractions are f/1024, as FRACTION_BITS in functions/core/panorama/cube.ts says. */
-const FRACTION_BITS = 10;
-const FRACTIONS = 1 << FRACTION_BITS;
 
 /** Keys' cubic convolution kernel at distance d. */
 function keys(d: f64): f64 {
@@ -318,7 +317,7 @@ export function sideRows(source: usize, width: i32, height: i32, columns: usize,
       if (lowerHalf) {
         const reflected = reflect(height - 1, y, fy);
         y = reflected >> FRACTION_BITS;
-        fy = reflected & (FRACTIONS - 1);
+        fy = reflected & FRACTION_MASK;
       }
       bicubic(source, width, height, load<i32>(columns + (<usize>column << 2)), <i32>load<u16>(columnFractions + (<usize>column << 1)), y, fy, pixel, weights, edges);
       pixel += 3;
@@ -346,7 +345,7 @@ export function polarRows(source: usize, width: i32, height: i32, columns: usize
       if (nadir) {
         const reflected = reflect(height - 1, y, fy);
         y = reflected >> FRACTION_BITS;
-        fy = reflected & (FRACTIONS - 1);
+        fy = reflected & FRACTION_MASK;
       }
       let x = <i32>load<u16>(columns + (index << 1));
       let fx = <i32>load<u16>(columnFractions + (index << 1));
@@ -355,7 +354,7 @@ export function polarRows(source: usize, width: i32, height: i32, columns: usize
       } else if (lowerHalf || rightHalf) {
         const reflected = reflect(rightHalf ? width - 1 : halfWidth - 1, x, fx);
         x = wrap(reflected >> FRACTION_BITS, width);
-        fx = reflected & (FRACTIONS - 1);
+        fx = reflected & FRACTION_MASK;
       }
       bicubic(source, width, height, x, fx, y, fy, pixel, weights, edges);
       pixel += 3;

@@ -5,9 +5,10 @@
 // JavaScript formulas they replace (f64 throughout, no fused multiply-add in WebAssembly, Math.round's
 // ties upwards), so the tables are bit for bit the same; a test compares them.
 
-/** Positions are fixed point: p is stored as round(p · 1024), as FRACTION_BITS in cube.ts says. */
-const FRACTION_BITS = 10;
-const FRACTION_ONE: f64 = <f64>(1 << FRACTION_BITS);
+import { FRACTION_BITS, FRACTION_MASK, FRACTIONS } from './fixed-point.as';
+
+/** Positions are stored as round(p · FRACTIONS) (fixed-point.as.ts). */
+const FRACTION_ONE: f64 = <f64>FRACTIONS;
 
 // Abramowitz & Stegun 4.4.49: an odd polynomial on [0, 1], |error| ≤ 2·10⁻⁸ rad.
 const A2: f64 = -0.3333314528;
@@ -76,8 +77,6 @@ const A16: f64 = 0.0028662257;
   const address = at + (<usize>index << 3);
   return both ? v128.load(address) : v128.load64_splat(address);
 }
-
-const FRACTION_MASK = (1 << FRACTION_BITS) - 1;
 
 @inline function storeRow(y: usize, fy: usize, index: usize, sample: i32): void {
   store<i16>(y + (index << 1), <i16>(sample >> FRACTION_BITS));
