@@ -9,6 +9,7 @@ import {
   type SampleTables,
   type TableArrays,
 } from '../../core/panorama/cube.ts';
+import { COLOUR_BOX_BYTES, extremeColourTable } from '../../core/panorama/jpeg-extremes.ts';
 import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
 import { adviseHugePages } from './huge-pages.ts';
@@ -57,6 +58,17 @@ interface KernelExports {
   ): void;
   /** Strips [fromStrip, toStrip) of the n × n image at src reduced into the m × m image at out (see lanczos.as.ts). */
   reduce(src: number, n: number, out: number, m: number, table: number, scratch: number, fromStrip: number, toStrip: number): void;
+  /** 1 if the region holds a colour in one of `count` boxes (see jpeg-extremes.as.ts and core/panorama/jpeg-extremes.ts). */
+  holdsExtremeColours(
+    src: number,
+    stride: number,
+    width: number,
+    height: number,
+    boxes: number,
+    count: number,
+    darkest: number,
+    brightest: number,
+  ): number;
 }
 
 const PAGE = 65536;
@@ -110,6 +122,8 @@ class Arena {
   float64 = (length: number) => new Float64Array(this.memory.buffer, this.take(length * 8, 8), length);
 }
 
+const EXTREME_COLOURS = extremeColourTable();
+
 /** Faces the sampler holds at once: one being rendered while the one before is still being encoded. */
 export const FACE_SLOTS = 2;
 
@@ -149,7 +163,9 @@ function samplerMemoryBytes(size: number, width: number, height: number, steps: 
   const tables = steps.reduce((bytes, { m }) => bytes + lanczosTableBytes(m) + 64, 0);
   const scratch = 2 * (scratchBytesFor(steps) + 64);
   const samplingTables = size * 6 + CUBIC_WEIGHT_TABLE_BYTES + 16 + quadrantTableBytes(size) + hardEdgeBytes(height);
-  return 1024 + width * height * 3 + samplingTables + FACE_SLOTS * (size * size * 3 + images) + tables + scratch;
+  return (
+    1024 + EXTREME_COLOURS.bytes.length + width * height * 3 + samplingTables + FACE_SLOTS * (size * size * 3 + images) + tables + scratch
+  );
 }
 
 export interface CubeSampler {
@@ -180,6 +196,13 @@ export interface CubeSampler {
    * step are made again; the step it starts from must be made first.
    */
   shrink(slot: number, step: number): Promise<Uint8Array>;
+  /**
+   * Whether the `width` × `height` region at (`left`, `top`) of `image`, a view this sampler handed
+   * out (`imageSize` pixels a side), holds a colour that JPEG's overshoot deringing can change
+   * (core/panorama/jpeg-extremes.ts). Runs on this thread: ~0.2 ms a 512² tile that holds none (at 8K,
+   * 306 tiles in 60–70 ms).
+   */
+  holdsJpegExtremes(image: Uint8Array, imageSize: number, left: number, top: number, width: number, height: number): boolean;
   /** Stops the helper thread. */
   close(): Promise<void>;
 }
@@ -216,6 +239,8 @@ export function createCubeSampler(size: number, width: number, height: number, r
   // One scratch area a thread: this one's, then the helper's.
   const scratchBytes = scratchBytesFor(steps);
   const [scratch, helperScratch] = [arena.take(scratchBytes, 64), arena.take(scratchBytes, 64)];
+  const extremeBoxes = arena.uint8(EXTREME_COLOURS.bytes.length);
+  extremeBoxes.set(EXTREME_COLOURS.bytes);
   let tables: SampleTables | undefined;
   let turnedFor: number | undefined;
   const helper = startKernelHelper(kernelModule(), memory);
@@ -399,6 +424,28 @@ export function createCubeSampler(size: number, width: number, height: number, r
         [source, n, out.byteOffset, m, table, helperScratch, middle, strips],
       );
       return out;
+    },
+    holdsJpegExtremes(image, imageSize, left, top, regionWidth, regionHeight) {
+      const inside =
+        left >= 0 && top >= 0 && regionWidth > 0 && regionHeight > 0 && left + regionWidth <= imageSize && top + regionHeight <= imageSize;
+      if (image.buffer !== memory.buffer || image.length !== imageSize * imageSize * 3 || !inside)
+        throw new Error('holdsJpegExtremes reads a region of a face or level this sampler made');
+      const stride = imageSize * 3;
+      const { darkest, brightest } = EXTREME_COLOURS;
+      const boxes = extremeBoxes.byteOffset;
+      const at = image.byteOffset + top * stride + left * 3;
+      return (
+        kernel.holdsExtremeColours(
+          at,
+          stride,
+          regionWidth,
+          regionHeight,
+          boxes,
+          extremeBoxes.length / COLOUR_BOX_BYTES,
+          darkest,
+          brightest,
+        ) === 1
+      );
     },
     close: () => helper.close(),
   };

@@ -39,12 +39,16 @@ export interface TilerOptions {
   readonly onProgress?: (fraction: number) => void | Promise<void>;
 }
 
-function encode(image: Sharp, format: TileFormat, quality: number): Promise<Buffer> {
+/**
+ * `deringing`: whether the pixels hold a colour JPEG's overshoot deringing can change
+ * (core/panorama/jpeg-extremes.ts). Deringing keeps hard edges against black or white from ringing
+ * at the same quality and size: on a diagnostic grid +0.1 to +0.3 dB over plain JPEG. Elsewhere it
+ * changes no byte and costs ~40% more CPU, so it is asked for only where it can act.
+ */
+function encode(image: Sharp, format: TileFormat, quality: number, deringing: boolean): Promise<Buffer> {
   if (format === 'png') return image.png().toBuffer();
   if (format === 'webp') return image.webp({ quality }).toBuffer();
-  // Deringing keeps hard edges against black or white from ringing at the same quality and size:
-  // on a diagnostic grid +0.1 to +0.3 dB over plain JPEG, photographs unchanged (docs/panorama.md).
-  return image.jpeg({ quality, overshootDeringing: true }).toBuffer();
+  return image.jpeg({ quality, overshootDeringing: deringing }).toBuffer();
 }
 
 interface SquareImage {
@@ -197,7 +201,7 @@ async function projectFace(sampler: CubeSampler, face: Face, slot: number, write
   for (let row = 0; row < top.tilesPerSide; row++) {
     // Awaiting the helper thread's half also lets sharp's finished encodes be answered.
     pixels = await sampler.render(face, slot, row * tileSize, Math.min(sampler.size, (row + 1) * tileSize));
-    work.push(...writer.tileRow({ data: pixels, size: sampler.size }, top, face, row).map(awaitedLater));
+    work.push(...writer.tileRow(sampler, { data: pixels, size: sampler.size }, top, face, row).map(awaitedLater));
   }
   work.push(writer.smallerLevels(sampler, slot, pixels!, face));
   return { encoded: awaitedLater(Promise.all(work).then(() => undefined)) };
@@ -226,16 +230,22 @@ class TileWriter {
     if (!this.abandoned) await this.emit(file);
   }
 
-  /** The tiles of one row of a level, each its own sharp pipeline over the level's pixels. */
-  tileRow(image: SquareImage, level: Level, face: Face, row: number): Array<Promise<void>> {
+  /** Whether the JPEG of this region of `image` (a view `sampler` made) needs deringing. */
+  private deringing(sampler: CubeSampler, image: SquareImage, left: number, top: number, width: number, height: number): boolean {
+    return this.options.format === 'jpeg' && sampler.holdsJpegExtremes(image.data, image.size, left, top, width, height);
+  }
+
+  /** The tiles of one row of a level (pixels `sampler` made), each its own sharp pipeline over the level's pixels. */
+  tileRow(sampler: CubeSampler, image: SquareImage, level: Level, face: Face, row: number): Array<Promise<void>> {
     const { tileSize } = this.layout;
     const quality = this.options.levelQuality(level.level);
     const top = row * tileSize;
     const height = Math.min(tileSize, level.size - top);
     return Array.from({ length: level.tilesPerSide }, (_, column) => {
       const left = column * tileSize;
-      const tile = sharp(image.data, rawInput(image.size)).extract({ left, top, width: Math.min(tileSize, level.size - left), height });
-      return encode(tile, this.options.format, quality).then((data) =>
+      const width = Math.min(tileSize, level.size - left);
+      const tile = sharp(image.data, rawInput(image.size)).extract({ left, top, width, height });
+      return encode(tile, this.options.format, quality, this.deringing(sampler, image, left, top, width, height)).then((data) =>
         this.send({ path: tilePath(level.level, face, row, column, this.options.extension), data }),
       );
     });
@@ -252,16 +262,18 @@ class TileWriter {
     const work: Array<Promise<void>> = [];
     for (const [step, level] of levels.entries()) {
       const image = { data: await sampler.shrink(slot, step), size: level.size };
-      for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(image, level, face, row).map(awaitedLater));
+      for (let row = 0; row < level.tilesPerSide; row++) work.push(...this.tileRow(sampler, image, level, face, row).map(awaitedLater));
     }
     const size = layout.fallbackSize;
-    const fallback =
-      fallbackStep === undefined
-        ? sharp(full, rawInput(layout.cubeSize)).resize(size, size, { kernel: 'lanczos3' })
-        : sharp(await sampler.shrink(slot, fallbackStep), rawInput(size));
+    const reduced = fallbackStep === undefined ? undefined : { data: await sampler.shrink(slot, fallbackStep), size };
+    // sharp's enlargement of a small cube is not the sampler's to screen: it is deringed.
+    const fallback = reduced
+      ? sharp(reduced.data, rawInput(size))
+      : sharp(full, rawInput(layout.cubeSize)).resize(size, size, { kernel: 'lanczos3' });
+    const deringing = reduced ? this.deringing(sampler, reduced, 0, 0, size, size) : options.format === 'jpeg';
     work.push(
       awaitedLater(
-        encode(fallback, options.format, options.fallbackQuality).then((data) =>
+        encode(fallback, options.format, options.fallbackQuality, deringing).then((data) =>
           this.send({ path: fallbackPath(face, options.extension), data }),
         ),
       ),
