@@ -2,11 +2,13 @@
  * One measurement in a fresh process, so peak RSS belongs to it alone:
  *   build INPUT  — buildPanorama at q75 (generate.py's default), tiles kept in memory;
  *   floor INPUT  — decode INPUT once, then encode as many output pixels as the build writes, as
- *                  512² JPEG q75 tiles from a ready raw image, all in flight on sharp's pool.
+ *                  512² JPEG q75 tiles from a ready raw image, all in flight on sharp's pool, each
+ *                  deringed only if it holds a colour deringing can change, as the tiler's are.
  * Prints {seconds, peakRssMb, outputPixels}.
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
+import { extremeColourTable, isJpegExtremeColour } from '../functions/core/panorama/jpeg-extremes.ts';
 import { panoramaLayout } from '../functions/core/panorama/layout.ts';
 import { buildPanorama } from '../functions/worker/panorama/tiler.ts';
 
@@ -30,18 +32,30 @@ if (mode === 'build') {
   const tileHeight = Math.round(Math.sqrt(outputPixels / 2));
   const raw = { width: 2 * tileHeight, height: tileHeight, channels: 3 as const };
   const pixels = await sharp(input, { limitInputPixels }).resize(raw.width, raw.height).raw().toBuffer();
-  const started = performance.now();
-  await sharp(input, { limitInputPixels }).raw().toBuffer();
-  const tiles: Array<Promise<Buffer>> = [];
+  const regions: Array<{ left: number; top: number; width: number; height: number }> = [];
   for (let top = 0; top < raw.height; top += 512) {
     for (let left = 0; left < raw.width; left += 512) {
-      const region = { left, top, width: Math.min(512, raw.width - left), height: Math.min(512, raw.height - top) };
-      // Encoded as the tiler encodes its JPEG tiles.
-      tiles.push(
-        sharp(pixels, { raw, limitInputPixels: false }).extract(region).jpeg({ quality: 75, overshootDeringing: true }).toBuffer(),
-      );
+      regions.push({ left, top, width: Math.min(512, raw.width - left), height: Math.min(512, raw.height - top) });
     }
   }
+  // Decided before the clock starts: the floor is the encoding, not the tiler's screen for it. A
+  // pixel with a byte between darkest and brightest is in no box (the kernel screens the same way).
+  const { darkest, brightest } = extremeColourTable();
+  const middle = (byte: number) => byte > darkest && byte < brightest;
+  const deringing = regions.map(({ left, top, width: columns, height: rows }) => {
+    for (let row = top; row < top + rows; row++) {
+      for (let at = (row * raw.width + left) * 3, end = at + columns * 3; at < end; at += 3) {
+        const [r, g, b] = [pixels[at]!, pixels[at + 1]!, pixels[at + 2]!];
+        if (!middle(r) && !middle(g) && !middle(b) && isJpegExtremeColour(r, g, b)) return true;
+      }
+    }
+    return false;
+  });
+  const started = performance.now();
+  await sharp(input, { limitInputPixels }).raw().toBuffer();
+  const tiles = regions.map((region, index) =>
+    sharp(pixels, { raw, limitInputPixels: false }).extract(region).jpeg({ quality: 75, overshootDeringing: deringing[index] }).toBuffer(),
+  );
   await Promise.all(tiles);
   seconds = (performance.now() - started) / 1000;
 }
