@@ -8,7 +8,7 @@ import {
   JPEG_EXTREME_COLOURS,
   type Rgb,
 } from '../../functions/core/panorama/jpeg-extremes.ts';
-import { createCubeSampler } from '../../functions/worker/panorama/cube-sampler.ts';
+import { createCubeSampler, type KernelExports } from '../../functions/worker/panorama/cube-sampler.ts';
 import { kernelInstance } from '../support/kernel-instance.ts';
 import { diagnosticPanorama, photographPanorama } from '../support/panorama-images.ts';
 import { decodeRgb } from '../support/panorama-fidelity.ts';
@@ -97,18 +97,7 @@ describe('colours JPEG deringing can act on', () => {
   });
 });
 
-interface ExtremesExports {
-  holdsExtremeColours(
-    src: number,
-    stride: number,
-    width: number,
-    height: number,
-    boxes: number,
-    count: number,
-    darkest: number,
-    brightest: number,
-  ): number;
-}
+type ExtremesExports = Pick<KernelExports, 'holdsExtremeColours'>;
 
 describe('the kernel’s holdsExtremeColours', () => {
   const { bytes: boxBytes, darkest, brightest } = extremeColourTable();

@@ -34,7 +34,8 @@ type RowsRenderer = (
   to: number,
 ) => void;
 
-interface KernelExports {
+/** The kernel module's exports (kernel/cube-kernel.as.ts), as this sampler and the tests call them. */
+export interface KernelExports {
   /** Fills the bicubic weight table (CUBIC_WEIGHT_TABLE_BYTES, 16-aligned) the row renderers read. */
   cubicWeightTable(weights: number, bytes: number): void;
   /** Flags rows [from, to) of the panorama that, with the row below, hold a hard edge (a byte each at `flags`). */
