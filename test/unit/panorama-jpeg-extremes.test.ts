@@ -8,7 +8,9 @@ import {
   JPEG_EXTREME_COLOURS,
   type Rgb,
 } from '../../functions/core/panorama/jpeg-extremes.ts';
+import { panoramaLayout, tilePath } from '../../functions/core/panorama/layout.ts';
 import { createCubeSampler, type KernelExports } from '../../functions/worker/panorama/cube-sampler.ts';
+import { buildPanorama } from '../../functions/worker/panorama/tiler.ts';
 import { kernelInstance } from '../support/kernel-instance.ts';
 import { diagnosticPanorama, photographPanorama } from '../support/panorama-images.ts';
 import { decodeRgb } from '../support/panorama-fidelity.ts';
@@ -94,6 +96,14 @@ describe('colours JPEG deringing can act on', () => {
     assert.deepEqual([...bytes.subarray(0, 6)], [...JPEG_EXTREME_COLOURS[0]!.low, ...JPEG_EXTREME_COLOURS[0]!.high]);
     assert.deepEqual([darkest, brightest], [14, 249]);
     assert.throws(() => extremeColourTable([{ low: [0, 0, 0], high: [3, 200, 3] }]), /screen would miss it/);
+    assert.throws(
+      () =>
+        extremeColourTable([
+          { low: [0, 0, 0], high: [127, 127, 127] },
+          { low: [128, 128, 128], high: [255, 255, 255] },
+        ]),
+      /screen would pass everything/,
+    );
   });
 });
 
@@ -261,6 +271,49 @@ describe('the sampler’s holdsJpegExtremes', () => {
       assert.equal(sampler.holdsJpegExtremes(face, 32, 0, 0, 32, 32), true);
     } finally {
       await sampler.close();
+    }
+  });
+});
+
+describe('the tiler’s tiles', () => {
+  it('are byte for byte those of deringing every tile: the grid’s (each screened in) and the photograph’s (none)', async () => {
+    for (const make of [diagnosticPanorama, photographPanorama]) {
+      const input = await make(2048);
+      const tileSize = 256;
+      const files = new Map<string, Buffer>();
+      const options = {
+        extension: 'jpg',
+        format: 'jpeg' as const,
+        levelQuality: () => 80,
+        fallbackQuality: 75,
+        maxInputPixels: 1 << 24,
+        tileSize,
+      };
+      await buildPanorama(input, options, async ({ path, data }) => void files.set(path, data));
+      const { data, width, height } = await decodeRgb(input);
+      const layout = panoramaLayout(width, height, { tileSize });
+      const top = layout.levels.at(-1)!;
+      const sampler = createCubeSampler(layout.cubeSize, width, height);
+      try {
+        sampler.setSource(data);
+        for (const face of ['f', 'u'] as const) {
+          const pixels = await sampler.render(face, 0);
+          for (let row = 0; row < top.tilesPerSide; row++) {
+            for (let column = 0; column < top.tilesPerSide; column++) {
+              const [left, upper] = [column * tileSize, row * tileSize];
+              const region = { left, top: upper, width: Math.min(tileSize, top.size - left), height: Math.min(tileSize, top.size - upper) };
+              const deringed = await sharp(pixels, { raw: { width: top.size, height: top.size, channels: 3 } })
+                .extract(region)
+                .jpeg({ quality: 80, overshootDeringing: true })
+                .toBuffer();
+              const path = tilePath(top.level, face, row, column, 'jpg');
+              assert.ok(files.get(path)?.equals(deringed), `${make.name} ${path}`);
+            }
+          }
+        }
+      } finally {
+        await sampler.close();
+      }
     }
   });
 });

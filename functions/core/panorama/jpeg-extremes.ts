@@ -2,8 +2,8 @@
  * Where mozjpeg's overshoot deringing can change a JPEG's bytes. Deringing (jcdctmgr.c,
  * preprocess_deringing) rewrites only 8×8 blocks holding a component sample of 255; while it is on,
  * every block's quantised coefficients are also clamped to ±1023, which for 8-bit samples moves
- * only a DC of −1024: a block all 0 at a DC quantiser of 1. libjpeg's RGB → YCbCr (jccolor.c's
- * fixed point) gives a component of 0 or 255 only near six corners of the RGB cube; chroma
+ * only a DC of −1024: a block of samples nearly all 0, at a DC quantiser of 1. libjpeg's RGB → YCbCr
+ * (jccolor.c's fixed point) gives a component of 0 or 255 only near six corners of the RGB cube; chroma
  * subsampling averages samples and edge padding repeats them, so neither makes a new extreme. A
  * region with no pixel in these boxes encodes to the same bytes with deringing on or off, and
  * deringing costs ~40% more CPU a tile (docs/panorama.md).
@@ -48,6 +48,9 @@ export function extremeColourTable(boxes: readonly ColourBox[] = JPEG_EXTREME_CO
 } {
   const darkest = Math.max(...boxes.flatMap(({ low, high }) => high.filter((top, channel) => low[channel] === 0 && top < 128)));
   const brightest = Math.min(...boxes.flatMap(({ low, high }) => low.filter((bottom, channel) => high[channel] === 255 && bottom >= 128)));
+  // The kernel's first pass finds bytes outside darkest + 1 … brightest − 1, which must not be empty.
+  if (brightest - darkest < 2)
+    throw new Error(`no byte lies between ${darkest} and ${brightest}: the kernel's screen would pass everything`);
   for (const { low, high } of boxes) {
     for (let channel = 0; channel < 3; channel++) {
       const dark = low[channel] === 0 && high[channel]! <= darkest;
