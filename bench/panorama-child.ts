@@ -8,9 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { extremeColourTable, isJpegExtremeColour } from '../functions/core/panorama/jpeg-extremes.ts';
 import { panoramaLayout } from '../functions/core/panorama/layout.ts';
 import { buildPanorama } from '../functions/worker/panorama/tiler.ts';
+import { holdsJpegExtremeColour } from '../test/support/jpeg-extremes.ts';
 
 const [mode, path] = process.argv.slice(2);
 const input = readFileSync(path!);
@@ -38,19 +38,8 @@ if (mode === 'build') {
       regions.push({ left, top, width: Math.min(512, raw.width - left), height: Math.min(512, raw.height - top) });
     }
   }
-  // Decided before the clock starts: the floor is the encoding, not the tiler's screen for it. A
-  // pixel with a byte between darkest and brightest is in no box (the kernel screens the same way).
-  const { darkest, brightest } = extremeColourTable();
-  const middle = (byte: number) => byte > darkest && byte < brightest;
-  const deringing = regions.map(({ left, top, width: columns, height: rows }) => {
-    for (let row = top; row < top + rows; row++) {
-      for (let at = (row * raw.width + left) * 3, end = at + columns * 3; at < end; at += 3) {
-        const [r, g, b] = [pixels[at]!, pixels[at + 1]!, pixels[at + 2]!];
-        if (!middle(r) && !middle(g) && !middle(b) && isJpegExtremeColour(r, g, b)) return true;
-      }
-    }
-    return false;
-  });
+  // Decided before the clock starts: the floor is the encoding, not the tiler's screen for it.
+  const deringing = regions.map((region) => holdsJpegExtremeColour(pixels, raw.width, region));
   const started = performance.now();
   await sharp(input, { limitInputPixels }).raw().toBuffer();
   const tiles = regions.map((region, index) =>

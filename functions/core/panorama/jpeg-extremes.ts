@@ -38,11 +38,12 @@ export const COLOUR_BOX_BYTES = 6;
 
 /**
  * The boxes as the kernel's `holdsExtremeColours` reads them (low r, g, b, then high r, g, b, a
- * box), and the two byte bounds its SIMD pass screens with: every box keeps each channel at or
+ * box: COLOUR_BOX_BYTES each), how many, and the two byte bounds its SIMD pass screens with: every box keeps each channel at or
  * below `darkest` or at or above `brightest`, so a pixel with a byte between them is in none.
  */
 export function extremeColourTable(boxes: readonly ColourBox[] = JPEG_EXTREME_COLOURS): {
   readonly bytes: Uint8Array;
+  readonly count: number;
   readonly darkest: number;
   readonly brightest: number;
 } {
@@ -58,5 +59,5 @@ export function extremeColourTable(boxes: readonly ColourBox[] = JPEG_EXTREME_CO
       if (!dark && !bright) throw new Error(`a box spans ${low[channel]}…${high[channel]}: the kernel's screen would miss it`);
     }
   }
-  return { bytes: Uint8Array.from(boxes.flatMap(({ low, high }) => [...low, ...high])), darkest, brightest };
+  return { bytes: Uint8Array.from(boxes.flatMap(({ low, high }) => [...low, ...high])), count: boxes.length, darkest, brightest };
 }

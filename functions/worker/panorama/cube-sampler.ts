@@ -9,7 +9,7 @@ import {
   type SampleTables,
   type TableArrays,
 } from '../../core/panorama/cube.ts';
-import { COLOUR_BOX_BYTES, extremeColourTable } from '../../core/panorama/jpeg-extremes.ts';
+import { extremeColourTable } from '../../core/panorama/jpeg-extremes.ts';
 import { lanczosTableBytes, reductionScratchBytes, reductionStrips, writeLanczosTable } from '../../core/panorama/lanczos-table.ts';
 import { CUBE_KERNEL_WASM_BASE64 } from './kernel/cube-kernel-module.ts';
 import { adviseHugePages } from './huge-pages.ts';
@@ -432,21 +432,10 @@ export function createCubeSampler(size: number, width: number, height: number, r
       if (image.buffer !== memory.buffer || image.length !== imageSize * imageSize * 3 || !inside)
         throw new Error('holdsJpegExtremes reads a region of a face or level this sampler made');
       const stride = imageSize * 3;
-      const { darkest, brightest } = EXTREME_COLOURS;
+      const { count, darkest, brightest } = EXTREME_COLOURS;
       const boxes = extremeBoxes.byteOffset;
       const at = image.byteOffset + top * stride + left * 3;
-      return (
-        kernel.holdsExtremeColours(
-          at,
-          stride,
-          regionWidth,
-          regionHeight,
-          boxes,
-          extremeBoxes.length / COLOUR_BOX_BYTES,
-          darkest,
-          brightest,
-        ) === 1
-      );
+      return kernel.holdsExtremeColours(at, stride, regionWidth, regionHeight, boxes, count, darkest, brightest) === 1;
     },
     close: () => helper.close(),
   };

@@ -21,7 +21,6 @@ const A: f64 = -0.75;
  */
 const WEIGHT_BITS = 11;
 
-
 /** Keys' cubic convolution kernel at distance d. */
 function keys(d: f64): f64 {
   const x = Math.abs(d);
