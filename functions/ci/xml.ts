@@ -1,10 +1,42 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { invalidInput } from '../core/errors.ts';
 
-// Entities are never expanded and DTDs are refused outright, so no entity bomb or external
-// entity can reach the parser.
+/** The references XML itself defines (its five predefined entities and character references), not declared ones. */
+const XML_REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|([A-Za-z_][\w.-]*));/g;
+const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+const XML_CHARACTER = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]$/u;
+
+function referenced(reference: string, hex: string | undefined, decimal: string | undefined, name: string | undefined): string {
+  if (name !== undefined) {
+    if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name]!;
+    throw new Error(`&${name}; is not one of XML's predefined entities, and no other is declared`);
+  }
+  const codePoint = hex !== undefined ? parseInt(hex, 16) : Number(decimal);
+  const character = codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
+  if (!XML_CHARACTER.test(character)) throw new Error(`${reference} refers to no character XML 1.0 allows`);
+  return character;
+}
+
+/**
+ * What a conforming parser must decode and no more: `&amp;`, `&lt;`, `&#60;` and the like in text
+ * (the Python SDK writes `>` as `&gt;`, and a rule such as `thumbnail/200x300<` can only be sent so).
+ * No entity is ever expanded: DTDs are refused before parsing, so no declaration can add one.
+ */
+const xmlReferences = {
+  decode: (text: string) => text.replace(XML_REFERENCE, referenced),
+  addInputEntities(entities: Record<string, string>) {
+    if (Object.keys(entities).length > 0) throw new Error('entity declarations are not accepted');
+  },
+  setExternalEntities(entities: Record<string, string>) {
+    if (Object.keys(entities).length > 0) throw new Error('external entities are not accepted');
+  },
+  reset: () => undefined,
+  setXmlVersion: () => undefined,
+};
+
 const parser = new XMLParser({
-  processEntities: false,
+  processEntities: true,
+  entityDecoder: xmlReferences,
   ignoreDeclaration: true,
   ignoreAttributes: true,
   parseTagValue: false,

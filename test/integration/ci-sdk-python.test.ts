@@ -100,6 +100,22 @@ describe('cos-python-sdk-v5 1.9.41, pointed at Tessera', () => {
     assert.equal(bad.getErrorCode(), 'InvalidArgument');
   });
 
+  it('what the SDK escapes (> as &gt;, & as &amp;) arrives as the user wrote it and comes back so', async () => {
+    const client = sdk();
+    const job = picJob('escaped.png');
+    const operation = job.Operation as XmlDict;
+    const request = {
+      ...job,
+      Operation: { ...operation, PicProcess: { ProcessRule: 'imageMogr2/thumbnail/200x300>' }, UserData: 'a&b <c> "d" \'e\'' },
+    };
+    const [created] = details(await client.ciCreateMediaJobs(request, { contentType: 'application/xml' }));
+    assert.match(client.sent[0]!.body, /thumbnail\/200x300&gt;<\/ProcessRule>.*<UserData>a&amp;b &lt;c&gt;/s);
+    const [described] = details(await client.ciGetMediaJobs(created!.JobId, { contentType: 'application/xml' }));
+    const shown = described!.Operation as { PicProcess: { ProcessRule: string }; UserData: string };
+    assert.equal(shown.PicProcess.ProcessRule, 'imageMogr2/thumbnail/200x300>');
+    assert.equal(shown.UserData, 'a&b <c> "d" \'e\'');
+  });
+
   it('several ids in one path: signed as /jobs/a,b but sent as /jobs/a%2Cb (ci_get_media_jobs), and accepted', async () => {
     const client = sdk();
     const [job] = details(await client.ciCreateMediaJobs(picJob('two-ids.png'), { contentType: 'application/xml' }));

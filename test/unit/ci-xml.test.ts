@@ -10,6 +10,23 @@ describe('parseXml', () => {
     });
   });
 
+  it('decodes the references XML defines: its five entities and character references, once, and nothing in CDATA', () => {
+    assert.deepEqual(
+      parseXml(
+        '<Request><Rule>thumbnail/200x300&gt;</Rule><Url>https://a.example/cb?x=1&amp;y=2</Url><All>&lt;&gt;&amp;&apos;&quot;&#60;&#x3c;&#x1F600;</All><Once>&amp;lt;</Once><Raw><![CDATA[a&amp;b<c]]></Raw></Request>',
+      ),
+      {
+        Request: {
+          Rule: 'thumbnail/200x300>',
+          Url: 'https://a.example/cb?x=1&y=2',
+          All: '<>&\'"<<\u{1F600}',
+          Once: '&lt;',
+          Raw: 'a&amp;b<c',
+        },
+      },
+    );
+  });
+
   it('refuses as MalformedXML what the parser itself refuses, and characters XML 1.0 cannot hold', () => {
     for (const [text, message] of [
       [`<Request>${'<a>'.repeat(101)}x${'</a>'.repeat(101)}</Request>`, /^the body is not acceptable XML: /],
@@ -21,6 +38,14 @@ describe('parseXml', () => {
       ['<Request><Rule>\ufffe</Rule></Request>', /U\+FFFE/],
       ['<Request><Rule>\ud800</Rule></Request>', /U\+D800/],
       ['<Request><a></Request>', /^the body is not well-formed XML: /],
+      // No entity but XML's own five exists here: DTDs are refused, so none can be declared.
+      ['<Request><Rule>a&nbsp;b</Rule></Request>', /^the body is not acceptable XML: &nbsp; is not one of XML's predefined entities/],
+      ['<Request><Rule>&#0;</Rule></Request>', /&#0; refers to no character XML 1\.0 allows/],
+      ['<Request><Rule>&#xD800;</Rule></Request>', /&#xD800; refers to no character/],
+      ['<Request><Rule>&#x110000;</Rule></Request>', /&#x110000; refers to no character/],
+      ['<Request><Rule>&#99999999999999999999;</Rule></Request>', /refers to no character/],
+      ['<Request><Rule>a & b</Rule></Request>', /^the body is not well-formed XML: /],
+      ['<Request><Rule>&#X3C;</Rule></Request>', /^the body is not well-formed XML: /],
     ] as const) {
       assert.throws(
         () => parseXml(text),
