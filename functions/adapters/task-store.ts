@@ -314,24 +314,32 @@ export const taskStore = {
   },
 
   /**
-   * Replaces the task's callback record if it is still at the status and attempt count the caller
-   * read: of two deliverers racing on duplicate messages, only one gets to send.
+   * Replaces the task's callback record if it is still at the status, attempt count and sending
+   * lease the caller read: of two deliverers racing on duplicate messages, only one gets to send,
+   * also when both take over the same run-out lease (a `sending` → `sending` claim changes neither
+   * status nor attempts, only the lease).
    */
   async updateCallback(
     key: TaskKey,
-    expected: { status: string; attempts: number },
+    expected: Pick<CallbackState, 'status' | 'attempts' | 'sendingUntil'>,
     next: CallbackState,
     extra: Readonly<Record<string, unknown>> = {},
   ): Promise<boolean> {
     const { expression, names, values } = updateParts({ set: { ...extra, callback: next } }, { updatedAt: now() });
+    const sameLease = expected.sendingUntil === undefined ? 'attribute_not_exists(callback.#cbLease)' : 'callback.#cbLease = :cbLease';
     const written = await conditionalWrite({
       update: {
         TableName: tableName('tasks'),
         Key: { clientId: key.clientId, taskId: key.taskId },
         UpdateExpression: expression,
-        ConditionExpression: 'callback.#cbStatus = :cbStatus AND callback.attempts = :cbAttempts',
-        ExpressionAttributeNames: { ...names, '#cbStatus': 'status' },
-        ExpressionAttributeValues: { ...values, ':cbStatus': expected.status, ':cbAttempts': expected.attempts },
+        ConditionExpression: `callback.#cbStatus = :cbStatus AND callback.attempts = :cbAttempts AND ${sameLease}`,
+        ExpressionAttributeNames: { ...names, '#cbStatus': 'status', '#cbLease': 'sendingUntil' },
+        ExpressionAttributeValues: {
+          ...values,
+          ':cbStatus': expected.status,
+          ':cbAttempts': expected.attempts,
+          ...(expected.sendingUntil === undefined ? {} : { ':cbLease': expected.sendingUntil }),
+        },
       },
     });
     return written.won;
@@ -412,17 +420,29 @@ export const taskStore = {
     return settled;
   },
 
-  /** Tasks whose job (or callback) message was never confirmed sent, created before `before`. */
-  async awaitingQueue(waiting: AwaitingQueue, before: string, limit: number): Promise<TaskKey[]> {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName('tasks'),
-        IndexName: 'awaitingQueue',
-        KeyConditionExpression: 'awaitingQueue = :waiting AND createdAt < :before',
-        ExpressionAttributeValues: { ':waiting': waiting, ':before': before },
-        Limit: limit,
-      }),
-    );
-    return (page.Items ?? []).map((item) => ({ clientId: String(item.clientId), taskId: String(item.taskId) }));
+  /**
+   * Tasks whose job (or callback) message is not yet confirmed sent, created before `before`,
+   * oldest first, every page of them, each with its state as the index last saw it. Tasks held
+   * by a Paused queue carry the mark too (their message is sent when it is Active again), so the
+   * reader skips those rather than stop at the first page.
+   */
+  async *awaitingQueue(waiting: AwaitingQueue, before: string): AsyncGenerator<TaskKey & { readonly state: TaskState }> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(
+        new QueryCommand({
+          TableName: tableName('tasks'),
+          IndexName: 'awaitingQueue',
+          KeyConditionExpression: 'awaitingQueue = :waiting AND createdAt < :before',
+          ExpressionAttributeValues: { ':waiting': waiting, ':before': before },
+          Limit: 100,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        yield { clientId: String(item.clientId), taskId: String(item.taskId), state: item.state as TaskState };
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
   },
 };

@@ -12,7 +12,8 @@ export interface WebhookOutcome {
 /**
  * POSTs a callback to a client's URL with the same address rules as `source` fetches (public
  * addresses; loopback only in local development and never the stack's own ports), checked at
- * connect time. Never follows redirects; any 2xx counts as delivered.
+ * connect time. Never follows redirects; any 2xx counts as delivered. `timeoutMs` bounds the whole
+ * exchange, not each silence: a receiver that drips its answer a byte at a time is cut off too.
  */
 export function postWebhook(
   rawUrl: string,
@@ -32,7 +33,6 @@ export function postWebhook(
     const request = send(url, {
       method: 'POST',
       lookup: guardedLookup(options.policy, 'CallBack', portOf(url)),
-      timeout: options.timeoutMs,
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'Tessera-Callback/1' },
     });
     request.on('response', (response) => {
@@ -40,7 +40,9 @@ export function postWebhook(
       const status = response.statusCode ?? 0;
       resolve(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `the receiver answered HTTP ${status}` });
     });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+    // A socket timeout only counts silence, so a slow receiver could hold the sender for ever.
+    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', (error) => resolve({ ok: false, error: error.message }));
     request.end(body);
   });

@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
 import { CLIENT_ID_PATTERN } from '../core/client.ts';
+import { isTesseraError } from '../core/errors.ts';
 import { TASK_KEY_PATTERN } from '../core/task-id.ts';
 import { JOB_QUEUES } from '../resources.ts';
+import { clientRegistry } from '../adapters/client-registry.ts';
 import { queues } from '../adapters/queues.ts';
 import { taskStore, type Task, type TaskKey } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
@@ -54,15 +56,52 @@ export async function enqueueCallback(task: TaskKey, delaySeconds = 0): Promise<
   return true;
 }
 
-/** Scheduled: re-sends job and callback messages never confirmed sent (marked over a minute ago). */
+/** Whether the client's pic queue holds its waiting tasks now (a strongly consistent read). */
+export async function queueIsPaused(clientId: string): Promise<boolean> {
+  return (await clientRegistry.get(clientId))?.picQueue?.state === 'Paused';
+}
+
+/**
+ * PAUSED → PENDING, then its job message; the awaitingQueue mark stays until the send is
+ * confirmed, so the requeue job finishes what fails half-way. False if another request changed
+ * the task first (resumed or cancelled it): nothing is left to do here.
+ */
+export async function resumeTask(task: Task): Promise<boolean> {
+  let resumed: Task;
+  try {
+    resumed = await taskStore.transition(task, 'resume', { version: task.version, set: { awaitingQueue: 'job' } });
+  } catch (error) {
+    if (isTesseraError(error) && error.kind === 'conflict') return false;
+    throw error;
+  }
+  await enqueueTask(resumed);
+  return true;
+}
+
+/** Sends a stranded task's message; a paused task is resumed first, unless its queue is still Paused. */
+async function sendAgain(task: Task, waiting: 'job' | 'callback', paused: (clientId: string) => Promise<boolean>): Promise<boolean> {
+  if (waiting === 'callback') return enqueueCallback(task);
+  if (task.state !== 'PAUSED') return enqueueTask(task);
+  return !(await paused(task.clientId)) && resumeTask(task);
+}
+
+/**
+ * Scheduled: re-sends job and callback messages never confirmed sent (marked over a minute ago),
+ * and resumes paused tasks whose queue is Active again, so a resume that failed, or that a worker
+ * pausing at the same moment slipped past, still ends with the task running.
+ */
 export async function requeueStranded(now = Date.now(), olderThanMs = 60_000): Promise<number> {
   const before = new Date(now - olderThanMs).toISOString();
+  const known = new Map<string, Promise<boolean>>();
+  const paused = (clientId: string) => known.get(clientId) ?? known.set(clientId, queueIsPaused(clientId)).get(clientId)!;
   let sent = 0;
   for (const waiting of ['job', 'callback'] as const) {
-    for (const key of await taskStore.awaitingQueue(waiting, before, 100)) {
-      const task = await taskStore.get(key);
+    for await (const entry of taskStore.awaitingQueue(waiting, before)) {
+      // Held by a queue still Paused (by the index's word): skipped without reading the task.
+      if (entry.state === 'PAUSED' && (await paused(entry.clientId))) continue;
+      const task = await taskStore.get(entry);
       if (task?.awaitingQueue !== waiting) continue;
-      if (await (waiting === 'job' ? enqueueTask(task) : enqueueCallback(task))) sent++;
+      if (await sendAgain(task, waiting, paused)) sent++;
     }
   }
   return sent;

@@ -1,5 +1,6 @@
 import { callbackKey, CALLBACK_HEADERS, signCallback } from '../core/callback-signature.ts';
 import type { CallbackRenderer } from '../core/tasks/callbacks.ts';
+import { FINAL_STATES } from '../core/task-states.ts';
 import type { CallbackState, Task } from '../core/tasks/task.ts';
 import { callbackConfig, config } from '../config.ts';
 import { clientRegistry } from '../adapters/client-registry.ts';
@@ -32,14 +33,17 @@ async function attempt(
 }
 
 /**
- * Sends a finished job's callback once. The attempt is claimed with a conditional write first,
- * so duplicate messages never fire a delivered callback twice; a failure is recorded and retried
- * through the queue with backoff until callbackConfig.maxAttempts(), then recorded as failed.
+ * Sends a finished job's callback once. The attempt is claimed with a conditional write first
+ * (on the lease too, so two takers of a run-out lease never both send), so duplicate messages
+ * never fire a delivered callback twice; a failure is recorded and retried through the queue with
+ * backoff until callbackConfig.maxAttempts(), then recorded as failed.
  */
 export async function deliverCallback(message: TaskMessage, render: CallbackRenderer, now = Date.now()): Promise<void> {
   const task = await taskStore.get(message);
   const callback = task?.callback;
   if (!task || !callback || !['pending', 'retrying', 'sending'].includes(callback.status)) return;
+  // A task restarted since it finished is running again: a "finished" callback now would be false.
+  if (!FINAL_STATES.has(task.state)) return;
   if (callback.status === 'sending' && (callback.sendingUntil ?? 0) > now) return;
   const sending: CallbackState = { ...callback, status: 'sending', sendingUntil: now + SENDING_LEASE_MS };
   if (!(await taskStore.updateCallback(task, callback, { ...sending }))) return;

@@ -1,12 +1,11 @@
 import { isTesseraError } from '../core/errors.ts';
 import { FINAL_STATES, type TaskEvent, type TaskState } from '../core/task-states.ts';
 import { workerConfig } from '../config.ts';
-import { clientRegistry } from '../adapters/client-registry.ts';
 import type { Task } from '../core/tasks/task.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
 import { decidedAgainIfBusy } from '../services/decided-again.ts';
-import { enqueueCallback, type TaskMessage } from '../services/task-queue.ts';
+import { enqueueCallback, queueIsPaused, resumeTask, type TaskMessage } from '../services/task-queue.ts';
 import { JobFailure, TaskStopped } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
 import { runPanorama } from './panorama/run-panorama.ts';
@@ -48,15 +47,28 @@ async function finish(task: Task, event: Extract<TaskEvent, 'succeed' | 'fail'>,
   if (callback) await enqueueCallback(finished);
 }
 
+/**
+ * Holds a waiting task while its client's queue is Paused. The queue was read before this write,
+ * so a resume may have come in between and found nothing PAUSED to resume: the queue is read
+ * again after the write, and the pause undone if it is Active by then. The awaitingQueue mark
+ * (its job message is to be sent again) lets the requeue job undo it if this worker dies first.
+ */
+async function holdWhilePaused(task: Task): Promise<void> {
+  const paused = await taskStore
+    .transition(task, 'pause', { version: task.version, set: { awaitingQueue: 'job' } })
+    .catch((error: unknown) => {
+      if (conflictLost(error)) return undefined;
+      throw error;
+    });
+  if (paused && !(await queueIsPaused(task.clientId))) await resumeTask(paused);
+}
+
 /** Takes a task for this worker: PENDING ones are dispatched; ones whose worker died are taken over. */
 async function claim(task: Task): Promise<Task | undefined> {
   const leaseUntil = Date.now() + workerConfig.leaseMs();
   if (task.state === 'PENDING') {
-    const client = await clientRegistry.get(task.clientId);
-    if (client?.picQueue?.state === 'Paused') {
-      await taskStore.transition(task, 'pause', { version: task.version }).catch((error: unknown) => {
-        if (!conflictLost(error)) throw error;
-      });
+    if (await queueIsPaused(task.clientId)) {
+      await holdWhilePaused(task);
       return undefined;
     }
     return taskStore

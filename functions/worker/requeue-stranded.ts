@@ -4,7 +4,8 @@ import { requeueStranded } from '../services/task-queue.ts';
 
 /**
  * Scheduled: finishes what writers that died left half-done: re-sends job and callback messages
- * whose first send failed, and settles task-count changes left in flight.
+ * whose first send failed, resumes paused jobs whose queue is Active again (a resume that failed
+ * or missed them), and settles task-count changes left in flight.
  */
 export const handler = async (): Promise<{ sent: number; settled: number }> => {
   const sent = await requeueStranded();

@@ -8,9 +8,8 @@ import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { callbackKey } from '../../functions/core/callback-signature.ts';
-import { CiClient, jobXml, tag } from '../support/ci.ts';
+import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
-import { gradientJpeg } from '../support/synthetic-images.ts';
 
 const APP = 'tccijobs000000000001';
 const SECRET = 'ci-jobs-secret';
@@ -31,11 +30,7 @@ let failuresLeft = 0;
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, {
-    secret_key: SECRET,
-    filename: 'demo/in/photo.jpg',
-    filedata: { data: await gradientJpeg(1000, 800, 75), type: 'image/jpeg' },
-  });
+  await uploadInputPhoto(stack.current.url, SECRET, 1000, 800, 75);
   await postForm(`${stack.current.url}/upload`, {
     secret_key: SECRET,
     filename: 'demo/in/not-an-image.jpg',

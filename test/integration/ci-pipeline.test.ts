@@ -9,7 +9,7 @@ import { picJobs } from '../../functions/services/pic-jobs.ts';
 import { requeueStranded } from '../../functions/services/task-queue.ts';
 import { failDeadTask } from '../../functions/worker/process-task.ts';
 import { startWorkerLoop } from '../../local/worker-loop.ts';
-import { CiClient, jobXml, tag } from '../support/ci.ts';
+import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';
 
@@ -21,11 +21,7 @@ const ci = () => new CiClient(stack.current.url, APP, SECRET);
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, {
-    secret_key: SECRET,
-    filename: 'demo/in/photo.jpg',
-    filedata: { data: await gradientJpeg(800, 600), type: 'image/jpeg' },
-  });
+  await uploadInputPhoto(stack.current.url, SECRET, 800, 600);
   await postForm(`${stack.current.url}/upload`, {
     secret_key: SECRET,
     filename: 'demo/in/big.jpg',

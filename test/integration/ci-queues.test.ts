@@ -5,9 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { startWorkerLoop } from '../../local/worker-loop.ts';
-import { CiClient, jobXml, tag } from '../support/ci.ts';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
-import { gradientJpeg } from '../support/synthetic-images.ts';
+import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 const APP = 'tcqueues000000000001';
 const SECRET = 'queues-secret';
@@ -21,11 +20,7 @@ let receiverUrl = '';
 const received: string[] = [];
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, {
-    secret_key: SECRET,
-    filename: 'demo/in/photo.jpg',
-    filedata: { data: await gradientJpeg(400, 300), type: 'image/jpeg' },
-  });
+  await uploadInputPhoto(stack.current.url, SECRET, 400, 300);
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));

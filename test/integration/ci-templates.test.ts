@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { clientRegistry } from '../../functions/adapters/client-registry.ts';
 import { templateStore } from '../../functions/adapters/template-store.ts';
-import { CiClient, jobXml, tag } from '../support/ci.ts';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
-import { gradientJpeg } from '../support/synthetic-images.ts';
+import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 const APP = 'tctemplates000000001';
 const SECRET = 'templates-secret';
@@ -15,11 +14,7 @@ const templateXml = (name: string, rule: string, info = true) =>
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, {
-    secret_key: SECRET,
-    filename: 'demo/in/photo.jpg',
-    filedata: { data: await gradientJpeg(600, 400), type: 'image/jpeg' },
-  });
+  await uploadInputPhoto(stack.current.url, SECRET, 600, 400);
 });
 
 async function create(name: string, rule: string): Promise<string> {

@@ -3,9 +3,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { before, describe, it } from 'node:test';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { queueIdOf } from '../../functions/ci/queues.ts';
-import { CiClient, jobXml, tag } from '../support/ci.ts';
-import { postForm, useLocalStack } from '../support/local-stack.ts';
-import { gradientJpeg } from '../support/synthetic-images.ts';
+import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
+import { useLocalStack } from '../support/local-stack.ts';
 
 /** The ci dialect's wire: bodies it must refuse cleanly, and answers that must stay well-formed XML. */
 const APP = 'tcciwire000000000001';
@@ -17,11 +16,7 @@ let templateId = '';
 
 before(async () => {
   await stack.ready();
-  await postForm(`${stack.current.url}/upload`, {
-    secret_key: SECRET,
-    filename: 'demo/in/photo.jpg',
-    filedata: { data: await gradientJpeg(64, 48), type: 'image/jpeg' },
-  });
+  await uploadInputPhoto(stack.current.url, SECRET, 64, 48);
   const created = await ci().request('POST', '/template', {
     body: '<Request><Tag>PicProcess</Tag><Name>kept</Name><PicProcess><IsPicInfo>false</IsPicInfo><ProcessRule>imageMogr2/thumbnail/10x</ProcessRule></PicProcess></Request>',
   });

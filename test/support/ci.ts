@@ -1,4 +1,6 @@
 import { signCos } from '../../functions/core/cos-signature.ts';
+import { postForm } from './local-stack.ts';
+import { gradientJpeg } from './synthetic-images.ts';
 
 export interface CiAnswer {
   readonly status: number;
@@ -73,4 +75,10 @@ export function jobXml(fields: {
     (fields.extra ?? '') +
     '</Request>'
   );
+}
+
+/** Stores demo/in/photo.jpg, the input the ci tests' jobs read, through /upload. */
+export async function uploadInputPhoto(url: string, secret: string, width: number, height: number, quality?: number): Promise<void> {
+  const data = quality === undefined ? await gradientJpeg(width, height) : await gradientJpeg(width, height, quality);
+  await postForm(`${url}/upload`, { secret_key: secret, filename: 'demo/in/photo.jpg', filedata: { data, type: 'image/jpeg' } });
 }

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { afterEach, before, describe, it, mock } from 'node:test';
+import { dynamo } from '../../functions/adapters/aws-clients.ts';
+import { queues } from '../../functions/adapters/queues.ts';
+import { taskStore, type TaskKey } from '../../functions/adapters/task-store.ts';
+import { logger } from '../../functions/logger.ts';
+import { JOB_QUEUES } from '../../functions/resources.ts';
+import { requeueStranded } from '../../functions/services/task-queue.ts';
+import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { startWorkerLoop } from '../../local/worker-loop.ts';
+import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
+import { useLocalStack } from '../support/local-stack.ts';
+
+const APP = 'tcfixpaused000000001';
+const SECRET = 'fix-paused-secret';
+// No worker of the stack's own: each test drives the worker's steps itself, in the order it needs.
+const stack = useLocalStack({ demo: { clientId: APP, secret: SECRET, namespace: 'demo' }, worker: false });
+const ci = () => new CiClient(stack.current.url, APP, SECRET);
+
+before(async () => {
+  await stack.ready();
+  await uploadInputPhoto(stack.current.url, SECRET, 200, 150);
+});
+
+/**
+ * A hook on the task writes DynamoDB receives: `action` runs just before the first write that
+ * moves the task out of `from` (a transition's condition names the state it leaves), in place of
+ * nothing or of the write itself when it throws. Disarmed before it acts, so its own requests pass.
+ */
+type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
+interface Stack {
+  add(middleware: (next: Next, context: { commandName?: string }) => Next, options: { step: 'initialize'; name: string }): void;
+  remove(name: string): boolean;
+}
+const HOOK = 'ci-fixes-task-write-hook';
+const stackOfDynamo = () => dynamo().middlewareStack as unknown as Stack;
+afterEach(() => stackOfDynamo().remove(HOOK));
+
+const plain = (value: unknown) => (value && typeof value === 'object' && 'S' in value ? (value as { S: unknown }).S : value);
+
+function beforeTaskLeaves(key: TaskKey, from: string, action: () => Promise<void>): { fired: () => boolean } {
+  let fired = false;
+  stackOfDynamo().add(
+    (send, context) => async (args) => {
+      const input = args.input as { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> };
+      const leaving =
+        context.commandName === 'UpdateItemCommand' &&
+        plain(input.Key?.taskId) === key.taskId &&
+        plain(input.ExpressionAttributeValues?.[':from']) === from;
+      if (fired || !leaving) return send(args);
+      fired = true;
+      stackOfDynamo().remove(HOOK);
+      await action();
+      return send(args);
+    },
+    { step: 'initialize', name: HOOK },
+  );
+  return { fired: () => fired };
+}
+
+const queueXml = (state: 'Active' | 'Paused') =>
+  `<Request><Name>fix-queue</Name><State>${state}</State><NotifyConfig><State>Off</State></NotifyConfig></Request>`;
+
+async function setQueue(state: 'Active' | 'Paused'): Promise<void> {
+  const queueId = tag((await ci().request('GET', '/picqueue')).body, 'QueueId')!;
+  const answer = await ci().request('PUT', `/picqueue/${queueId}`, { body: queueXml(state) });
+  assert.equal(answer.status, 200, answer.body);
+}
+
+/** Takes every message off the job queues, so only a message sent later can run a job. */
+async function drainJobQueues(): Promise<void> {
+  for (const queue of JOB_QUEUES) {
+    for (;;) {
+      const messages = await queues.receive(queue, { max: 10, waitSeconds: 0 });
+      if (!messages.length) break;
+      await Promise.all(messages.map((message) => queues.delete(queue, message.ReceiptHandle!)));
+    }
+  }
+}
+
+/** A job submitted while the queue is Paused, whose message the worker met: it is now PAUSED, and no message is left. */
+async function pausedJob(output: string): Promise<TaskKey> {
+  await setQueue('Paused');
+  const answer = await ci().request('POST', '/jobs', { body: jobXml({ output }) });
+  assert.equal(answer.status, 200, answer.body);
+  const key = { clientId: APP, taskId: tag(answer.body, 'JobId')! };
+  await drainJobQueues();
+  await processTaskMessage(key);
+  assert.equal((await taskStore.require(key)).state, 'PAUSED');
+  return key;
+}
+
+/** A resume that fails on DynamoDB: the PAUSED → PENDING write of `key` throws once. */
+const failResumeOnce = (key: TaskKey) =>
+  beforeTaskLeaves(key, 'PAUSED', () =>
+    Promise.reject(Object.assign(new Error('DynamoDB is unavailable'), { name: 'InternalServerError' })),
+  );
+
+async function runsToSuccess(key: TaskKey): Promise<void> {
+  const worker = startWorkerLoop({ concurrency: 1, idleMs: 20 });
+  try {
+    const deadline = Date.now() + 20_000;
+    while ((await taskStore.require(key)).state !== 'SUCCESS') {
+      if (Date.now() > deadline) assert.fail(`the job is still ${(await taskStore.require(key)).state}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await worker.stop();
+  }
+}
+
+describe('a paused ci queue made Active again', () => {
+  it('runs a job the worker paused just as the queue was made Active', async () => {
+    await setQueue('Paused');
+    const answer = await ci().request('POST', '/jobs', { body: jobXml({ output: 'out/race.jpg' }) });
+    assert.equal(answer.status, 200, answer.body);
+    const key = { clientId: APP, taskId: tag(answer.body, 'JobId')! };
+    await drainJobQueues();
+    // The worker has read the queue as Paused; the resume lands before its PENDING → PAUSED write.
+    const hook = beforeTaskLeaves(key, 'PENDING', () => setQueue('Active'));
+    await processTaskMessage(key);
+    assert.ok(hook.fired(), 'the queue was made Active between the worker reading it and pausing the job');
+    const job = await taskStore.require(key);
+    assert.equal(job.state, 'PENDING', 'the worker undid its pause');
+    assert.equal(job.awaitingQueue, undefined, "and sent the job's message again");
+    await runsToSuccess(key);
+  });
+
+  it('resumes, from the requeue job, a paused job whose resume failed', async () => {
+    const key = await pausedJob('out/heal.jpg');
+    const failed = failResumeOnce(key);
+    const logged = mock.method(logger, 'error', () => undefined);
+    try {
+      await setQueue('Active');
+    } finally {
+      logged.mock.restore();
+    }
+    assert.ok(failed.fired());
+    assert.equal((await taskStore.require(key)).state, 'PAUSED', 'the resume failed');
+    assert.ok(
+      logged.mock.calls.some((call) => String(call.arguments[0]).includes('could not be resumed')),
+      'and the failure was logged, not swallowed',
+    );
+    assert.ok((await requeueStranded(Date.now() + 120_000)) >= 1);
+    assert.equal((await taskStore.require(key)).state, 'PENDING');
+    await runsToSuccess(key);
+  });
+
+  it('leaves a paused job alone in the requeue job while its queue is still Paused', async () => {
+    const key = await pausedJob('out/held.jpg');
+    await requeueStranded(Date.now() + 120_000);
+    const job = await taskStore.require(key);
+    assert.equal(job.state, 'PAUSED');
+    assert.equal(job.awaitingQueue, 'job', 'still marked, to be sent when the queue is Active');
+    await setQueue('Active');
+    await runsToSuccess(key);
+  });
+
+  it('resumes paused jobs on every Active update, also when the queue already was Active', async () => {
+    const key = await pausedJob('out/again.jpg');
+    failResumeOnce(key);
+    const logged = mock.method(logger, 'error', () => undefined);
+    try {
+      await setQueue('Active');
+    } finally {
+      logged.mock.restore();
+    }
+    assert.equal((await taskStore.require(key)).state, 'PAUSED', 'the first resume failed');
+    await setQueue('Active');
+    assert.equal((await taskStore.require(key)).state, 'PENDING', 'Active → Active resumed it');
+    await runsToSuccess(key);
+  });
+});
