@@ -24,6 +24,9 @@ const isMissing = (error: unknown) =>
   error instanceof S3ServiceException &&
   (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey');
 
+/** The most one CopyObject copies (S3's limit); past it S3 copies only part by part (UploadPartCopy). */
+export const MAX_COPY_BYTES = 5 * 1024 * 1024 * 1024;
+
 const unquote = (etag: string | undefined) => (etag ?? '').replace(/^"|"$/g, '');
 
 /** The one bucket, by key. Bodies stream: a source of hundreds of MB never sits in memory. */
@@ -85,7 +88,10 @@ export const objectStore = {
     }
   },
 
-  /** A copy inside the bucket (S3 copies; nothing passes through here), with a new content type if given. */
+  /**
+   * A copy inside the bucket (S3 copies; nothing passes through here), with a new content type if
+   * given. One CopyObject: the source must be at most MAX_COPY_BYTES.
+   */
   async copyWithin(sourceKey: string, targetKey: string, options: { contentType?: string } = {}): Promise<void> {
     const bucket = bucketName();
     await s3().send(

@@ -44,7 +44,7 @@ export interface PartRecord {
   readonly offset: number;
   readonly size: number;
   readonly etag: string;
-  /** The revisions of the slices it was made of (`<slice id>:<rev>`, in order). */
+  /** What it was made of: each piece's slice, that slice's revision and the byte range taken (`<slice id>:<rev>:<start>-<end>`, in order). */
   readonly revs: string;
 }
 

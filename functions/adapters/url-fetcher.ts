@@ -74,6 +74,15 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
   });
 }
 
+/** Where a redirect leads; a Location no URL parser reads is the source's fault, answered as its other failures are. */
+function redirectTarget(location: string, from: URL): URL {
+  try {
+    return new URL(location, from);
+  } catch {
+    throw upstream('source redirected to an invalid URL');
+  }
+}
+
 /**
  * Fetches a client-supplied URL: http(s) only, public addresses only (loopback too when the
  * policy allows it, for local development, but never the stack's own ports), every redirect
@@ -94,7 +103,7 @@ export async function fetchSource(rawUrl: string, policy: FetchPolicy): Promise<
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
-      url = new URL(response.headers.location, url);
+      url = redirectTarget(response.headers.location, url);
       continue;
     }
     if (status !== 200) {

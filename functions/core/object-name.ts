@@ -40,6 +40,22 @@ export function validateObjectName(name: string, namespaces: readonly string[]):
   return name;
 }
 
+/**
+ * Checks that a name leaves room for the files written under it as `{name}/{path}` (a panorama
+ * set), since S3 refuses any key over MAX_OBJECT_NAME_BYTES: `longestPath` is the longest path
+ * written, and `what` says what writes it.
+ */
+export function checkRoomUnder(name: string, longestPath: string, what: string): void {
+  const room = MAX_OBJECT_NAME_BYTES - Buffer.byteLength(`/${longestPath}`, 'utf8');
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > room) {
+    throw invalidInput(
+      `filename is ${bytes} bytes of UTF-8, too long for ${what} under it: its file {filename}/${longestPath} ` +
+        `would pass S3's ${MAX_OBJECT_NAME_BYTES}-byte limit on a key; a filename of at most ${room} bytes leaves room`,
+    );
+  }
+}
+
 /** A namespace is a folder: `photos` owns `photos/a.jpg`, not `photos2/a.jpg`. */
 export function isInsideNamespace(name: string, namespace: string): boolean {
   return name.startsWith(`${namespace}/`);

@@ -39,7 +39,17 @@ const UNDECLARED_FILES: FileLimits = { maxCount: 10, maxBytes: Number.POSITIVE_I
 export const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> =>
   Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ''));
 
+/**
+ * Fields and files are collected in plain objects, where assigning `__proto__` replaces the
+ * object's prototype instead of adding a property: a file part so named would make `files.data`
+ * read its bytes. No API Tessera speaks has such a field, so the name is refused, wherever it comes.
+ */
+function checkPartName(name: string): void {
+  if (name === '__proto__') throw invalidInput('a field or file may not be named __proto__');
+}
+
 function addField(target: Record<string, string>, name: string, value: string): void {
+  checkPartName(name);
   if (Object.hasOwn(target, name)) throw invalidInput(`field ${name} is given more than once`);
   target[name] = value;
 }
@@ -89,6 +99,12 @@ function parseMultipart(contentType: string, body: Readable, fileLimits: FileLim
     });
     parser.on('file', (name, stream, info) => {
       const filename = info.filename ?? '';
+      try {
+        checkPartName(name);
+      } catch (error) {
+        stream.resume();
+        return fail(error as TesseraError);
+      }
       if (named.has(name)) fail(invalidInput(`file ${name} is given more than once`));
       named.add(name);
       const held: Buffer[] = [];
@@ -138,6 +154,7 @@ function parseMultipart(contentType: string, body: Readable, fileLimits: FileLim
 function parseJson(body: Buffer): ParsedForm {
   const fields: Record<string, string> = {};
   for (const [name, field] of Object.entries(readJsonObject(body))) {
+    checkPartName(name);
     if (typeof field === 'string') fields[name] = field;
     else if (typeof field === 'number' || typeof field === 'boolean') fields[name] = String(field);
     else if (field !== null) throw invalidInput(`field ${name} must be a string or a number`);

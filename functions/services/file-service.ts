@@ -6,7 +6,7 @@ import { validateObjectName } from '../core/object-name.ts';
 import { config } from '../config.ts';
 import { objectLedger, type WriteClaim } from '../adapters/object-ledger.ts';
 import { downloadUrls } from '../adapters/download-urls.ts';
-import { objectStore } from '../adapters/object-store.ts';
+import { MAX_COPY_BYTES, objectStore } from '../adapters/object-store.ts';
 import { fetchSource } from '../adapters/url-fetcher.ts';
 import { peekStream } from '../adapters/stream-peek.ts';
 import { headerOf } from './object-headers.ts';
@@ -130,8 +130,20 @@ async function copyOwnFile(
   }
   const stored = await objectStore.head(sourceKey);
   if (!stored) throw notFound(`source file ${sourceKey} does not exist`);
+  checkCopyable(stored.size);
   if (inspect) inspect(stored.size > 0 ? await objectStore.readStart(sourceKey, Math.min(stored.size, INSPECTED_BYTES)) : Buffer.alloc(0));
   await objectStore.copyWithin(sourceKey, key);
+}
+
+/**
+ * An own file is copied with one CopyObject, which S3 limits to 5 GiB (a part-wise copy cannot be
+ * run on the local emulator, which has no UploadPartCopy): a larger one is refused before anything
+ * is read or written.
+ */
+function checkCopyable(size: number): void {
+  if (size > MAX_COPY_BYTES) {
+    throw invalidInput(`source file is ${size} bytes, over the 5 GiB (${MAX_COPY_BYTES}-byte) limit of a copy inside the bucket`);
+  }
 }
 
 function parseUrl(raw: string): URL {

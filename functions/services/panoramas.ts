@@ -1,8 +1,8 @@
 import { imageSize } from 'image-size';
 import type { Client } from '../core/client.ts';
 import { conflict, invalidInput, notFound } from '../core/errors.ts';
-import { validateObjectName } from '../core/object-name.ts';
-import { outputFiles } from '../core/panorama/layout.ts';
+import { checkRoomUnder, validateObjectName } from '../core/object-name.ts';
+import { outputFiles, panoramaLayout } from '../core/panorama/layout.ts';
 import { checkPanoramaHeader, notAnImage, tileFormatFor, type PanoramaQualities } from '../core/panorama/submission.ts';
 import { FINAL_STATES, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
@@ -29,8 +29,13 @@ export type PanoramaStatus =
   | { readonly state: 'finished'; readonly task: PanoramaTask; readonly files: string[] }
   | { readonly state: 'failed'; readonly task: PanoramaTask; readonly reason: string };
 
-/** The detected format, once the header says the image can become a panorama. */
-function inspectHeader(head: Buffer): string {
+type TileEncoding = ReturnType<typeof tileFormatFor>;
+
+/**
+ * The tiles' format, once the header says the image can become a panorama and the set it makes
+ * can be written under `key`.
+ */
+function inspectHeader(key: string, head: Buffer): TileEncoding {
   let header;
   try {
     header = imageSize(head);
@@ -39,26 +44,36 @@ function inspectHeader(head: Buffer): string {
   }
   const type = header.type ?? 'unknown';
   checkPanoramaHeader({ width: header.width, height: header.height, type }, panoramaConfig.maxInputPixels());
-  return type;
+  const tiles = tileFormatFor(key, type);
+  checkRoomUnder(key, longestSetPath(header.width, header.height, tiles.extension), 'the panorama set');
+  return tiles;
 }
+
+/** The longest path the set of a width×height image writes under its original's key (all ASCII). */
+function longestSetPath(width: number, height: number, extension: string): string {
+  return outputFiles(panoramaLayout(width, height), extension).reduce((longest, path) => (path.length > longest.length ? path : longest));
+}
+
+/** States whose set is there to use: SUCCESS, and ARCHIVED (a kmp archive of a SUCCESS, which leaves the set as it was). */
+const BUILT_STATES: ReadonlySet<TaskState> = new Set(['SUCCESS', 'ARCHIVED']);
 
 export const panoramas = {
   /**
    * Stores the original as /upload does, after its header has shown a 2:1 JPEG, PNG or WebP
-   * within the pixel limit, then records and queues the build. overwrite=0 refuses a name whose
+   * within the pixel limit, whose set's keys fit S3's, then records and queues the build. overwrite=0 refuses a name whose
    * original or set exists.
    */
   async submit(client: Client, request: PanoramaRequest): Promise<PanoramaTask> {
     const key = validateObjectName(request.filename, client.namespaces);
     if (!request.overwrite && (await objectStore.anyUnder(`${key}/`))) throw conflict(`a panorama set already exists under ${key}/`);
-    let detected = '';
+    let tiles: TileEncoding | undefined;
     const stored = await storeFile({
       client,
       filename: key,
       overwrite: request.overwrite,
       content: request.content,
       inspect: (head) => {
-        detected = inspectHeader(head);
+        tiles = inspectHeader(key, head);
       },
     });
     const task = await taskStore.create({
@@ -68,7 +83,7 @@ export const panoramas = {
       kind: 'panorama',
       level: 0,
       state: 'PENDING',
-      spec: { key, etag: stored.etag, ...tileFormatFor(key, detected), qualities: request.qualities },
+      spec: { key, etag: stored.etag, ...tiles!, qualities: request.qualities },
       awaitingQueue: 'job',
     });
     await enqueueTask(task);
@@ -84,7 +99,7 @@ export const panoramas = {
     const stored = await objectStore.head(key);
     if (!stored) throw invalidInput(`input object ${key} does not exist; upload it first`);
     const head = stored.size > 0 ? await objectStore.readStart(key, Math.min(stored.size, INSPECTED_BYTES)) : Buffer.alloc(0);
-    return { key, etag: stored.etag, ...tileFormatFor(key, inspectHeader(head)), qualities };
+    return { key, etag: stored.etag, ...inspectHeader(key, head), qualities };
   },
 
   /** A task of this client's, of the panorama kind; anything else (another client's included) is "no such task". */
@@ -92,7 +107,7 @@ export const panoramas = {
     const task = TASK_ID_PATTERN.test(taskId) ? await taskStore.get({ clientId: client.clientId, taskId }) : undefined;
     if (!task || !isKind(task, 'panorama')) throw notFound(`task ${taskId} does not exist`);
     if (!FINAL_STATES.has(task.state)) return { state: 'running', task };
-    if (task.state === 'SUCCESS' && task.result) {
+    if (BUILT_STATES.has(task.state) && task.result) {
       return {
         state: 'finished',
         task,

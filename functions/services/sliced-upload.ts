@@ -56,12 +56,23 @@ async function openSession(client: Client, uploadId: string, now: number): Promi
   return session;
 }
 
+function otherWayTaken(mode: SliceMode) {
+  const other = mode === 'proxied' ? 'presigned URLs' : 'proxied slices through /file/mpupload/upload';
+  return invalidInput(`this upload already sends its slices as ${other}; one upload cannot mix the two ways`);
+}
+
+/** Refuses, before anything is written, a session that already sends its slices the other way. */
+function checkMode(session: UploadSession, mode: SliceMode): void {
+  if (session.mode !== undefined && session.mode !== mode) throw otherWayTaken(mode);
+}
+
+/** Fixes the session's way of sending slices (a conditional write: the first way taken stays). */
 async function fixMode(session: UploadSession, mode: SliceMode): Promise<void> {
   if (session.mode === mode) return;
-  if (!(await uploadSessions.setMode(session, mode))) {
-    const other = mode === 'proxied' ? 'presigned URLs' : 'proxied slices through /file/mpupload/upload';
-    throw invalidInput(`this upload already sends its slices as ${other}; one upload cannot mix the two ways`);
-  }
+  if (await uploadSessions.setMode(session, mode)) return;
+  const now = await uploadSessions.get(session);
+  if (now?.state !== 'open') throw conflict(`upload is ${now?.state ?? 'gone'}; it takes no more slices`);
+  throw otherWayTaken(mode);
 }
 
 async function downloadUrl(key: string): Promise<string> {
@@ -102,7 +113,7 @@ export const slicedUpload = {
    */
   async uploadSlice(client: Client, uploadId: string, sliceId: number, file: UploadedFile, now = Date.now()): Promise<void> {
     const session = await openSession(client, uploadId, now);
-    await fixMode(session, 'proxied');
+    checkMode(session, 'proxied');
     const rev = randomUUID();
     const stagedKey = `${BUCKET.stagingPrefix}${uploadId}/${sliceId}/${rev}`;
     let size: number;
@@ -113,6 +124,8 @@ export const slicedUpload = {
       await objectStore.copyWithin(file.key, stagedKey);
       size = file.size;
     }
+    // Only a slice that is staged fixes the way: one that fails before this leaves the session as it was.
+    await fixMode(session, 'proxied');
     await uploadSessions.putSlice(session, { sliceId, size, rev, stagedKey }, session.expiresAtMs);
     // A complete that began while this slice was being written may not include it: say so.
     const after = await uploadSessions.get(session);
@@ -218,10 +231,15 @@ async function assembleReadyRuns(key: SessionKey, now: number): Promise<void> {
 
 type Slices = Awaited<ReturnType<typeof uploadSessions.slices>>;
 
-/** Which revisions of which slices a part is made of: a part is reused only if they are unchanged. */
-function revsOf(part: PlannedPart, slices: Slices): string {
+/**
+ * What a part is made of: each piece's slice, that slice's revision, and the byte range of it the
+ * part holds. A part is reused only if all of it is unchanged: a slice sent again at another size
+ * moves every later byte, so a part lying wholly inside a later, unchanged slice now holds another
+ * range of it. (Records written without ranges never match, and are rebuilt.)
+ */
+function piecesOf(part: PlannedPart, slices: Slices): string {
   const byId = new Map(slices.map((slice) => [slice.sliceId, slice]));
-  return part.pieces.map((piece) => `${piece.sliceId}:${byId.get(piece.sliceId)!.rev}`).join(',');
+  return part.pieces.map((piece) => `${piece.sliceId}:${byId.get(piece.sliceId)!.rev}:${piece.start}-${piece.end}`).join(',');
 }
 
 /** Streams the part's pieces, each a range of a staged slice, into one S3 part. */
@@ -235,7 +253,7 @@ async function assemblePart(session: UploadSession, part: PlannedPart, slices: S
   const etag = await multipartStore.uploadPart(session.objectKey, session.s3UploadId, part.partNumber, body, part.size);
   await uploadSessions.putPart(
     session,
-    { partNumber: part.partNumber, offset: part.offset, size: part.size, etag, revs: revsOf(part, slices) },
+    { partNumber: part.partNumber, offset: part.offset, size: part.size, etag, revs: piecesOf(part, slices) },
     session.expiresAtMs,
   );
   return { partNumber: part.partNumber, etag };
@@ -249,7 +267,7 @@ async function proxiedParts(session: UploadSession): Promise<CompletedPart[]> {
   return Promise.all(
     planParts(slices).map(async (part) => {
       const done = assembled.get(part.partNumber);
-      if (done && done.offset === part.offset && done.size === part.size && done.revs === revsOf(part, slices)) {
+      if (done && done.offset === part.offset && done.size === part.size && done.revs === piecesOf(part, slices)) {
         return { partNumber: part.partNumber, etag: done.etag };
       }
       return assemblePart(session, part, slices);

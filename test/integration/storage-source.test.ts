@@ -21,6 +21,8 @@ before(async () => {
     const path = request.url ?? '/';
     if (path === '/image.png') return response.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
     if (path === '/hop') return response.writeHead(302, { location: '/image.png' }).end();
+    // A Location no URL parser reads: an unclosed IPv6 literal.
+    if (path === '/bad-redirect') return response.writeHead(302, { location: 'http://[::1' }).end();
     if (path.startsWith('/to?')) return response.writeHead(302, { location: new URLSearchParams(path.slice(4)).get('url')! }).end();
     if (path === '/big') return response.writeHead(200, { 'content-length': '5000' }).end(Buffer.alloc(5000, 1));
     if (path === '/big-chunked') {
@@ -68,6 +70,12 @@ async function assertRefused(source: string, filename: string, message: string |
 }
 
 describe('POST /upload with source', () => {
+  it('answers a redirect to an invalid URL as an upstream failure in the storage envelope, and stores nothing', async () => {
+    const answer = await uploadFrom(`${origin}/bad-redirect`, 'demo/bad-redirect.bin');
+    assert.deepEqual(answer, { status: 400, body: { message: 'source redirected to an invalid URL', msg_code: 0 } });
+    assert.equal(await objectStore.head('demo/bad-redirect.bin'), undefined);
+  });
+
   it('fetches an http URL, following redirects, and stores its bytes and type', async () => {
     assert.equal((await uploadFrom(`${origin}/hop`, 'demo/fetched.png')).status, 200);
     const stored = await objectStore.head('demo/fetched.png');
