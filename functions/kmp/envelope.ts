@@ -43,6 +43,8 @@ const BY_REASON: Readonly<Record<string, KmpCode>> = {
   LimitReached: 'limitReached',
   UploadStateNotAllowed: 'uploadStateNotAllowed',
   InvalidUploadStatus: 'invalidUploadStatus',
+  // A token's client disabled since it was issued: refused as AK/SK refuses it (client-auth.ts).
+  disabled: 'disabled',
 };
 
 export function kmpError(error: unknown): HttpResult {

@@ -19,6 +19,57 @@ const taskType = z.custom<KmpTaskType>((value) => typeof value === 'string' && v
       : 'task_type must be PANORAMA or PICPROCESS',
 });
 
+const MODELING_PARAMS = 'modeling_params takes accuracy, key_point_limit, tie_point_limit and mesh_accuracy';
+
+/**
+ * One of ModelingParams' numbers: the SDK sends them as strings since 3.1.97 and as integers
+ * before (reference/kmp.md §3), so both are taken, and echoed as the SDK now types them: "40000".
+ */
+const wholeNumber = (name: string, min: number, max: number) => {
+  const message = `modeling_params.${name} must be a whole number from ${min} to ${max}`;
+  const inRange = (value: number) => value >= min && value <= max;
+  return z.optional(
+    z.pipe(
+      z.union(
+        [
+          z.int(message).check(z.gte(min, message), z.lte(max, message)),
+          z.string(message).check(
+            z.regex(/^\d{1,7}$/, message),
+            z.refine((text) => inRange(Number(text)), message),
+          ),
+        ],
+        { error: message },
+      ),
+      z.transform((value) => String(Number(value))),
+    ),
+  );
+};
+
+/**
+ * KooMap's ModelingParams (reference/kmp.md §3), its four fields and nothing else: kept with the
+ * task and echoed, so only what KooMap itself would take is stored (a number past 2^53 or a few
+ * hundred KB of keys would otherwise fail the write).
+ */
+const modelingParams = z.strictObject(
+  {
+    accuracy: z.optional(
+      z.enum(['Highest', 'High', 'Medium', 'Low', 'Lowest'], {
+        error: 'modeling_params.accuracy must be Highest, High, Medium, Low or Lowest',
+      }),
+    ),
+    key_point_limit: wholeNumber('key_point_limit', 1_000, 1_000_000),
+    tie_point_limit: wholeNumber('tie_point_limit', 100, 100_000),
+    mesh_accuracy: wholeNumber('mesh_accuracy', 0, 2),
+  },
+  {
+    error: (issue) =>
+      // One key named, cut short: the message is echoed, and the keys are the client's.
+      issue.code === 'unrecognized_keys'
+        ? `${MODELING_PARAMS}, not ${JSON.stringify(issue.keys[0]!.slice(0, 64))}`
+        : `${MODELING_PARAMS}, in an object`,
+  },
+);
+
 /**
  * KooMap's CreateReal3DTaskDto fields (reference/kmp.md §3) and, beside them, the work's own
  * parameters (docs/kmp.md): `input_object`; for PANORAMA the five `*_quality` fields; for
@@ -36,7 +87,7 @@ const fields = {
   ),
   task_type: taskType,
   modeling_type: z.optional(z.string().check(z.maxLength(64))),
-  modeling_params: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
+  modeling_params: z.optional(modelingParams),
   folder_code: z.optional(z.string().check(z.maxLength(256))),
   coordinate_sys: z.optional(z.literal('WGS84-UTM', { error: 'coordinate_sys must be WGS84-UTM' })),
   input_object: z

@@ -3,7 +3,7 @@ import { conflict, invalidInput, isTesseraError, notFound } from '../core/errors
 import type { PanoramaQualities } from '../core/panorama/submission.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { nextState, type TaskEvent } from '../core/task-states.ts';
-import { lifecycleOf, type JobLevel, type Task, type TaskKinds } from '../core/tasks/task.ts';
+import { lifecycleOf, type CallbackState, type JobLevel, type Task, type TaskKinds } from '../core/tasks/task.ts';
 import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
 import { taskNames } from '../adapters/task-names.ts';
 import { panoramas } from './panoramas.ts';
@@ -87,13 +87,30 @@ export async function removeTask(task: Task): Promise<void> {
   if (task.name) await taskNames.release(nameScopeOf(task), task.name, task.taskId);
 }
 
-/** Someone else removed it (or changed it) first: nothing is left to do here. */
+/** Where a task is told when it ends, as it is before any run tried to tell it: nothing sent, every retry left. */
+const freshCallback = (callback: Pick<CallbackState, 'url' | 'format'>): CallbackState => ({
+  url: callback.url,
+  format: callback.format,
+  status: 'none',
+  attempts: 0,
+});
+
+/**
+ * A task's callback made fresh for a new run: a delivery still pending or retrying from the last
+ * run must not tell of this one, nor leave it fewer retries.
+ */
+const callbackReset = (task: Task) => (task.callback ? { callback: freshCallback(task.callback) } : {});
+
+/** The callback a PICPROCESS work asks for, its URL checked as an outbound one. */
+const callbackOf = (work: Extract<WorkRequest, { kind: 'picprocess' }>): CallbackState | undefined =>
+  work.callback ? freshCallback({ url: checkCallbackUrl(work.callback.url), format: work.callback.format }) : undefined;
+
 /** Starts a task (or subtask) with the work it will run: a fresh run's fields, then its queue message. */
 export async function startWith(task: Task, spec: Task['spec']): Promise<Task> {
   const started = await decidedAgainIfBusy(task, (current) =>
     taskStore.transition(current, 'start', {
       version: current.version,
-      set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0 },
+      set: { spec, awaitingQueue: 'job', progress: 0, attempts: 0, ...callbackReset(current) },
       remove: ['error', 'result', 'endedAt', 'startedAt', 'leaseUntil'],
     }),
   );
@@ -101,9 +118,36 @@ export async function startWith(task: Task, spec: Task['spec']): Promise<Task> {
   return started;
 }
 
+/** Someone else removed it (or changed it) first: nothing is left to do here. */
 export const alreadyHandled = (error: unknown): void => {
   if (!isTesseraError(error) || (error.kind !== 'not-found' && error.kind !== 'conflict')) throw error;
 };
+
+/** Names are claimed regardless of case (task-names.ts): "Alpha" and "alpha" are one claim. */
+const sameName = (name: string, other: string | undefined) =>
+  other !== undefined && name.toLocaleLowerCase('en-US') === other.toLocaleLowerCase('en-US');
+
+/**
+ * Frees the name an update claimed and could not give the task, unless the task holds it now: a
+ * claim that succeeded because the task already held it (another update of the same task, to the
+ * same name, won meanwhile) is not this request's to release.
+ */
+async function releaseUnlessHeld(task: Task, name: string): Promise<void> {
+  const current = await taskStore.get(task);
+  if (!sameName(name, current?.name)) await taskNames.release(nameScopeOf(task), name, task.taskId);
+}
+
+/**
+ * What an update writes besides the description: new work's spec, level and callback (removed
+ * when the new work names none); without new work, the callback the task keeps, made fresh.
+ */
+async function workChange(client: Client, task: Task, work: WorkRequest | undefined) {
+  if (!work) return { set: callbackReset(task), remove: [] };
+  const { spec } = await kindAndSpec(client, work);
+  if (work.kind !== 'picprocess') return { set: { spec, ...callbackReset(task) }, remove: [] };
+  const callback = callbackOf(work);
+  return { set: { spec, level: work.level, ...(callback ? { callback } : {}) }, remove: callback ? [] : ['callback'] };
+}
 
 /**
  * The task lifecycle as a client drives it (the kmp dialect today): tasks in workspaces, made
@@ -121,6 +165,7 @@ export const tasks = {
   async create(client: Client, workspaceId: string, description: TaskDescription, work: WorkRequest): Promise<Task> {
     await workspaces.require(client, workspaceId);
     const made = await kindAndSpec(client, work);
+    const callback = work.kind === 'picprocess' ? callbackOf(work) : undefined;
     const taskId = newTaskId(work.kind === 'panorama' ? 't' : 'j');
     const names = { clientId: client.clientId, within: workspaceId };
     await taskNames.claim(names, description.name, taskId);
@@ -132,9 +177,7 @@ export const tasks = {
         ...description,
         ...made,
         level: work.kind === 'picprocess' ? work.level : 0,
-        ...(work.kind === 'picprocess' && work.callback
-          ? { callback: { url: checkCallbackUrl(work.callback.url), format: work.callback.format, status: 'none' as const, attempts: 0 } }
-          : {}),
+        ...(callback ? { callback } : {}),
       });
     } catch (error) {
       await taskNames.release(names, description.name, taskId);
@@ -142,7 +185,10 @@ export const tasks = {
     }
   },
 
-  /** Replaces a task's description and work (INIT, START_FAILED, FAILED, STOP_SUCCESS only); it is INIT again. */
+  /**
+   * Replaces a task's description and work (INIT, START_FAILED, FAILED, STOP_SUCCESS only); it is
+   * INIT again. New work replaces the whole work, its callback included (none when it names none).
+   */
   async update(
     client: Client,
     workspaceId: string,
@@ -153,20 +199,22 @@ export const tasks = {
     const task = await tasks.require(client, taskId, workspaceId);
     if (work && work.kind !== task.kind)
       throw invalidInput(`task_type cannot change: this task is ${task.kind === 'panorama' ? 'PANORAMA' : 'PICPROCESS'}`);
-    const spec = work ? (await kindAndSpec(client, work)).spec : undefined;
-    const names = { clientId: client.clientId, within: workspaceId };
-    const renamed = description.name !== undefined && description.name !== task.name;
+    // Said before any name is claimed, so a refused update leaves the names as they were.
+    nextState(task.state, 'update', lifecycleOf(task));
+    const change = await workChange(client, task, work);
+    const names = nameScopeOf(task);
+    const renamed = description.name !== undefined && !sameName(description.name, task.name);
     if (renamed) await taskNames.claim(names, description.name!, taskId);
     try {
       const updated = await taskStore.transition(task, 'update', {
         version: task.version,
-        set: { ...description, ...(spec ? { spec } : {}), ...(work?.kind === 'picprocess' ? { level: work.level } : {}) },
-        remove: ['error', 'result', 'progress', 'endedAt'],
+        set: { ...description, ...change.set },
+        remove: ['error', 'result', 'progress', 'endedAt', ...change.remove],
       });
       if (renamed && task.name) await taskNames.release(names, task.name, taskId);
       return updated;
     } catch (error) {
-      if (renamed) await taskNames.release(names, description.name!, taskId);
+      if (renamed) await releaseUnlessHeld(task, description.name!);
       throw error;
     }
   },

@@ -1,12 +1,13 @@
 import { invalidInput } from '../core/errors.ts';
 import { sizeOf, type UploadedFile } from '../core/uploaded-file.ts';
+import { MAX_PERSON_ID } from '../services/persons.ts';
 
 /**
  * The `meta` part of every persons request, read as VK's server reads it: `space` parsed as Go's
  * strconv.Atoi would (so its refusals quote Atoi), images matched to file parts by name (an image
  * without a name is the file part `file_<index>`, and meta without `images` means every image
  * part sent, in order: VK's Python tutorial sends `{"space":"1","create_new":false}` with one
- * photo and is answered for `file_0`), person ids positive.
+ * photo and is answered for `file_0`), person ids from 1 to 4294967295 (as they are stored).
  */
 export const MAX_IMAGES = 100;
 export const MAX_SPACE = 9;
@@ -35,8 +36,8 @@ function spaceOf(value: unknown): string {
 
 function personIdOf(value: unknown): number | undefined {
   if (value === undefined || value === null || value === 0) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
-    throw invalidInput(`person_id must be a positive integer, not ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PERSON_ID)
+    throw invalidInput(`person_id must be a positive integer up to ${MAX_PERSON_ID}, not ${JSON.stringify(value)}`);
   return value;
 }
 
