@@ -102,7 +102,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     // PutObjectTagging: tiles of public namespaces are written with the tag CloudFront may read.
     objectActions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging'],
     bucketActions: ['s3:ListBucket'],
-    tables: { clients: ['dynamodb:GetItem'], tasks: CHANGE_TASKS, taskCounts: COUNT_TASKS },
+    // objects: a panorama build holds its set's lease there (adapters/set-builds.ts).
+    tables: { clients: ['dynamodb:GetItem'], objects: CLAIM_OBJECTS, tasks: CHANGE_TASKS, taskCounts: COUNT_TASKS },
     queues: ['callbacks'],
   },
   callbacks: {

@@ -13,3 +13,8 @@ export class JobFailure extends Error {
 export class TaskStopped extends Error {
   override readonly name = 'TaskStopped';
 }
+
+/** Thrown to leave a message on its queue for later: another worker holds the task, or what it writes, right now. */
+export class RetryLater extends Error {
+  override readonly name = 'RetryLater';
+}

@@ -6,16 +6,11 @@ import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
 import { decidedAgainIfBusy } from '../services/decided-again.ts';
 import { enqueueCallback, queueIsPaused, resumeTask, type TaskMessage } from '../services/task-queue.ts';
-import { JobFailure, TaskStopped } from './job-failure.ts';
+import { JobFailure, RetryLater, TaskStopped } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
 import { runPanorama } from './panorama/run-panorama.ts';
 
 const PIPELINE_STATES: ReadonlySet<TaskState> = new Set(['PENDING', 'STARTING', 'RUNNING', 'STOPPING']);
-
-/** Thrown to leave a message on its queue for later: another worker holds the task right now. */
-export class RetryLater extends Error {
-  override readonly name = 'RetryLater';
-}
 
 /** Throws TaskStopped unless the task is still RUNNING (a kmp stop moves it to STOPPING). */
 async function stillRunning(task: Task): Promise<void> {

@@ -2,14 +2,15 @@ import { isTesseraError } from '../../core/errors.ts';
 import { isPublicKey } from '../../core/client.ts';
 import { imageContentType } from '../../core/image-content-type.ts';
 import { levelQuality } from '../../core/panorama/submission.ts';
-import { panoramaConfig } from '../../config.ts';
+import { panoramaConfig, workerConfig } from '../../config.ts';
 import { BUCKET } from '../../resources.ts';
 import { clientRegistry } from '../../adapters/client-registry.ts';
+import { setBuilds, type SetLease } from '../../adapters/set-builds.ts';
 import { objectStore } from '../../adapters/object-store.ts';
 import { taskStore } from '../../adapters/task-store.ts';
 import type { PanoramaResult } from '../../core/tasks/panorama.ts';
 import type { PanoramaTask } from '../../services/panoramas.ts';
-import { JobFailure, TaskStopped } from '../job-failure.ts';
+import { JobFailure, RetryLater, TaskStopped } from '../job-failure.ts';
 import { oneAtATime } from '../one-at-a-time.ts';
 import { buildPanorama } from './tiler.ts';
 
@@ -19,16 +20,47 @@ import { buildPanorama } from './tiler.ts';
  */
 const inTurn = oneAtATime();
 
+/** How often a build waiting for its set asks again whether the build before it is done. */
+const SET_POLL_MS = 1000;
+
 /**
  * Builds one panorama set: reads the original, tiles it, writes every file under `{key}/` with
  * whole-object PUTs (a redelivered job rewrites the same files with the same bytes), and writes
- * progress to the task as faces finish.
+ * progress to the task as faces finish. Only one build writes a set at a time (setBuilds), so
+ * the set is all of the last build's files, never a mix of two.
  */
 export function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
-  return inTurn(() => buildSet(task));
+  return inTurn(async () => {
+    const lease = await waitForSet(task.spec.key);
+    try {
+      return await buildSet(task, lease);
+    } finally {
+      await setBuilds.release(lease);
+    }
+  });
 }
 
-async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
+/**
+ * The set's lease, once the build holding it is done or has let it run out: within one lease
+ * period, unless that build is alive and still renewing it, when the message is left for later.
+ */
+async function waitForSet(key: string): Promise<SetLease> {
+  const leaseMs = workerConfig.leaseMs();
+  const giveUpAt = Date.now() + leaseMs + SET_POLL_MS;
+  for (;;) {
+    const lease = await setBuilds.take(key, leaseMs);
+    if (lease) return lease;
+    if (Date.now() >= giveUpAt) throw new RetryLater(`another build is writing the set ${key}/`);
+    await new Promise((resolve) => setTimeout(resolve, SET_POLL_MS));
+  }
+}
+
+/** Renews the set's lease before more of the set is written; a build that lost it writes nothing more. */
+async function stillHolding(lease: SetLease): Promise<void> {
+  if (!(await setBuilds.renew(lease))) throw new RetryLater(`another build took over the set ${lease.setKey}`);
+}
+
+async function buildSet(task: PanoramaTask, lease: SetLease): Promise<PanoramaResult> {
   const { spec } = task;
   const stored = await objectStore.head(spec.key);
   if (!stored) throw new JobFailure('ResourceNotFound', `the original ${spec.key} no longer exists`);
@@ -52,15 +84,19 @@ async function buildSet(task: PanoramaTask): Promise<PanoramaResult> {
         maxInputPixels: panoramaConfig.maxInputPixels(),
         // Progress is written only while the task is RUNNING: when that fails, it was stopped.
         onProgress: async (progress) => {
+          await stillHolding(lease);
           if (!(await taskStore.patch(task, { set: { progress: Math.round(progress * 99) / 100 } }, { state: 'RUNNING' })))
             throw new TaskStopped();
         },
       },
-      (file) =>
-        objectStore.putGenerated(`${spec.key}/${file.path}`, file.data, {
+      async (file) => {
+        // config.json makes the set viewable: written only by the build that holds it still.
+        if (file.path === 'config.json') await stillHolding(lease);
+        await objectStore.putGenerated(`${spec.key}/${file.path}`, file.data, {
           contentType: file.path.endsWith('.json') ? 'application/json' : imageContentType(spec.format),
           ...(tags ? { tags } : {}),
-        }),
+        });
+      },
     );
     return { layout };
   } catch (error) {
