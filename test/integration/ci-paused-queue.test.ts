@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { afterEach, before, describe, it, mock } from 'node:test';
-import { dynamo } from '../../functions/adapters/aws-clients.ts';
 import { queues } from '../../functions/adapters/queues.ts';
 import { taskStore, type TaskKey } from '../../functions/adapters/task-store.ts';
 import { logger } from '../../functions/logger.ts';
@@ -10,6 +9,7 @@ import { processTaskMessage } from '../../functions/worker/process-task.ts';
 import { startWorkerLoop } from '../../local/worker-loop.ts';
 import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
 import { useLocalStack } from '../support/local-stack.ts';
+import { onceBeforeDynamo, plainAttribute } from '../support/sdk-calls.ts';
 
 const APP = 'tcfixpaused000000001';
 const SECRET = 'fix-paused-secret';
@@ -27,35 +27,22 @@ before(async () => {
  * moves the task out of `from` (a transition's condition names the state it leaves), in place of
  * nothing or of the write itself when it throws. Disarmed before it acts, so its own requests pass.
  */
-type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
-interface Stack {
-  add(middleware: (next: Next, context: { commandName?: string }) => Next, options: { step: 'initialize'; name: string }): void;
-  remove(name: string): boolean;
-}
-const HOOK = 'ci-fixes-task-write-hook';
-const stackOfDynamo = () => dynamo().middlewareStack as unknown as Stack;
-afterEach(() => stackOfDynamo().remove(HOOK));
-
-const plain = (value: unknown) => (value && typeof value === 'object' && 'S' in value ? (value as { S: unknown }).S : value);
+let hook: ReturnType<typeof onceBeforeDynamo> | undefined;
+afterEach(() => hook?.remove());
 
 function beforeTaskLeaves(key: TaskKey, from: string, action: () => Promise<void>): { fired: () => boolean } {
-  let fired = false;
-  stackOfDynamo().add(
-    (send, context) => async (args) => {
-      const input = args.input as { Key?: Record<string, unknown>; ExpressionAttributeValues?: Record<string, unknown> };
-      const leaving =
-        context.commandName === 'UpdateItemCommand' &&
-        plain(input.Key?.taskId) === key.taskId &&
-        plain(input.ExpressionAttributeValues?.[':from']) === from;
-      if (fired || !leaving) return send(args);
-      fired = true;
-      stackOfDynamo().remove(HOOK);
-      await action();
-      return send(args);
-    },
-    { step: 'initialize', name: HOOK },
-  );
-  return { fired: () => fired };
+  hook = onceBeforeDynamo((commandName, input) => {
+    const { Key, ExpressionAttributeValues } = input as {
+      Key?: Record<string, unknown>;
+      ExpressionAttributeValues?: Record<string, unknown>;
+    };
+    return (
+      commandName === 'UpdateItemCommand' &&
+      plainAttribute(Key?.taskId) === key.taskId &&
+      plainAttribute(ExpressionAttributeValues?.[':from']) === from
+    );
+  }, action);
+  return hook;
 }
 
 const queueXml = (state: 'Active' | 'Paused') =>

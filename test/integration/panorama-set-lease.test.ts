@@ -10,6 +10,7 @@ import { tableName } from '../../functions/resources.ts';
 import { RetryLater } from '../../functions/worker/job-failure.ts';
 import { processTaskMessage } from '../../functions/worker/process-task.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
+import { onceBeforeDynamo, plainAttribute } from '../support/sdk-calls.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';
 
 /**
@@ -32,34 +33,21 @@ async function submit(filename: string): Promise<{ clientId: string; taskId: str
 const leaseItem = async (key: string) =>
   (await dynamo().send(new GetCommand({ TableName: tableName('objects'), Key: { objectKey: `${key}/` }, ConsistentRead: true }))).Item;
 
-type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
-interface Stack {
-  add(middleware: (next: Next, context: { commandName?: string }) => Next, options: { step: 'initialize'; name: string }): void;
-  remove(name: string): boolean;
-}
-const HOOK = 'set-lease-takeover';
-const dynamoStack = () => dynamo().middlewareStack as unknown as Stack;
-const plain = (value: unknown) => (value && typeof value === 'object' && 'S' in value ? (value as { S: unknown }).S : value);
-afterEach(() => dynamoStack().remove(HOOK));
+let hook: ReturnType<typeof onceBeforeDynamo> | undefined;
+afterEach(() => hook?.remove());
 
 /** Before the build first renews the lease of `key`'s set, another build takes it over (as after a stall past its lease). */
 function takenOverBeforeFirstRenewal(key: string): void {
-  dynamoStack().add(
-    (send, context) => async (args) => {
-      const renewing =
-        context.commandName === 'UpdateItemCommand' && plain((args.input.Key as Record<string, unknown>).objectKey) === `${key}/`;
-      if (renewing) {
-        dynamoStack().remove(HOOK);
-        await dynamo().send(
-          new PutCommand({
-            TableName: tableName('objects'),
-            Item: { objectKey: `${key}/`, claimId: 'another-build', state: 'building', leaseUntil: Date.now() + 60_000 },
-          }),
-        );
-      }
-      return send(args);
-    },
-    { step: 'initialize', name: HOOK },
+  hook = onceBeforeDynamo(
+    (commandName, input) =>
+      commandName === 'UpdateItemCommand' && plainAttribute((input.Key as Record<string, unknown>).objectKey) === `${key}/`,
+    () =>
+      dynamo().send(
+        new PutCommand({
+          TableName: tableName('objects'),
+          Item: { objectKey: `${key}/`, claimId: 'another-build', state: 'building', leaseUntil: Date.now() + 60_000 },
+        }),
+      ),
   );
 }
 

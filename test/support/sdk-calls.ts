@@ -1,6 +1,6 @@
 import { dynamo, kms, s3 } from '../../functions/adapters/aws-clients.ts';
 
-type Next = (args: unknown) => Promise<unknown>;
+type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
 interface RecordableStack {
   add(middleware: (next: Next, context: { commandName?: string }) => Next, options: { step: 'initialize'; name: string }): void;
   remove(name: string): boolean;
@@ -31,4 +31,34 @@ export async function sdkCallsDuring(action: () => Promise<unknown>): Promise<st
     for (const client of clients) (client.middlewareStack as unknown as RecordableStack).remove(NAME);
   }
   return calls;
+}
+
+const ONCE = 'tessera-test-once-before';
+
+/** An attribute as the DynamoDB client marshalled it ({ S: "…" }), or as it was. */
+export const plainAttribute = (value: unknown) =>
+  value && typeof value === 'object' && 'S' in value ? (value as { S: unknown }).S : value;
+
+/**
+ * Runs `action` once, just before the first DynamoDB command that `matches` (its name, its input
+ * as the client marshalled it), then sends that command: for a race a test must place exactly.
+ * The hook is gone once it fired, or when `remove` is called.
+ */
+export function onceBeforeDynamo(
+  matches: (commandName: string, input: Record<string, unknown>) => boolean,
+  action: () => Promise<unknown>,
+): { readonly fired: () => boolean; readonly remove: () => void } {
+  const stack = dynamo().middlewareStack as unknown as RecordableStack;
+  let fired = false;
+  stack.add(
+    (next, context) => async (args) => {
+      if (fired || !matches(context.commandName ?? '', args.input)) return next(args);
+      fired = true;
+      stack.remove(ONCE);
+      await action();
+      return next(args);
+    },
+    { step: 'initialize', name: ONCE },
+  );
+  return { fired: () => fired, remove: () => void stack.remove(ONCE) };
 }
