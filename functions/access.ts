@@ -104,7 +104,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     bucketActions: ['s3:ListBucket'],
     // objects: a panorama build holds its set's lease there (adapters/set-builds.ts).
     tables: { clients: ['dynamodb:GetItem'], objects: CLAIM_OBJECTS, tasks: CHANGE_TASKS, taskCounts: COUNT_TASKS },
-    queues: ['callbacks'],
+    // Job queues: a job it paused just as its queue was made Active is sent again (process-task.ts).
+    queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2', 'callbacks'],
   },
   callbacks: {
     tables: { clients: ['dynamodb:GetItem'], tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
@@ -117,7 +118,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
   },
   'requeue-stranded': {
     // Also settles count changes that dead writers left in flight (a scan of the counters).
-    tables: { tasks: [...CHANGE_TASKS, 'dynamodb:Query'], taskCounts: [...COUNT_TASKS, 'dynamodb:Scan'] },
+    // Clients: whether a paused task's queue is Active again.
+    tables: { clients: ['dynamodb:GetItem'], tasks: [...CHANGE_TASKS, 'dynamodb:Query'], taskCounts: [...COUNT_TASKS, 'dynamodb:Scan'] },
     queues: ['jobsLevel0', 'jobsLevel1', 'jobsLevel2', 'callbacks'],
   },
   auth: {

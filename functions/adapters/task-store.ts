@@ -286,7 +286,7 @@ export const taskStore = {
   async patch(
     key: TaskKey,
     change: Pick<TransitionOptions, 'set' | 'remove'>,
-    expect?: { state?: TaskState; version?: number },
+    expect?: { state?: TaskState; notState?: TaskState; version?: number },
   ): Promise<boolean> {
     const { expression, names, values } = updateParts(change, { updatedAt: now() });
     const conditions = ['attribute_exists(taskId)'];
@@ -294,6 +294,11 @@ export const taskStore = {
       conditions.push('#state = :state');
       names['#state'] = 'state';
       values[':state'] = expect.state;
+    }
+    if (expect?.notState) {
+      conditions.push('#state <> :notState');
+      names['#state'] = 'state';
+      values[':notState'] = expect.notState;
     }
     if (expect?.version !== undefined) {
       conditions.push('#version = :version');

@@ -17,9 +17,9 @@ export const picQueueOf = (client: Client): PicQueue => client.picQueue ?? { ...
 /**
  * Updates the client's one pic queue. Pausing holds jobs still waiting (the worker turns them to
  * Pause as it meets them; running ones finish); activating sends every paused job back to its
- * queue. That is done on every Active update, not only on a change from Paused: resuming is
- * idempotent, so sending Active again finishes a resume that failed or was cut short (the
- * requeue job also does, within minutes).
+ * queue. Only a change from Paused reads the client's tasks (an update of the notification
+ * alone must not page through its history); a resume that fails or is cut short is finished by
+ * the requeue job, which resumes marked PAUSED tasks of Active queues within minutes.
  */
 export async function updatePicQueue(client: Client, change: Omit<PicQueue, 'updatedAt'>): Promise<PicQueue> {
   const next: PicQueue = {
@@ -30,7 +30,7 @@ export async function updatePicQueue(client: Client, change: Omit<PicQueue, 'upd
   if (!(await clientRegistry.setPicQueue(client.clientId, next, client.picQueue?.updatedAt))) {
     throw conflict('the queue was changed by another request; read it again and retry');
   }
-  if (next.state === 'Active') await resumePaused(client);
+  if (picQueueOf(client).state === 'Paused' && next.state === 'Active') await resumePaused(client);
   return next;
 }
 

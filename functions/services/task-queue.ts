@@ -40,7 +40,8 @@ export async function enqueueTask(task: Pick<Task, 'clientId' | 'taskId' | 'leve
     logger.warn('enqueue failed; the requeue job will retry', { taskId: task.taskId, error: error as Error });
     return false;
   }
-  await taskStore.patch(task, { remove: ['awaitingQueue'] });
+  // Not from a task a worker has paused since the send: its mark says its message is still to be sent again.
+  await taskStore.patch(task, { remove: ['awaitingQueue'] }, { notState: 'PAUSED' });
   return true;
 }
 

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { afterEach, before, describe, it, mock } from 'node:test';
 import { queues } from '../../functions/adapters/queues.ts';
 import { taskStore, type TaskKey } from '../../functions/adapters/task-store.ts';
+import { GROUP_ACCESS } from '../../functions/access.ts';
 import { logger } from '../../functions/logger.ts';
 import { JOB_QUEUES } from '../../functions/resources.ts';
-import { requeueStranded } from '../../functions/services/task-queue.ts';
+import { enqueueTask, requeueStranded } from '../../functions/services/task-queue.ts';
 import { processTaskMessage } from '../../functions/worker/process-task.ts';
 import { startWorkerLoop } from '../../local/worker-loop.ts';
 import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
 import { useLocalStack } from '../support/local-stack.ts';
-import { onceBeforeDynamo, plainAttribute } from '../support/sdk-calls.ts';
+import { assertAllowed, awsAccessDuring, onceBeforeDynamo, plainAttribute, sdkCallsDuring } from '../support/sdk-calls.ts';
 
 const APP = 'tcfixpaused000000001';
 const SECRET = 'fix-paused-secret';
@@ -104,9 +105,18 @@ describe('a paused ci queue made Active again', () => {
     const key = { clientId: APP, taskId: tag(answer.body, 'JobId')! };
     await drainJobQueues();
     // The worker has read the queue as Paused; the resume lands before its PENDING → PAUSED write.
-    const hook = beforeTaskLeaves(key, 'PENDING', () => setQueue('Active'));
-    await processTaskMessage(key);
+    let resuming = false;
+    const hook = beforeTaskLeaves(key, 'PENDING', async () => {
+      resuming = true;
+      await setQueue('Active').finally(() => (resuming = false));
+    });
+    const used = await awsAccessDuring(
+      () => processTaskMessage(key),
+      () => resuming,
+    );
     assert.ok(hook.fired(), 'the queue was made Active between the worker reading it and pausing the job');
+    assert.deepEqual([...used.queues], ['jobsLevel0'], 'the worker sent the job again');
+    assertAllowed(GROUP_ACCESS.worker!, used, 'the worker');
     const job = await taskStore.require(key);
     assert.equal(job.state, 'PENDING', 'the worker undid its pause');
     assert.equal(job.awaitingQueue, undefined, "and sent the job's message again");
@@ -128,8 +138,11 @@ describe('a paused ci queue made Active again', () => {
       logged.mock.calls.some((call) => String(call.arguments[0]).includes('could not be resumed')),
       'and the failure was logged, not swallowed',
     );
-    assert.ok((await requeueStranded(Date.now() + 120_000)) >= 1);
+    let sent = 0;
+    const used = await awsAccessDuring(async () => (sent = await requeueStranded(Date.now() + 120_000)));
+    assert.ok(sent >= 1);
     assert.equal((await taskStore.require(key)).state, 'PENDING');
+    assertAllowed(GROUP_ACCESS['requeue-stranded']!, used, 'the requeue job');
     await runsToSuccess(key);
   });
 
@@ -143,7 +156,19 @@ describe('a paused ci queue made Active again', () => {
     await runsToSuccess(key);
   });
 
-  it('resumes paused jobs on every Active update, also when the queue already was Active', async () => {
+  it('keeps the mark of a job a worker paused between its message being sent and the mark being cleared', async () => {
+    const key = await pausedJob('out/late-clear.jpg');
+    // As a resume's send, finishing only after the job it sent was met and paused again.
+    assert.equal(await enqueueTask(await taskStore.require(key)), true);
+    const job = await taskStore.require(key);
+    assert.equal(job.state, 'PAUSED');
+    assert.equal(job.awaitingQueue, 'job', 'still marked, so the requeue job resumes it once the queue is Active');
+    await drainJobQueues();
+    await setQueue('Active');
+    await runsToSuccess(key);
+  });
+
+  it('resumes paused jobs only when the queue turns Active, not on every Active update (the requeue job heals the rest)', async () => {
     const key = await pausedJob('out/again.jpg');
     failResumeOnce(key);
     const logged = mock.method(logger, 'error', () => undefined);
@@ -153,8 +178,11 @@ describe('a paused ci queue made Active again', () => {
       logged.mock.restore();
     }
     assert.equal((await taskStore.require(key)).state, 'PAUSED', 'the first resume failed');
-    await setQueue('Active');
-    assert.equal((await taskStore.require(key)).state, 'PENDING', 'Active → Active resumed it');
+    const calls = await sdkCallsDuring(() => setQueue('Active'));
+    assert.equal(calls.filter((call) => call === 'QueryCommand').length, 0, "an Active → Active update reads none of the client's tasks");
+    assert.equal((await taskStore.require(key)).state, 'PAUSED');
+    await requeueStranded(Date.now() + 120_000);
+    assert.equal((await taskStore.require(key)).state, 'PENDING');
     await runsToSuccess(key);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GROUP_ACCESS } from '../../functions/access.ts';
 import { dynamo } from '../../functions/adapters/aws-clients.ts';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { setBuilds } from '../../functions/adapters/set-builds.ts';
@@ -10,7 +11,7 @@ import { tableName } from '../../functions/resources.ts';
 import { RetryLater } from '../../functions/worker/job-failure.ts';
 import { processTaskMessage } from '../../functions/worker/process-task.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
-import { onceBeforeDynamo, plainAttribute } from '../support/sdk-calls.ts';
+import { assertAllowed, awsAccessDuring, onceBeforeDynamo, plainAttribute } from '../support/sdk-calls.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';
 
 /**
@@ -87,7 +88,9 @@ describe('a panorama set’s build lease', () => {
   it('stops a build that lost the set to another, before its config.json, and leaves its task to be run again', async () => {
     const task = await submit('lease/lost.jpg');
     takenOverBeforeFirstRenewal('lease/lost.jpg');
-    await assert.rejects(processTaskMessage(task), RetryLater);
+    const used = await awsAccessDuring(() => assert.rejects(processTaskMessage(task), RetryLater));
+    assert.deepEqual([...used.tables.get('objects')!].sort(), ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    assertAllowed(GROUP_ACCESS.worker!, used, 'the worker');
     assert.equal(await objectStore.head('lease/lost.jpg/config.json'), undefined);
     assert.equal((await taskStore.get(task))?.state, 'RUNNING', 'not reported a success');
     assert.equal((await leaseItem('lease/lost.jpg'))?.claimId, 'another-build', 'the new holder keeps the set');

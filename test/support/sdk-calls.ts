@@ -1,4 +1,7 @@
-import { dynamo, kms, s3 } from '../../functions/adapters/aws-clients.ts';
+import assert from 'node:assert/strict';
+import type { GroupAccess } from '../../functions/access.ts';
+import { dynamo, kms, s3, sqs } from '../../functions/adapters/aws-clients.ts';
+import { QUEUES, queueUrl, TABLES, tableName, type QueueName, type TableName } from '../../functions/resources.ts';
 
 type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
 interface RecordableStack {
@@ -6,7 +9,30 @@ interface RecordableStack {
   remove(name: string): boolean;
 }
 
-const NAME = 'tessera-test-recorder';
+type Client = ReturnType<typeof s3> | ReturnType<typeof dynamo> | ReturnType<typeof kms> | ReturnType<typeof sqs>;
+
+/** Hands every command `clients` send while `action` runs (its name, its input) to `record`; `name` tells recorders apart. */
+async function recordingDuring(
+  name: string,
+  clients: readonly Client[],
+  record: (commandName: string, input: Record<string, unknown>) => void,
+  action: () => Promise<unknown>,
+): Promise<void> {
+  for (const client of clients) {
+    (client.middlewareStack as unknown as RecordableStack).add(
+      (next, context) => async (args) => {
+        record(context.commandName ?? 'unknown', args.input);
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+  }
+  try {
+    await action();
+  } finally {
+    for (const client of clients) (client.middlewareStack as unknown as RecordableStack).remove(name);
+  }
+}
 
 /**
  * Records the AWS commands the handlers send while `action` runs, in order. Two requests that
@@ -15,21 +41,7 @@ const NAME = 'tessera-test-recorder';
  */
 export async function sdkCallsDuring(action: () => Promise<unknown>): Promise<string[]> {
   const calls: string[] = [];
-  const clients = [s3(), dynamo(), kms()];
-  for (const client of clients) {
-    (client.middlewareStack as unknown as RecordableStack).add(
-      (next, context) => async (args) => {
-        calls.push(context.commandName ?? 'unknown');
-        return next(args);
-      },
-      { step: 'initialize', name: NAME },
-    );
-  }
-  try {
-    await action();
-  } finally {
-    for (const client of clients) (client.middlewareStack as unknown as RecordableStack).remove(NAME);
-  }
+  await recordingDuring('tessera-test-recorder', [s3(), dynamo(), kms()], (command) => calls.push(command), action);
   return calls;
 }
 
@@ -61,4 +73,41 @@ export function onceBeforeDynamo(
     { step: 'initialize', name: ONCE },
   );
   return { fired: () => fired, remove: () => void stack.remove(ONCE) };
+}
+
+/**
+ * The DynamoDB actions (by table) and queue sends that `action` makes: what IAM must allow the
+ * Lambda that runs it. The local stack checks no IAM, so a grant missing from functions/access.ts
+ * shows only on AWS unless a test compares the two (assertAllowed). Calls made while `ignoring()`
+ * are someone else's (a test's own requests placed inside the action).
+ */
+export async function awsAccessDuring(
+  action: () => Promise<unknown>,
+  ignoring: () => boolean = () => false,
+): Promise<{ tables: Map<TableName, Set<string>>; queues: Set<QueueName> }> {
+  const tables = new Map<TableName, Set<string>>();
+  const queues = new Set<QueueName>();
+  const byTable = new Map((Object.keys(TABLES) as TableName[]).map((name) => [tableName(name), name]));
+  const byQueue = new Map((Object.keys(QUEUES) as QueueName[]).map((name) => [queueUrl(name), name]));
+  await recordingDuring(
+    'tessera-test-access-recorder',
+    [dynamo(), sqs()],
+    (command, input) => {
+      if (ignoring()) return;
+      const table = byTable.get(String(input.TableName));
+      if (table) tables.set(table, (tables.get(table) ?? new Set()).add(`dynamodb:${command.replace(/Command$/, '')}`));
+      const queue = byQueue.get(String(input.QueueUrl));
+      if (queue && command.startsWith('SendMessage')) queues.add(queue);
+    },
+    action,
+  );
+  return { tables, queues };
+}
+
+/** Every table action and queue send in `used` is granted by `access`. */
+export function assertAllowed(access: GroupAccess, used: Awaited<ReturnType<typeof awsAccessDuring>>, group: string): void {
+  for (const [table, actions] of used.tables) {
+    for (const action of actions) assert.ok(access.tables?.[table]?.includes(action), `${group} may not ${action} on the ${table} table`);
+  }
+  for (const queue of used.queues) assert.ok(access.queues?.includes(queue), `${group} may not send to ${queue}`);
 }
