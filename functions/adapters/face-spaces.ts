@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, isTesseraError, TesseraError } from '../core/errors.ts';
 import { DESCRIPTOR_LENGTH } from '../core/faces/face-rows.ts';
-import type { PlannedChange, SpaceChange } from '../core/faces/space-changes.ts';
+import { MAX_STORED_ID, type PlannedChange, type SpaceChange } from '../core/faces/space-changes.ts';
 import { SpaceIndex } from '../core/faces/space-index.ts';
 import { checkSpaceName, MAX_FACES_PER_SPACE, spaceFull } from '../core/faces/space-limits.ts';
 import { tableName } from '../resources.ts';
@@ -13,16 +13,13 @@ import { faceBases } from './face-bases.ts';
 
 export type { PlannedChange };
 
-/** Person ids are stored as Uint32 (core/faces/space-changes.ts): 1 to this. */
-export const MAX_PERSON_ID = 0xffff_ffff;
-
 export interface SpaceSnapshot {
   /** 0 for a space never written. */
   readonly version: number;
   readonly index: SpaceIndex;
   /**
    * The lowest person id never used in the space, truncations included: where create_new takes
-   * ids from. MAX_PERSON_ID + 1 once MAX_PERSON_ID itself is used: create_new has none left.
+   * ids from. MAX_STORED_ID + 1 once MAX_STORED_ID itself is used: create_new has none left.
    */
   readonly nextPersonId: number;
   readonly faceCount: number;
@@ -149,8 +146,8 @@ export function faceSpaceStore(cache = new FaceBaseCache()) {
     let nextPersonId = head.nextPersonId;
     const changes = planned.map((change): SpaceChange => {
       if (change.op !== 'add') return change;
-      // At most "none left" (MAX_PERSON_ID + 1); a change naming an id past it is refused by the index below.
-      nextPersonId = Math.min(Math.max(nextPersonId, change.personId + 1), MAX_PERSON_ID + 1);
+      // At most "none left" (MAX_STORED_ID + 1); a change naming an id past it is refused by the index below.
+      nextPersonId = Math.min(Math.max(nextPersonId, change.personId + 1), MAX_STORED_ID + 1);
       return { ...change, faceId: nextFaceId++ };
     });
     const index = snapshot.index.apply(changes);

@@ -10,9 +10,14 @@ export interface NameScope {
 }
 
 /** Names are unique regardless of case (KooMap's rule). */
+const folded = (name: string) => name.toLocaleLowerCase('en-US');
+
+/** Whether two names are one name, one claim. */
+export const sameTaskName = (name: string, other: string | undefined) => other !== undefined && folded(name) === folded(other);
+
 const claimKey = (scope: NameScope, name: string) => ({
   clientId: scope.clientId,
-  item: `name#${scope.within}#${name.toLocaleLowerCase('en-US')}`,
+  item: `name#${scope.within}#${folded(name)}`,
 });
 
 async function taskStillNamed(scope: NameScope, taskId: string, name: string): Promise<boolean> {
@@ -20,7 +25,7 @@ async function taskStillNamed(scope: NameScope, taskId: string, name: string): P
     new GetCommand({ TableName: tableName('tasks'), Key: { clientId: scope.clientId, taskId }, ConsistentRead: true }),
   );
   const task = result.Item as { name?: string; tombstone?: boolean } | undefined;
-  return Boolean(task && !task.tombstone && task.name?.toLocaleLowerCase('en-US') === name.toLocaleLowerCase('en-US'));
+  return Boolean(task && !task.tombstone && sameTaskName(name, task.name));
 }
 
 /**
@@ -60,6 +65,15 @@ export const taskNames = {
       }
     }
     throw conflict(`the name ${name} is being claimed by another request; try again`, 'Busy');
+  },
+
+  /**
+   * Gives back a name a write claimed and could not give the task, unless the task holds it now:
+   * a claim that succeeded because the task already held it (another update of the same task, to
+   * the same name, won meanwhile) is not the caller's to release.
+   */
+  async releaseUnlessHeld(scope: NameScope, name: string, taskId: string): Promise<void> {
+    if (!(await taskStillNamed(scope, taskId, name))) await taskNames.release(scope, name, taskId);
   },
 
   async release(scope: NameScope, name: string, taskId: string): Promise<void> {

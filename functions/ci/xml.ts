@@ -1,10 +1,12 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { invalidInput } from '../core/errors.ts';
 
+/** What XML 1.0 cannot carry at all, not even as a character reference (its `Char` production). */
+const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
 /** The references XML itself defines (its five predefined entities and character references), not declared ones. */
 const XML_REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|([A-Za-z_][\w.-]*));/g;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
-const XML_CHARACTER = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]$/u;
 
 function referenced(reference: string, hex: string | undefined, decimal: string | undefined, name: string | undefined): string {
   if (name !== undefined) {
@@ -13,7 +15,9 @@ function referenced(reference: string, hex: string | undefined, decimal: string 
   }
   const codePoint = hex !== undefined ? parseInt(hex, 16) : Number(decimal);
   const character = codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
-  if (!XML_CHARACTER.test(character)) throw new Error(`${reference} refers to no character XML 1.0 allows`);
+  // search() ignores the global pattern's lastIndex.
+  if (character === '' || character.search(NOT_XML_CHARACTERS) !== -1)
+    throw new Error(`${reference} refers to no character XML 1.0 allows`);
   return character;
 }
 
@@ -45,9 +49,6 @@ const parser = new XMLParser({
 const builder = new XMLBuilder({ suppressEmptyNode: true, processEntities: true });
 
 export const MAX_XML_BYTES = 256 * 1024;
-
-/** What XML 1.0 cannot carry at all, not even as a character reference (its `Char` production). */
-const NOT_XML_CHARACTERS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 const codePoint = (character: string) => `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 

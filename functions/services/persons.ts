@@ -1,11 +1,12 @@
 import type { Client } from '../core/client.ts';
 import { affectOf, type Affect } from '../core/faces/affect.ts';
+import { MAX_STORED_ID } from '../core/faces/space-changes.ts';
 import { MATCH_DISTANCE, SpaceIndex } from '../core/faces/space-index.ts';
 import { MAX_FACES_PER_SPACE, spaceFull } from '../core/faces/space-limits.ts';
 import { conflict, isTesseraError } from '../core/errors.ts';
 import type { UploadedFile } from '../core/uploaded-file.ts';
 import { faceEngine, FaceImageProblem, type DetectedFace } from '../adapters/face-engine.ts';
-import { faceSpaces, isTransientStoreError, MAX_PERSON_ID, type PlannedChange, type SpaceSnapshot } from '../adapters/face-spaces.ts';
+import { faceSpaces, isTransientStoreError, type PlannedChange, type SpaceSnapshot } from '../adapters/face-spaces.ts';
 import { objectStore } from '../adapters/object-store.ts';
 import { logger } from '../logger.ts';
 
@@ -40,16 +41,13 @@ export interface RecognizeOptions {
 export const ONE_FACE_REQUIRED = 'face set required only one face per image';
 const TEMPORARY = 'temporary error: try again';
 
-/** The person ids a client may name and create_new may give: 1 to 4294967295, as they are stored. */
-export { MAX_PERSON_ID };
-
 /**
  * create_new past the last person id: ids are never reused (truncate keeps counting), so the space
  * makes no new persons again; what the space holds, not the image, refuses it (status 1).
  */
 const personIdsUsedUp = (space: string) =>
   conflict(
-    `space ${space} has no person ids left to create new persons: person ${MAX_PERSON_ID} is the last, and ids are never reused; use another space`,
+    `space ${space} has no person ids left to create new persons: person ${MAX_STORED_ID} is the last, and ids are never reused; use another space`,
     'StateNotAllowed',
   );
 
@@ -110,7 +108,7 @@ function decideRecognition(snapshot: SpaceSnapshot, faces: readonly DetectedFace
     if (!options.createNew) return { personId: undefined, similarity: 1 };
     if (snapshot.faceCount + created.size >= MAX_FACES_PER_SPACE) throw spaceFull(space, snapshot.faceCount + created.size + 1);
     const personId = snapshot.nextPersonId + created.size;
-    if (personId > MAX_PERSON_ID) throw personIdsUsedUp(space);
+    if (personId > MAX_STORED_ID) throw personIdsUsedUp(space);
     created = created.apply([{ op: 'add', faceId: created.size + 1, personId, descriptor: face.descriptor }]);
     changes.push({ op: 'add', personId, descriptor: face.descriptor });
     return { personId, similarity: 1 };

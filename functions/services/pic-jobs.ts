@@ -5,7 +5,7 @@ import { predictOutputs } from '../core/imagemogr2/predict.ts';
 import { parseRule } from '../core/imagemogr2/parse.ts';
 import type { Plan } from '../core/imagemogr2/plan.ts';
 import { validateObjectName } from '../core/object-name.ts';
-import type { TaskState } from '../core/task-states.ts';
+import { allowedFrom, type TaskState } from '../core/task-states.ts';
 import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { defaultWorkspaceId } from '../core/workspaces.ts';
 import type { ObjectRef, PicProcessSpec } from '../core/tasks/picprocess.ts';
@@ -17,6 +17,9 @@ import { enqueueTask } from './task-queue.ts';
 import { checkCallbackUrl } from './callback-url.ts';
 import { headerOf } from './object-headers.ts';
 import { checkWatermarksExist, watermarkKeys } from './watermark-images.ts';
+
+/** The states a job may be cancelled from: those it has not started in (the state table's). */
+const CANCELLABLE: ReadonlySet<TaskState> = new Set(allowedFrom('cancel'));
 
 export interface PicJobRequest {
   readonly inputObject: string;
@@ -198,14 +201,27 @@ export const picJobs = {
   },
 
   /** Only a job that has not started can be cancelled. */
-  async cancel(client: Client, jobId: string): Promise<PicJob> {
-    const job = await picJobs.get(client, jobId);
-    if (!job) throw notFound(`job ${jobId} does not exist`);
-    if (job.state !== 'PENDING' && job.state !== 'PAUSED')
+  /**
+   * Cancels jobs that have not started, all or none: every job named is looked up and checked
+   * before any is touched, so a request with one bad id changes nothing. (A job a worker starts
+   * between the check and its cancel is still refused by the cancel's own conditional write.)
+   */
+  async cancelAll(client: Client, jobIds: readonly string[]): Promise<PicJob[]> {
+    const { jobs, missing } = await picJobs.describe(client, [...new Set(jobIds)]);
+    if (missing.length) throw notFound(`job ${missing[0]} does not exist`);
+    const started = jobs.find((job) => !CANCELLABLE.has(job.state));
+    if (started) {
       throw conflict(
-        `job ${jobId} is ${job.state === 'CANCELLED' ? 'already cancelled' : 'no longer waiting'}; only jobs that have not started can be cancelled`,
+        `job ${started.taskId} is ${started.state === 'CANCELLED' ? 'already cancelled' : 'no longer waiting'}; only jobs that have not started can be cancelled`,
       );
-    return taskStore.transition<PicJob>(job, 'cancel', { version: job.version, set: { endedAt: new Date().toISOString() } });
+    }
+    const cancelled: PicJob[] = [];
+    for (const job of jobs) {
+      cancelled.push(
+        await taskStore.transition<PicJob>(job, 'cancel', { version: job.version, set: { endedAt: new Date().toISOString() } }),
+      );
+    }
+    return cancelled;
   },
 };
 

@@ -5,7 +5,7 @@ import { newTaskId, TASK_ID_PATTERN } from '../core/task-id.ts';
 import { nextState, type TaskEvent } from '../core/task-states.ts';
 import { lifecycleOf, type CallbackState, type JobLevel, type Task, type TaskKinds } from '../core/tasks/task.ts';
 import { taskStore, type WorkspaceKey } from '../adapters/task-store.ts';
-import { taskNames } from '../adapters/task-names.ts';
+import { sameTaskName, taskNames } from '../adapters/task-names.ts';
 import { panoramas } from './panoramas.ts';
 import { checkCallbackUrl } from './callback-url.ts';
 import { picJobs } from './pic-jobs.ts';
@@ -123,20 +123,6 @@ export const alreadyHandled = (error: unknown): void => {
   if (!isTesseraError(error) || (error.kind !== 'not-found' && error.kind !== 'conflict')) throw error;
 };
 
-/** Names are claimed regardless of case (task-names.ts): "Alpha" and "alpha" are one claim. */
-const sameName = (name: string, other: string | undefined) =>
-  other !== undefined && name.toLocaleLowerCase('en-US') === other.toLocaleLowerCase('en-US');
-
-/**
- * Frees the name an update claimed and could not give the task, unless the task holds it now: a
- * claim that succeeded because the task already held it (another update of the same task, to the
- * same name, won meanwhile) is not this request's to release.
- */
-async function releaseUnlessHeld(task: Task, name: string): Promise<void> {
-  const current = await taskStore.get(task);
-  if (!sameName(name, current?.name)) await taskNames.release(nameScopeOf(task), name, task.taskId);
-}
-
 /**
  * What an update writes besides the description: new work's spec, level and callback (removed
  * when the new work names none); without new work, the callback the task keeps, made fresh.
@@ -203,7 +189,7 @@ export const tasks = {
     nextState(task.state, 'update', lifecycleOf(task));
     const change = await workChange(client, task, work);
     const names = nameScopeOf(task);
-    const renamed = description.name !== undefined && !sameName(description.name, task.name);
+    const renamed = description.name !== undefined && !sameTaskName(description.name, task.name);
     if (renamed) await taskNames.claim(names, description.name!, taskId);
     try {
       const updated = await taskStore.transition(task, 'update', {
@@ -214,7 +200,7 @@ export const tasks = {
       if (renamed && task.name) await taskNames.release(names, task.name, taskId);
       return updated;
     } catch (error) {
-      if (renamed) await releaseUnlessHeld(task, description.name!);
+      if (renamed) await taskNames.releaseUnlessHeld(names, description.name!, taskId);
       throw error;
     }
   },

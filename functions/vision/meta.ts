@@ -1,6 +1,6 @@
 import { invalidInput } from '../core/errors.ts';
 import { sizeOf, type UploadedFile } from '../core/uploaded-file.ts';
-import { MAX_PERSON_ID } from '../services/persons.ts';
+import { MAX_STORED_ID } from '../core/faces/space-changes.ts';
 
 /**
  * The `meta` part of every persons request, read as VK's server reads it: `space` parsed as Go's
@@ -36,8 +36,8 @@ function spaceOf(value: unknown): string {
 
 function personIdOf(value: unknown): number | undefined {
   if (value === undefined || value === null || value === 0) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PERSON_ID)
-    throw invalidInput(`person_id must be a positive integer up to ${MAX_PERSON_ID}, not ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_STORED_ID)
+    throw invalidInput(`person_id must be a positive integer up to ${MAX_STORED_ID}, not ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -8,8 +8,8 @@ import { DESCRIPTOR_LENGTH } from './face-rows.ts';
  */
 export const MAX_REFINE_WEIGHT = 8;
 
-/** Ids are stored as Uint32. */
-const MAX_ID = 0xffff_ffff;
+/** Person and face ids are stored as Uint32: 1 to this. */
+export const MAX_STORED_ID = 0xffff_ffff;
 
 /**
  * One change of a space: a face added to a person, a stored face refined with another photo of
@@ -25,7 +25,8 @@ export type PlannedChange =
   { readonly op: 'add'; readonly personId: number; readonly descriptor: Float32Array } | Exclude<SpaceChange, { readonly op: 'add' }>;
 
 function checkId(name: string, id: number): void {
-  if (!Number.isInteger(id) || id < 1 || id > MAX_ID) throw invalidInput(`${name} must be an integer from 1 to ${MAX_ID}, not ${id}`);
+  if (!Number.isInteger(id) || id < 1 || id > MAX_STORED_ID)
+    throw invalidInput(`${name} must be an integer from 1 to ${MAX_STORED_ID}, not ${id}`);
 }
 
 function checkDescriptor(descriptor: Float32Array): void {
