@@ -156,24 +156,30 @@ describe('kmp task starts and updates', () => {
   });
 
   describe('modeling_params are KooMap’s ModelingParams', () => {
-    const BAD: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
-      ['a number past 2^53', { key_point_limit: 1e200 }],
-      ['450 KB of one value', { accuracy: 'x'.repeat(450_000) }],
-      ['450 KB of unknown keys', Object.fromEntries(Array.from({ length: 4_500 }, (_, index) => [`k${index}`, 'x'.repeat(90)]))],
-      ['a number out of range', { tie_point_limit: 99 }],
-      ['a fraction', { key_point_limit: 40000.5 }],
-      ['an accuracy KooMap has not', { accuracy: 'Perfect' }],
-      ['a mesh_accuracy of 3', { mesh_accuracy: '3' }],
+    const RANGE = (name: string, min: number, max: number) => `modeling_params.${name} must be a whole number from ${min} to ${max}`;
+    const BAD: ReadonlyArray<readonly [string, Record<string, unknown>, string]> = [
+      ['a number past 2^53', { key_point_limit: 1e200 }, RANGE('key_point_limit', 1000, 1000000)],
+      ['450 KB of one value', { accuracy: 'x'.repeat(450_000) }, 'modeling_params.accuracy must be Highest, High, Medium, Low or Lowest'],
+      [
+        '450 KB of unknown keys',
+        Object.fromEntries(Array.from({ length: 4_500 }, (_, index) => [`k${index}`, 'x'.repeat(90)])),
+        'modeling_params takes accuracy, key_point_limit, tie_point_limit and mesh_accuracy, not "k0"',
+      ],
+      ['a number out of range', { tie_point_limit: 99 }, RANGE('tie_point_limit', 100, 100000)],
+      ['a fraction', { key_point_limit: 40000.5 }, RANGE('key_point_limit', 1000, 1000000)],
+      ['an accuracy KooMap has not', { accuracy: 'Perfect' }, 'modeling_params.accuracy must be Highest, High, Medium, Low or Lowest'],
+      ['a mesh_accuracy of 3', { mesh_accuracy: '3' }, RANGE('mesh_accuracy', 0, 2)],
     ];
+    const exactly = (message: string) => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
-    for (const [what, params] of BAD) {
+    for (const [what, params, message] of BAD) {
       it(`refuses ${what} with 400 KMP.00011004, on create and on update, storing nothing`, async () => {
         const name = `Params_${what.replace(/\W+/g, '_')}`.slice(0, 50);
         const refused = await create(picprocessTask(name, A.namespace, { modeling_params: params }));
-        expectKmpError(refused, 400, KMP.invalidParameters, /modeling_params/);
+        expectKmpError(refused, 400, KMP.invalidParameters, exactly(message));
         const task = await created(name);
         const before = await taskStore.require(keyOf(task));
-        expectKmpError(await update(task, { modeling_params: params }), 400, KMP.invalidParameters, /modeling_params/);
+        expectKmpError(await update(task, { modeling_params: params }), 400, KMP.invalidParameters, exactly(message));
         assert.deepEqual(await taskStore.require(keyOf(task)), before);
       });
     }
