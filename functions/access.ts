@@ -39,6 +39,30 @@ export const VERIFY_ACCESS_TOKENS = {
   openSecrets: true,
 } as const satisfies GroupAccess;
 
+/**
+ * The large-body server's own work (server/streamed-route.ts), beside its routes' groups: it spools
+ * each file part of a request under _staging/requests/, reads it back, and removes them all.
+ */
+export const STAGE_REQUEST_BODIES = {
+  objectActions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:DeleteObject'],
+  bucketActions: ['s3:ListBucket'],
+} as const satisfies GroupAccess;
+
+const union = (lists: readonly (readonly string[] | undefined)[]) => [...new Set(lists.flatMap((list) => list ?? []))];
+
+/** Everything any of `accesses` may do (for a server that runs the routes of several groups). */
+export function unionAccess(accesses: readonly GroupAccess[]): GroupAccess {
+  const tableNames = union(accesses.map((access) => Object.keys(access.tables ?? {}))) as TableName[];
+  return {
+    objectActions: union(accesses.map((access) => access.objectActions)),
+    bucketActions: union(accesses.map((access) => access.bucketActions)),
+    tables: Object.fromEntries(tableNames.map((name) => [name, union(accesses.map((access) => access.tables?.[name]))])),
+    queues: union(accesses.map((access) => access.queues)) as QueueName[],
+    openSecrets: accesses.some((access) => access.openSecrets),
+    sealContexts: union(accesses.map((access) => access.sealContexts)),
+  };
+}
+
 /** Keyed by route group (functions/routes.ts) or scheduled job (functions/schedules.ts). */
 export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
   platform: {},
@@ -83,7 +107,8 @@ export const GROUP_ACCESS: Readonly<Record<string, GroupAccess>> = {
     tables: {
       ...VERIFY_ACCESS_TOKENS.tables,
       workspaces: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-      tasks: [...CHANGE_TASKS, 'dynamodb:Query', 'dynamodb:DeleteItem'],
+      // BatchGetItem: a listing's page of tasks is read again, strongly, by id (task-listing.ts).
+      tasks: [...CHANGE_TASKS, 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:DeleteItem'],
       taskCounts: [...COUNT_TASKS, 'dynamodb:BatchGetItem'],
       templates: ['dynamodb:GetItem'],
     },

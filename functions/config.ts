@@ -94,6 +94,10 @@ export const panoramaConfig = {
   maxInputBytes: () => int('TESSERA_PANORAMA_MAX_BYTES', 256 * 1024 * 1024),
   /** Where public namespaces are served (CloudFront in AWS, the local file server in npm start); empty: not published. */
   publicBaseUrl: () => process.env.TESSERA_PUBLIC_BASE_URL ?? '',
+  /** How long a build waits for another build of its name to give the set back, before its message is sent again for later. */
+  setWaitMs: () => int('TESSERA_PANORAMA_SET_WAIT_MS', 30_000),
+  /** When a build whose set stayed busy is tried again (its message's delay, up to SQS's 900). */
+  setBusyDelaySeconds: () => int('TESSERA_PANORAMA_SET_BUSY_DELAY_SECONDS', 60),
 };
 
 export const tokenConfig = {

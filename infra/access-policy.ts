@@ -2,23 +2,8 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { GroupAccess } from '../functions/access.ts';
-import { TABLES, type QueueName, type TableName } from '../functions/resources.ts';
+import { TABLES, type TableName } from '../functions/resources.ts';
 import type { SharedResources } from './constructs/tessera-function.ts';
-
-const union = (lists: readonly (readonly string[] | undefined)[]) => [...new Set(lists.flatMap((list) => list ?? []))];
-
-/** Everything any of `accesses` may do (for a server that runs the routes of several groups). */
-export function unionAccess(accesses: readonly GroupAccess[]): GroupAccess {
-  const tableNames = union(accesses.map((access) => Object.keys(access.tables ?? {}))) as TableName[];
-  return {
-    objectActions: union(accesses.map((access) => access.objectActions)),
-    bucketActions: union(accesses.map((access) => access.bucketActions)),
-    tables: Object.fromEntries(tableNames.map((name) => [name, union(accesses.map((access) => access.tables?.[name]))])),
-    queues: union(accesses.map((access) => access.queues)) as QueueName[],
-    openSecrets: accesses.some((access) => access.openSecrets),
-    sealContexts: union(accesses.map((access) => access.sealContexts)),
-  };
-}
 
 /**
  * Gives `role` exactly what an entry of functions/access.ts allows: object and bucket actions on

@@ -9,6 +9,7 @@ import { applyCors } from '../server/cors.ts';
 import { answerNotFound } from '../server/not-found-route.ts';
 import { MalformedPathError, matchRoute } from '../server/route-matcher.ts';
 import { serveStreamed } from '../server/streamed-route.ts';
+import { actingAs, roleFor } from './iam-guard.ts';
 
 /** The limits API Gateway (HTTP API) and Lambda put on a request, with the answers they give. */
 export const GATEWAY_LIMITS = {
@@ -106,7 +107,8 @@ export async function startApiGateway(options: {
     if (match.route.largeBodies) {
       const handler = await options.loadHandler(match.route);
       const context = lambdaContext(match.route, Date.now() + STREAMED_REQUEST_MS);
-      return serveStreamed(request, response, toEvent(request, Buffer.alloc(0), match.route, match.pathParameters), handler, context);
+      const event = toEvent(request, Buffer.alloc(0), match.route, match.pathParameters);
+      return actingAs(roleFor(match.route), () => serveStreamed(request, response, event, handler, context));
     }
     const body = await readBody(request, GATEWAY_LIMITS.maxRequestBytes);
     if (body === undefined) {
@@ -124,7 +126,10 @@ export async function startApiGateway(options: {
       timer = setTimeout(() => resolve('timeout'), GATEWAY_LIMITS.integrationTimeoutMs);
     });
     try {
-      const result = await Promise.race([handler(event, lambdaContext(match.route, deadline)), timeout]);
+      const result = await Promise.race([
+        actingAs(roleFor(match.route), () => handler(event, lambdaContext(match.route, deadline))),
+        timeout,
+      ]);
       if (result === 'timeout') return sendGatewayError(response, GATEWAY_ERRORS.timeout);
       writeResult(response, typeof result === 'string' ? { statusCode: 200, body: result } : result);
     } finally {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { resetAwsClients } from '../functions/adapters/aws-clients.ts';
+import { resetAwsClients, useClientPlugins } from '../functions/adapters/aws-clients.ts';
 import { clientRegistry } from '../functions/adapters/client-registry.ts';
 import { SEAL_LOCAL_KEY_ENV } from '../functions/adapters/secret-sealer.ts';
 import type { HttpHandler } from '../functions/http/http-handler.ts';
@@ -12,6 +12,7 @@ import { startPublicFiles } from './public-files.ts';
 import { startS3Cors, type S3Cors } from './s3-cors.ts';
 import { CONSOLE_ORIGIN_ENV } from '../server/cors.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
+import { actingAs, iamGuard } from './iam-guard.ts';
 import { provisionResources } from './provision.ts';
 import { startWorkerLoop, type WorkerLoopOptions } from './worker-loop.ts';
 import { forgetLocalStack, recordLocalStack } from './local-stack-file.ts';
@@ -124,7 +125,7 @@ function runSchedules(onError: LocalStackOptions['onError']): NodeJS.Timeout[] {
   return SCHEDULES.map((schedule) => {
     const timer = setInterval(() => {
       import(`../functions/${schedule.handler}`)
-        .then((module: { handler: () => Promise<unknown> }) => module.handler())
+        .then((module: { handler: () => Promise<unknown> }) => actingAs(schedule.name, () => module.handler()))
         .catch((error: unknown) => onError?.(error));
     }, schedule.everyMinutes * 60_000);
     timer.unref();
@@ -149,7 +150,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3Cors = await startS3Cors(emulators.awsEndpoint);
       process.env.AWS_ENDPOINT_URL_S3 = s3Cors.url;
     }
-    resetAwsClients();
+    // Every call the handlers make is held to their role's grants, as on AWS (local/iam-guard.ts).
+    useClientPlugins([iamGuard]);
     if (target !== 'deployed') await provisionResources();
     const demo = target === 'deployed' ? undefined : await seedDemoClient(options.demo ?? {});
     const gateway = await startApiGateway({

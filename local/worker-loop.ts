@@ -3,6 +3,7 @@ import { queues } from '../functions/adapters/queues.ts';
 import { CONSUMERS } from '../functions/consumers.ts';
 import type { QueueName } from '../functions/resources.ts';
 import { readTaskMessage, type TaskMessage } from '../functions/services/task-queue.ts';
+import { actingAs } from './iam-guard.ts';
 
 export interface WorkerLoopOptions {
   /** Jobs processed at once (the machine has 2 cores). */
@@ -27,7 +28,9 @@ async function loadConsumers(): Promise<{ imageWork: Consumer[]; others: Consume
   const loaded = await Promise.all(
     CONSUMERS.map(async (consumer) => {
       const module = (await import(`../functions/${consumer.handler}`)) as { handle: Consumer['handle'] };
-      return consumer.queues.map(({ queue }) => ({ queue, handle: module.handle, imageWork: Boolean(consumer.imageWork) }));
+      // Each runs with its own Lambda's grants; receiving and deleting are the event source mapping's.
+      const handle = (message: TaskMessage) => actingAs(consumer.access, () => module.handle(message));
+      return consumer.queues.map(({ queue }) => ({ queue, handle, imageWork: Boolean(consumer.imageWork) }));
     }),
   );
   const all = loaded.flat();

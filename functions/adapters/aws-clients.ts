@@ -17,32 +17,49 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let kmsClient: KMSClient | undefined;
 let sqsClient: SQSClient | undefined;
 
+/** A plugin for a client's middleware stack: the SDK's own `Pluggable`. */
+export type ClientPlugin = Parameters<S3Client['middlewareStack']['use']>[0];
+let plugins: readonly ClientPlugin[] = [];
+
+/** Plugs `list` into every client from now on (the local stack's IAM guard): the clients made so far are dropped. */
+export function useClientPlugins(list: readonly ClientPlugin[]): void {
+  resetAwsClients();
+  plugins = list;
+}
+
+function plugged<T extends { middlewareStack: { use(plugin: never): void } }>(client: T): T {
+  for (const plugin of plugins) client.middlewareStack.use(plugin as never);
+  return client;
+}
+
 export function s3(): S3Client {
-  s3Client ??= new S3Client({
-    // Emulators and LocalStack serve one host, so bucket names go in the path.
-    forcePathStyle: customEndpoint(),
-    // Presigned URLs must not carry a checksum of an empty body (aws-sdk-js-v3 #6818).
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3Client ??= plugged(
+    new S3Client({
+      // Emulators and LocalStack serve one host, so bucket names go in the path.
+      forcePathStyle: customEndpoint(),
+      // Presigned URLs must not carry a checksum of an empty body (aws-sdk-js-v3 #6818).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
   return s3Client;
 }
 
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  documentClient ??= DynamoDBDocumentClient.from(plugged(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
 }
 
 export function kms(): KMSClient {
-  kmsClient ??= new KMSClient({});
+  kmsClient ??= plugged(new KMSClient({}));
   return kmsClient;
 }
 
 export function sqs(): SQSClient {
   // Emulators name queue URLs after hosts that need not resolve; send to the configured endpoint.
-  sqsClient ??= new SQSClient({ useQueueUrlAsEndpoint: !(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_SQS) });
+  sqsClient ??= plugged(new SQSClient({ useQueueUrlAsEndpoint: !(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_SQS) }));
   return sqsClient;
 }
 

@@ -90,7 +90,7 @@ export const objectStore = {
 
   /**
    * A copy inside the bucket (S3 copies; nothing passes through here), with a new content type if
-   * given. One CopyObject: the source must be at most MAX_COPY_BYTES.
+   * given, and no tags. One CopyObject: the source must be at most MAX_COPY_BYTES.
    */
   async copyWithin(sourceKey: string, targetKey: string, options: { contentType?: string } = {}): Promise<void> {
     const bucket = bucketName();
@@ -99,6 +99,9 @@ export const objectStore = {
         Bucket: bucket,
         Key: targetKey,
         CopySource: `${bucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`,
+        // Never the source's tags: a copy of a public tile must not take its public tag into
+        // another namespace (and reading tags would need s3:GetObjectTagging besides).
+        TaggingDirective: 'REPLACE',
         ...(options.contentType ? { ContentType: options.contentType, MetadataDirective: 'REPLACE' } : {}),
       }),
     );

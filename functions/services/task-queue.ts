@@ -45,6 +45,19 @@ export async function enqueueTask(task: Pick<Task, 'clientId' | 'taskId' | 'leve
   return true;
 }
 
+/**
+ * Puts a task's message on its level's queue again, due in `delaySeconds`: for one that cannot run
+ * yet and must not use up a delivery of its own. Throws if the send fails, so the message being
+ * handled is delivered again instead.
+ */
+export async function sendTaskLater(task: Pick<Task, 'clientId' | 'taskId' | 'level'>, delaySeconds: number): Promise<void> {
+  await queues.send(
+    JOB_QUEUES[task.level] ?? JOB_QUEUES[0]!,
+    { clientId: task.clientId, taskId: task.taskId } satisfies TaskMessage,
+    delaySeconds,
+  );
+}
+
 /** Puts a finished task's callback on the callback queue, then clears its mark (same guarantee as above). */
 export async function enqueueCallback(task: TaskKey, delaySeconds = 0): Promise<boolean> {
   try {

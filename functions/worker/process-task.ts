@@ -1,32 +1,20 @@
 import { isTesseraError } from '../core/errors.ts';
 import { FINAL_STATES, type TaskEvent, type TaskState } from '../core/task-states.ts';
-import { workerConfig } from '../config.ts';
+import { panoramaConfig, workerConfig } from '../config.ts';
 import type { Task } from '../core/tasks/task.ts';
 import { taskStore } from '../adapters/task-store.ts';
 import { logger } from '../logger.ts';
 import { decidedAgainIfBusy } from '../services/decided-again.ts';
-import { enqueueCallback, queueIsPaused, resumeTask, type TaskMessage } from '../services/task-queue.ts';
+import { enqueueCallback, queueIsPaused, resumeTask, sendTaskLater, type TaskMessage } from '../services/task-queue.ts';
 import { JobFailure, RetryLater, TaskStopped } from './job-failure.ts';
 import { runPicProcess } from './picprocess.ts';
-import { runPanorama } from './panorama/run-panorama.ts';
+import { holdingSet } from './panorama/run-panorama.ts';
 
 const PIPELINE_STATES: ReadonlySet<TaskState> = new Set(['PENDING', 'STARTING', 'RUNNING', 'STOPPING']);
 
 /** Throws TaskStopped unless the task is still RUNNING (a kmp stop moves it to STOPPING). */
 async function stillRunning(task: Task): Promise<void> {
   if ((await taskStore.get(task))?.state !== 'RUNNING') throw new TaskStopped();
-}
-
-/** What the worker runs for each kind of task, and the result it records; undefined: nothing runs that kind. */
-function runnerFor(task: Task): (() => Promise<Task['result']>) | undefined {
-  switch (task.kind) {
-    case 'picprocess':
-      return () => runPicProcess(task.spec, () => stillRunning(task));
-    case 'panorama':
-      return () => runPanorama(task);
-    case 'kmp':
-      return undefined;
-  }
 }
 
 const conflictLost = (error: unknown) => isTesseraError(error) && error.kind === 'conflict';
@@ -107,23 +95,52 @@ async function startRunning(claimed: Task): Promise<Task | undefined> {
 }
 
 /**
- * Handles one job message, idempotently: a message for a task that is finished, cancelled,
- * paused or gone is acknowledged and nothing is redone; a task held by a live worker is left
- * for later; an infrastructure error propagates so the queue delivers the message again.
+ * The task a job message names, if it has work to do: only queued or running tasks have; the rest
+ * (finished, paused, stopped back to INIT, gone, …) are acknowledged. A stop that came while it
+ * waited in the queue is acknowledged here.
+ */
+async function runnableTask(message: TaskMessage): Promise<Task | undefined> {
+  const task = await taskStore.get(message);
+  if (!task || !PIPELINE_STATES.has(task.state)) return undefined;
+  if (task.state !== 'STOPPING') return task;
+  await taskStore.transition(task, 'stopped', { version: task.version, remove: ['leaseUntil'] }).catch(() => undefined);
+  return undefined;
+}
+
+/**
+ * Handles one job message, idempotently: a message for a task with no work left is acknowledged
+ * and nothing is redone; a task held by a live worker is left for later; an infrastructure error
+ * propagates so the queue delivers the message again. A panorama takes its set first: a build
+ * that finds another writing it waits unclaimed, and if that build still holds it, its message
+ * comes back later and the task has lost no attempt.
  */
 export async function processTaskMessage(message: TaskMessage): Promise<void> {
-  const task = await taskStore.get(message);
-  // Only queued or running tasks have work to do; the rest (finished, paused, stopped back to INIT, …) are acknowledged.
-  if (!task || !PIPELINE_STATES.has(task.state)) return;
-  if (task.state === 'STOPPING') {
-    await taskStore.transition(task, 'stopped', { version: task.version, remove: ['leaseUntil'] }).catch(() => undefined);
-    return;
+  const task = await runnableTask(message);
+  if (!task) return;
+  switch (task.kind) {
+    case 'picprocess':
+      return claimAndRun(task, () => runPicProcess(task.spec, () => stillRunning(task)));
+    case 'panorama': {
+      // Read again once the set is held: the task may have changed while this build waited.
+      const held = await holdingSet(task, async (build) => {
+        const current = await runnableTask(message);
+        if (current) await claimAndRun(current, build);
+      });
+      if (!held) await sendTaskLater(task, panoramaConfig.setBusyDelaySeconds());
+      return;
+    }
+    case 'kmp':
+      // Nothing runs a kmp task's own work.
+      return claimAndRun(task, undefined);
   }
+}
+
+/** Claims `task` and runs it, recording how it ended; without a runner it ends Failed. */
+async function claimAndRun(task: Task, runner: (() => Promise<Task['result']>) | undefined): Promise<void> {
   const claimed = await claim(task);
   if (!claimed) return;
   const running = claimed.state === 'RUNNING' ? claimed : await startRunning(claimed);
   if (!running) return;
-  const runner = runnerFor(running);
   if (!runner) {
     await finish(running, 'fail', { error: { code: 'InternalError', message: `no worker runs ${running.kind} tasks` } });
     return;

@@ -37,9 +37,9 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { GROUP_ACCESS } from '../../functions/access.ts';
+import { GROUP_ACCESS, STAGE_REQUEST_BODIES, unionAccess } from '../../functions/access.ts';
 import type { Route } from '../../functions/routes.ts';
-import { grantAccess, unionAccess } from '../access-policy.ts';
+import { grantAccess } from '../access-policy.ts';
 import { FACE_ENVIRONMENT } from '../face-files.ts';
 import { SERVER_PORT, writeServerImage } from '../server-image.ts';
 import { sharedEnvironment, type SharedResources } from './tessera-function.ts';
@@ -146,18 +146,19 @@ export class LargeBodyService extends Construct {
     const cluster = new Cluster(this, 'Cluster', { vpc, containerInsightsV2: ContainerInsights.ENABLED });
     this.taskRole = new Role(this, 'TaskRole', {
       assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: 'Tessera large-body server: the union of its route groups in functions/access.ts',
+      description: 'Tessera large-body server: its own staging and the union of its route groups in functions/access.ts',
     });
     const groups = [...new Set(props.routes.map((route) => route.group))];
     grantAccess(
       this.taskRole,
-      unionAccess(
-        groups.map((group) => {
+      unionAccess([
+        STAGE_REQUEST_BODIES,
+        ...groups.map((group) => {
           const access = GROUP_ACCESS[group];
           if (!access) throw new Error(`functions/access.ts has no entry "${group}"`);
           return access;
         }),
-      ),
+      ]),
       resources,
     );
     const taskDefinition = new FargateTaskDefinition(this, 'Task', {

@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { taskStore, type Task } from '../../functions/adapters/task-store.ts';
 import { renderCallback } from '../../functions/callback-forms.ts';
-import { deliverCallback } from '../../functions/worker/deliver-callback.ts';
-import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { deliverCallback, processTaskMessage } from '../support/lambdas.ts';
 import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 

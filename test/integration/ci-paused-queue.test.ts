@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { afterEach, before, describe, it, mock } from 'node:test';
 import { queues } from '../../functions/adapters/queues.ts';
 import { taskStore, type TaskKey } from '../../functions/adapters/task-store.ts';
-import { GROUP_ACCESS } from '../../functions/access.ts';
 import { logger } from '../../functions/logger.ts';
 import { JOB_QUEUES } from '../../functions/resources.ts';
-import { enqueueTask, requeueStranded } from '../../functions/services/task-queue.ts';
-import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { enqueueTask } from '../../functions/services/task-queue.ts';
+import { processTaskMessage, requeueStranded } from '../support/lambdas.ts';
 import { startWorkerLoop } from '../../local/worker-loop.ts';
 import { CiClient, jobXml, tag, uploadInputPhoto } from '../support/ci.ts';
 import { useLocalStack } from '../support/local-stack.ts';
-import { assertAllowed, awsAccessDuring, onceBeforeDynamo, plainAttribute, sdkCallsDuring } from '../support/sdk-calls.ts';
+import { onceBeforeDynamo, plainAttribute, queueSendsDuring, sdkCallsDuring } from '../support/sdk-calls.ts';
 
 const APP = 'tcfixpaused000000001';
 const SECRET = 'fix-paused-secret';
@@ -110,13 +109,12 @@ describe('a paused ci queue made Active again', () => {
       resuming = true;
       await setQueue('Active').finally(() => (resuming = false));
     });
-    const used = await awsAccessDuring(
+    const sent = await queueSendsDuring(
       () => processTaskMessage(key),
       () => resuming,
     );
     assert.ok(hook.fired(), 'the queue was made Active between the worker reading it and pausing the job');
-    assert.deepEqual([...used.queues], ['jobsLevel0'], 'the worker sent the job again');
-    assertAllowed(GROUP_ACCESS.worker!, used, 'the worker');
+    assert.deepEqual(sent, [{ queue: 'jobsLevel0', delaySeconds: 0 }], 'the worker sent the job again');
     const job = await taskStore.require(key);
     assert.equal(job.state, 'PENDING', 'the worker undid its pause');
     assert.equal(job.awaitingQueue, undefined, "and sent the job's message again");
@@ -138,11 +136,8 @@ describe('a paused ci queue made Active again', () => {
       logged.mock.calls.some((call) => String(call.arguments[0]).includes('could not be resumed')),
       'and the failure was logged, not swallowed',
     );
-    let sent = 0;
-    const used = await awsAccessDuring(async () => (sent = await requeueStranded(Date.now() + 120_000)));
-    assert.ok(sent >= 1);
+    assert.ok((await requeueStranded(Date.now() + 120_000)) >= 1);
     assert.equal((await taskStore.require(key)).state, 'PENDING');
-    assertAllowed(GROUP_ACCESS['requeue-stranded']!, used, 'the requeue job');
     await runsToSuccess(key);
   });
 

@@ -10,7 +10,7 @@ import { formatSdkDate, HUAWEI_ALGORITHM, huaweiSignature, parseHuaweiAuthorizat
 import { clientAuth } from '../../functions/services/client-auth.ts';
 import type { HttpEvent, HttpHandler, HttpResult } from '../../functions/http/http-handler.ts';
 import { ROUTES, routeKey } from '../../functions/routes.ts';
-import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { processTaskMessage } from '../support/lambdas.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { objectStore } from '../../functions/adapters/object-store.ts';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { defaultWorkspaceId } from '../../functions/core/workspaces.ts';
-import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { processTaskMessage } from '../support/lambdas.ts';
 import { KmpClient } from '../support/kmp.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { gradientJpeg } from '../support/synthetic-images.ts';

@@ -8,7 +8,7 @@ import { objectStore } from '../../functions/adapters/object-store.ts';
 import { taskStore } from '../../functions/adapters/task-store.ts';
 import { FACES } from '../../functions/core/panorama/layout.ts';
 import { VIEWER_KEY } from '../../functions/resources.ts';
-import { processTaskMessage } from '../../functions/worker/process-task.ts';
+import { processTaskMessage } from '../support/lambdas.ts';
 import { postForm, useLocalStack } from '../support/local-stack.ts';
 import { declaredPng } from '../support/images.ts';
 import { coordinateRaw, gradientJpeg } from '../support/synthetic-images.ts';

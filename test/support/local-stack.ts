@@ -1,10 +1,13 @@
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { clientRegistry } from '../../functions/adapters/client-registry.ts';
+import { takeDenials } from '../../local/iam-guard.ts';
 import { startLocalStack, type LocalStack } from '../../local/local-stack.ts';
 
 /**
  * Starts the whole local stack (emulators, resources, HTTP API) once for a test file and stops
- * it afterwards. Each test file runs in its own process, so files never share state.
+ * it afterwards, checking that nothing asked AWS for more than its role may do. Each test file
+ * runs in its own process, so files never share state.
  */
 export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {}): {
   readonly current: LocalStack;
@@ -19,6 +22,8 @@ export function useLocalStack(options: Parameters<typeof startLocalStack>[0] = {
   before(ready);
   after(async () => {
     await holder.current?.stop();
+    // A refusal a handler caught and turned into an answer would otherwise pass unseen.
+    assert.deepEqual(takeDenials(), [], 'every AWS call was one its role is granted (functions/access.ts)');
   });
   return {
     ready,

@@ -1,7 +1,5 @@
-import assert from 'node:assert/strict';
-import type { GroupAccess } from '../../functions/access.ts';
 import { dynamo, kms, s3, sqs } from '../../functions/adapters/aws-clients.ts';
-import { QUEUES, queueUrl, TABLES, tableName, type QueueName, type TableName } from '../../functions/resources.ts';
+import { QUEUES, queueUrl, type QueueName } from '../../functions/resources.ts';
 
 type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
 interface RecordableStack {
@@ -76,38 +74,23 @@ export function onceBeforeDynamo(
 }
 
 /**
- * The DynamoDB actions (by table) and queue sends that `action` makes: what IAM must allow the
- * Lambda that runs it. The local stack checks no IAM, so a grant missing from functions/access.ts
- * shows only on AWS unless a test compares the two (assertAllowed). Calls made while `ignoring()`
- * are someone else's (a test's own requests placed inside the action).
+ * The messages `action` sends to queues, in order: the queue and the delay of each. Calls made
+ * while `ignoring()` are someone else's (a test's own requests placed inside the action).
  */
-export async function awsAccessDuring(
+export async function queueSendsDuring(
   action: () => Promise<unknown>,
   ignoring: () => boolean = () => false,
-): Promise<{ tables: Map<TableName, Set<string>>; queues: Set<QueueName> }> {
-  const tables = new Map<TableName, Set<string>>();
-  const queues = new Set<QueueName>();
-  const byTable = new Map((Object.keys(TABLES) as TableName[]).map((name) => [tableName(name), name]));
+): Promise<{ queue: QueueName; delaySeconds: number }[]> {
+  const sent: { queue: QueueName; delaySeconds: number }[] = [];
   const byQueue = new Map((Object.keys(QUEUES) as QueueName[]).map((name) => [queueUrl(name), name]));
   await recordingDuring(
-    'tessera-test-access-recorder',
-    [dynamo(), sqs()],
+    'tessera-test-queue-recorder',
+    [sqs()],
     (command, input) => {
-      if (ignoring()) return;
-      const table = byTable.get(String(input.TableName));
-      if (table) tables.set(table, (tables.get(table) ?? new Set()).add(`dynamodb:${command.replace(/Command$/, '')}`));
       const queue = byQueue.get(String(input.QueueUrl));
-      if (queue && command.startsWith('SendMessage')) queues.add(queue);
+      if (queue && command === 'SendMessageCommand' && !ignoring()) sent.push({ queue, delaySeconds: Number(input.DelaySeconds ?? 0) });
     },
     action,
   );
-  return { tables, queues };
-}
-
-/** Every table action and queue send in `used` is granted by `access`. */
-export function assertAllowed(access: GroupAccess, used: Awaited<ReturnType<typeof awsAccessDuring>>, group: string): void {
-  for (const [table, actions] of used.tables) {
-    for (const action of actions) assert.ok(access.tables?.[table]?.includes(action), `${group} may not ${action} on the ${table} table`);
-  }
-  for (const queue of used.queues) assert.ok(access.queues?.includes(queue), `${group} may not send to ${queue}`);
+  return sent;
 }

@@ -24,33 +24,31 @@ const inTurn = oneAtATime();
 const SET_POLL_MS = 1000;
 
 /**
- * Builds one panorama set: reads the original, tiles it, writes every file under `{key}/` with
- * whole-object PUTs (a redelivered job rewrites the same files with the same bytes), and writes
- * progress to the task as faces finish. Only one build writes a set at a time (setBuilds), so
- * the set is all of the last build's files, never a mix of two.
+ * Runs `work` (claiming the task and building its set) while this build holds the set's lease:
+ * only one build writes a set at a time (setBuilds), so the set is all of the last build's files,
+ * never a mix of two. The lease is taken before the task is claimed, so a build that waits for
+ * another of its name waits unclaimed: false when the other still held the set after
+ * `setWaitMs`, for the message to be sent again later without costing the task an attempt.
  */
-export function runPanorama(task: PanoramaTask): Promise<PanoramaResult> {
+export function holdingSet(task: PanoramaTask, work: (build: () => Promise<PanoramaResult>) => Promise<void>): Promise<boolean> {
   return inTurn(async () => {
     const lease = await waitForSet(task.spec.key);
+    if (!lease) return false;
     try {
-      return await buildSet(task, lease);
+      await work(() => buildSet(task, lease));
+      return true;
     } finally {
       await setBuilds.release(lease);
     }
   });
 }
 
-/**
- * The set's lease, once the build holding it is done or has let it run out: within one lease
- * period, unless that build is alive and still renewing it, when the message is left for later.
- */
-async function waitForSet(key: string): Promise<SetLease> {
-  const leaseMs = workerConfig.leaseMs();
-  const giveUpAt = Date.now() + leaseMs + SET_POLL_MS;
+/** The set's lease, once the build holding it is done or has let it run out; undefined if it still holds it after setWaitMs. */
+async function waitForSet(key: string): Promise<SetLease | undefined> {
+  const giveUpAt = Date.now() + panoramaConfig.setWaitMs();
   for (;;) {
-    const lease = await setBuilds.take(key, leaseMs);
-    if (lease) return lease;
-    if (Date.now() >= giveUpAt) throw new RetryLater(`another build is writing the set ${key}/`);
+    const lease = await setBuilds.take(key, workerConfig.leaseMs());
+    if (lease || Date.now() >= giveUpAt) return lease;
     await new Promise((resolve) => setTimeout(resolve, SET_POLL_MS));
   }
 }
@@ -60,6 +58,11 @@ async function stillHolding(lease: SetLease): Promise<void> {
   if (!(await setBuilds.renew(lease))) throw new RetryLater(`another build took over the set ${lease.setKey}`);
 }
 
+/**
+ * Builds one panorama set: reads the original, tiles it, writes every file under `{key}/` with
+ * whole-object PUTs (a redelivered job rewrites the same files with the same bytes), and writes
+ * progress to the task as faces finish.
+ */
 async function buildSet(task: PanoramaTask, lease: SetLease): Promise<PanoramaResult> {
   const { spec } = task;
   const stored = await objectStore.head(spec.key);
